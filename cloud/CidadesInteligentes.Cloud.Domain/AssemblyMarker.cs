@@ -1,0 +1,1 @@
+namespace CidadesInteligentes.Cloud.Domain;

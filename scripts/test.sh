@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of the solution against real servers (Mosquitto, influxd, Chromium).
+# Installs the Debian packages the integration tests need when they are missing, then prints
+# one closing line: "tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages the tests need: ${need[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" \
+    || echo "warning: could not install ${need[*]}; the tests that need them will fail and say so"
+fi
+
+results=TestResults/run
+rm -rf "$results"; mkdir -p "$results"
+dotnet build CidadesInteligentes.Iot.sln -c Debug -nologo -clp:ErrorsOnly
+build=$?
+if [ $build -ne 0 ]; then
+  echo "build failed"
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+dotnet test CidadesInteligentes.Iot.sln --no-build -c Debug -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+  --blame-hang-timeout 5m -- "$@"
+rc=$?
+
+passed=0; failed=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  line=$(grep -o '<Counters [^>]*' "$f" | head -1)
+  p=$(echo "$line" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*'); passed=$((passed + ${p:-0}))
+  x=$(echo "$line" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*'); failed=$((failed + ${x:-0}))
+  e=$(echo "$line" | grep -o ' error="[0-9]*"' | grep -o '[0-9]*'); failed=$((failed + ${e:-0}))
+  t=$(echo "$line" | grep -o ' timeout="[0-9]*"' | grep -o '[0-9]*'); failed=$((failed + ${t:-0}))
+  a=$(echo "$line" | grep -o ' aborted="[0-9]*"' | grep -o '[0-9]*'); failed=$((failed + ${a:-0}))
+done
+if [ $rc -ne 0 ] && [ $failed -eq 0 ]; then failed=1; echo "dotnet test exited $rc (a test host crashed or hung)"; fi
+echo "tests: $passed passed, $failed failed"
+[ $failed -eq 0 ] && [ $rc -eq 0 ]
