@@ -1,0 +1,42 @@
+namespace CidadesInteligentes.Cloud.Api;
+
+/// <summary>Endpoint filters that enforce a minimum role from the presented API key.</summary>
+internal static class ApiAccess
+{
+    public const string CallerItem = "ci.caller";
+
+    public static RouteHandlerBuilder Require(this RouteHandlerBuilder builder, ApiRole role) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var keys = http.RequestServices.GetRequiredService<ApiKeys>();
+            var anonymousRead = http.RequestServices.GetRequiredService<Hosting.CloudSettings>().Api.AnonymousRead;
+            var (callerRole, name) = keys.Identify(PresentedKey(http.Request));
+            if (callerRole == ApiRole.None && anonymousRead && role == ApiRole.Viewer)
+            {
+                callerRole = ApiRole.Viewer;
+            }
+            if (callerRole < role)
+            {
+                return Results.Problem(
+                    statusCode: callerRole == ApiRole.None ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,
+                    title: "Not allowed",
+                    detail: $"This needs the {role.ToString().ToLowerInvariant()} role; send 'Authorization: Bearer <key>' with a key from the keys file.");
+            }
+            http.Items[CallerItem] = name;
+            return await next(context).ConfigureAwait(false);
+        });
+
+    public static string Caller(this HttpContext http) => http.Items[CallerItem] as string ?? "anonymous";
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return auth["Bearer ".Length..].Trim();
+        }
+        var header = request.Headers["X-Api-Key"].ToString();
+        return header.Length > 0 ? header : null;
+    }
+}

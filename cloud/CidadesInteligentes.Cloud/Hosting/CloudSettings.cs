@@ -1,0 +1,32 @@
+namespace CidadesInteligentes.Cloud.Hosting;
+
+/// <summary>Every setting of the cloud host, bound once from configuration and validated at start.</summary>
+internal sealed record CloudSettings(
+    BrokerSettingsSection Broker,
+    UpstreamSettings Upstream,
+    StorageSettings Storage,
+    InfluxSettings Influx,
+    RegistrySettings Registry,
+    ApiSettings Api,
+    ReportSettings Reports);
+
+/// <summary>Embedded MQTT broker (`Broker:*`).</summary>
+internal sealed record BrokerSettingsSection(bool Enabled, int Port, string BindAddress, string? DevicesFile, int MaxConnections);
+
+/// <summary>External broker consumed through a shared subscription (`Upstream:*`), used when the embedded broker is off.</summary>
+internal sealed record UpstreamSettings(string? Host, int Port, string? Username, string? Password, string SharedGroup, string ClientId);
+
+/// <summary>SQLite data directory (`Storage:Directory`).</summary>
+internal sealed record StorageSettings(string Directory);
+
+/// <summary>Optional InfluxDB v1 series sink (`Influx:Url`, `Influx:Database`).</summary>
+internal sealed record InfluxSettings(Uri? Url, string Database, string? Username, string? Password);
+
+/// <summary>Registry file with cities, inventory and Wi-Fi points (`Registry:File`).</summary>
+internal sealed record RegistrySettings(string? File);
+
+/// <summary>HTTP API access (`Api:*`).</summary>
+internal sealed record ApiSettings(bool AnonymousRead, string? KeysFile, string? WebRoot);
+
+/// <summary>Monthly report scheduler (`Reports:*`).</summary>
+internal sealed record ReportSettings(bool Enabled, string? Chromium);
