@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+
+namespace CidadesInteligentes.Cloud.Ingest;
+
+/// <summary>
+/// Group commit: callers submit one item each and await its outcome; a single loop takes whatever is queued (up to
+/// <c>maxBatch</c>) and commits it in one call. Under light load a batch is one item and adds no delay; under heavy
+/// load batches grow by themselves. The queue is bounded, so a flood makes submitters wait (backpressure that reaches
+/// the MQTT client through the withheld PUBACK) instead of growing memory.
+/// </summary>
+internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue;
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _commit;
+    private readonly int _maxBatch;
+    private readonly Task _loop;
+    private readonly CancellationTokenSource _stop = new();
+
+    public GroupCommitter(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> commit, int maxBatch, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _commit = commit;
+        _maxBatch = maxBatch;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Batches committed so far.</summary>
+    public long Batches { get; private set; }
+
+    /// <summary>Items waiting for a commit.</summary>
+    public int Queued => _queue.Reader.Count;
+
+    /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
+    public async ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct).ConfigureAwait(false);
+        return await pending.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var items = new List<TItem>(_maxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                items.Clear();
+                while (batch.Count < _maxBatch && reader.TryRead(out var p))
+                {
+                    batch.Add(p);
+                    items.Add(p.Item);
+                }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                await CommitAsync(batch, items).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // shutting down: whatever is still queued is failed below, so no caller waits forever.
+        }
+        while (reader.TryRead(out var left))
+        {
+            left.Done.TrySetException(new ObjectDisposedException(nameof(GroupCommitter<TItem, TResult>), "The ingestor stopped before this message was stored; it was not acknowledged and the device will resend it."));
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch, List<TItem> items)
+    {
+        try
+        {
+            var results = await _commit(items, _stop.Token).ConfigureAwait(false);
+            if (results.Count != batch.Count)
+            {
+                throw new InvalidOperationException($"The store returned {results.Count} outcomes for a batch of {batch.Count}.");
+            }
+            Batches++;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing of this batch is acknowledged: the devices keep the messages and resend them.
+            foreach (var p in batch)
+            {
+                p.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Commit what is already queued (graceful stop), but never hang a shutdown on a stuck store.
+        _queue.Writer.TryComplete();
+        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != _loop)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+}
