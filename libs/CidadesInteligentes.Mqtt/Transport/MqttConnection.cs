@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using CidadesInteligentes.Mqtt.Packets;
+
+namespace CidadesInteligentes.Mqtt.Transport;
+
+/// <summary>
+/// A framed MQTT connection over any <see cref="IDuplexPipe"/>: one reader (<see cref="ReadAsync"/>) and any number of
+/// concurrent senders. Outgoing packets go through a bounded queue drained by one writer loop that encodes every
+/// packet available and flushes once, so bursts are coalesced into few TCP segments.
+/// </summary>
+public sealed class MqttConnection : IAsyncDisposable
+{
+    private readonly IDuplexPipe _pipe;
+    private readonly Channel<MqttPacket> _outgoing;
+    private readonly Task _writerLoop;
+    private readonly IDisposable? _owner;
+    private readonly CancellationTokenSource _closed = new();
+    private int _disposed;
+
+    public MqttConnection(IDuplexPipe pipe, int maxPacketSize = MqttCodec.MaxRemainingLength, int sendQueueCapacity = 65_536, IDisposable? owner = null)
+    {
+        _pipe = pipe;
+        _owner = owner;
+        MaxIncomingPacketSize = maxPacketSize;
+        _outgoing = Channel.CreateBounded<MqttPacket>(new BoundedChannelOptions(sendQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Protocol level used to encode and decode (set once CONNECT is seen).</summary>
+    public MqttProtocolVersion Version { get; set; } = MqttProtocolVersion.V500;
+
+    public int MaxIncomingPacketSize { get; set; }
+
+    /// <summary>5.0: the peer's Maximum Packet Size; larger outgoing packets are dropped (MQTT 3.1.2.11.4).</summary>
+    public int MaxOutgoingPacketSize { get; set; } = int.MaxValue;
+
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Time (ms, the client's clock) of the last PINGRESP (client keep-alive).</summary>
+    public long LastPingResponse { get; set; }
+
+    public long PacketsSent { get; private set; }
+
+    /// <summary>Cancelled when the connection is closed or broken.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Packets waiting to be written (slow-reader detection).</summary>
+    public int QueuedToSend => _outgoing.Reader.Count;
+
+    /// <summary>Opens a TCP connection (TCP_NODELAY on), optionally wrapped in TLS.</summary>
+    public static async Task<MqttConnection> ConnectTcpAsync(string host, int port, SslClientAuthenticationOptions? tls, int maxPacketSize, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, ct).ConfigureAwait(false);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                tls.TargetHost ??= host;
+                await ssl.AuthenticateAsClientAsync(tls, ct).ConfigureAwait(false);
+                stream = ssl;
+            }
+            return FromStream(stream, maxPacketSize);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Wraps a stream (TCP or TLS) in pipes.</summary>
+    public static MqttConnection FromStream(Stream stream, int maxPacketSize)
+    {
+        var pipe = new StreamDuplexPipe(
+            PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
+            PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true)));
+        return new MqttConnection(pipe, maxPacketSize, owner: stream);
+    }
+
+    /// <summary>Reads the next packet; null when the peer closed the connection cleanly.</summary>
+    /// <exception cref="MqttProtocolException">Malformed or oversize input.</exception>
+    public async ValueTask<MqttPacket?> ReadAsync(CancellationToken ct)
+    {
+        var reader = _pipe.Input;
+        while (true)
+        {
+            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            try
+            {
+                var before = buffer.Length;
+                if (MqttCodec.TryReadPacket(ref buffer, Version, MaxIncomingPacketSize, out var packet))
+                {
+                    BytesReceived += before - buffer.Length;
+                    consumed = buffer.Start;
+                    return packet;
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    if (buffer.Length > 0)
+                    {
+                        throw new MqttProtocolException("connection closed in the middle of a packet");
+                    }
+                    return null;
+                }
+            }
+            finally
+            {
+                reader.AdvanceTo(consumed, buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Queues a packet for sending; waits when the send queue is full.</summary>
+    public ValueTask SendAsync(MqttPacket packet, CancellationToken ct = default)
+    {
+        if (_closed.IsCancellationRequested)
+        {
+            return ValueTask.FromException(new IOException("connection is closed"));
+        }
+        return _outgoing.Writer.WriteAsync(packet, ct);
+    }
+
+    /// <summary>Queues a packet without waiting; false when the queue is full (slow reader) or closed.</summary>
+    public bool TrySend(MqttPacket packet) => !_closed.IsCancellationRequested && _outgoing.Writer.TryWrite(packet);
+
+    /// <summary>Waits until everything queued so far has been written, then closes the write side.</summary>
+    public async Task CompleteAsync(TimeSpan timeout)
+    {
+        _outgoing.Writer.TryComplete();
+        await _writerLoop.WaitAsync(timeout).ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var writer = _pipe.Output;
+        var reader = _outgoing.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closed.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var packet))
+                {
+                    if (MqttCodec.GetSize(packet, Version) > MaxOutgoingPacketSize)
+                    {
+                        continue;
+                    }
+                    MqttCodec.Write(writer, packet, Version);
+                    PacketsSent++;
+                    if (writer.UnflushedBytes > 64 * 1024)
+                    {
+                        break;
+                    }
+                }
+                var flush = await writer.FlushAsync(_closed.Token).ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            _outgoing.Writer.TryComplete();
+            await _closed.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes both directions at once (pending sends are dropped).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _outgoing.Writer.TryComplete();
+        await _closed.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _writerLoop.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+        }
+        await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        _owner?.Dispose();
+        _closed.Dispose();
+    }
+
+    private sealed class StreamDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+}
