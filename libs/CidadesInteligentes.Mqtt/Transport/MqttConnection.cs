@@ -80,12 +80,12 @@ public sealed class MqttConnection : IAsyncDisposable
     }
 
     /// <summary>Wraps a stream (TCP or TLS) in pipes.</summary>
-    public static MqttConnection FromStream(Stream stream, int maxPacketSize)
+    public static MqttConnection FromStream(Stream stream, int maxPacketSize, int sendQueueCapacity = 65_536)
     {
         var pipe = new StreamDuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true)));
-        return new MqttConnection(pipe, maxPacketSize, owner: stream);
+        return new MqttConnection(pipe, maxPacketSize, sendQueueCapacity, stream);
     }
 
     /// <summary>Reads the next packet; null when the peer closed the connection cleanly.</summary>

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace CidadesInteligentes.Mqtt.Broker;
+
+/// <summary>Listeners and abuse limits of the embedded broker.</summary>
+public sealed class BrokerOptions
+{
+    /// <summary>Address the listeners bind to.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Plain TCP port (0 = pick a free one; read <see cref="MqttBroker.Port"/> after start; -1 = no TCP listener).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>TLS listener port (-1 = none); requires <see cref="TlsCertificate"/>.</summary>
+    public int TlsPort { get; set; } = -1;
+    public X509Certificate2? TlsCertificate { get; set; }
+
+    public int MaxPacketSize { get; set; } = 256 * 1024;
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Receive Maximum announced to clients: QoS 1/2 publishes a client may have unacknowledged towards us.</summary>
+    public ushort MaxInflightFromClient { get; set; } = 1024;
+
+    /// <summary>QoS 1/2 messages the broker keeps in flight towards one client (lowered by the client's Receive Maximum).</summary>
+    public int MaxInflightToClient { get; set; } = 1024;
+
+    /// <summary>Messages queued per session while the client is offline or its window is full; oldest dropped beyond.</summary>
+    public int MaxQueuedPerSession { get; set; } = 100_000;
+
+    /// <summary>Packets waiting in one connection's socket queue before the client is judged a slow reader.</summary>
+    public int MaxSendQueue { get; set; } = 50_000;
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public ushort TopicAliasMaximum { get; set; } = 64;
+
+    /// <summary>Clock for session/will/message expiry.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
