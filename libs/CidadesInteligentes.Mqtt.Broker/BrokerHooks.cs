@@ -58,4 +58,9 @@ public interface IBrokerMessageSink
     void OnConnectionChanged(BrokerClient client, bool connected, bool graceful)
     {
     }
+
+    /// <summary>The broker published <paramref name="client"/>'s will (link lost, will delay elapsed, or taken over).</summary>
+    void OnWillPublished(BrokerClient client, BrokerMessage will)
+    {
+    }
 }

@@ -180,7 +180,7 @@ public sealed class MqttBroker : IAsyncDisposable
                 old.TakeOver();
                 if (old.Will is not null && old.WillDelaySeconds == 0)
                 {
-                    PublishWill(old.Will);
+                    PublishWill(old.Will, old.Client);
                 }
             }
             Session session;
@@ -231,7 +231,7 @@ public sealed class MqttBroker : IAsyncDisposable
             var delay = Math.Min(handler.WillDelaySeconds, session.ExpirySeconds);
             if (delay == 0)
             {
-                PublishWill(will);
+                PublishWill(will, handler.Client);
             }
             else
             {
@@ -239,7 +239,7 @@ public sealed class MqttBroker : IAsyncDisposable
                 {
                     if (session.Generation == generation && session.Handler is null)
                     {
-                        PublishWill(will);
+                        PublishWill(will, handler.Client);
                     }
                 });
             }
@@ -283,7 +283,7 @@ public sealed class MqttBroker : IAsyncDisposable
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private void PublishWill(WillMessage will)
+    private void PublishWill(WillMessage will, BrokerClient? client)
     {
         Interlocked.Increment(ref Metrics.WillsPublishedValue);
         var props = will.Properties;
@@ -296,7 +296,12 @@ public sealed class MqttBroker : IAsyncDisposable
             CorrelationData = props.CorrelationData,
             UserProperties = props.UserProperties,
         };
-        Route(new BrokerMessage(will.Topic, will.Payload, will.Qos, will.Retain, keep, expires), null);
+        var message = new BrokerMessage(will.Topic, will.Payload, will.Qos, will.Retain, keep, expires);
+        Route(message, null);
+        if (client is not null)
+        {
+            Sink?.OnWillPublished(client, message);
+        }
     }
 
     internal void Route(BrokerMessage message, string? publisherClientId)

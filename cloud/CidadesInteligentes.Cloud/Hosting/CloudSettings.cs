@@ -8,7 +8,8 @@ internal sealed record CloudSettings(
     InfluxSettings Influx,
     RegistrySettings Registry,
     ApiSettings Api,
-    ReportSettings Reports);
+    ReportSettings Reports,
+    IngestSettings Ingest);
 
 /// <summary>Embedded MQTT broker (`Broker:*`).</summary>
 internal sealed record BrokerSettingsSection(bool Enabled, int Port, string BindAddress, string? DevicesFile, int MaxConnections);
@@ -30,3 +31,6 @@ internal sealed record ApiSettings(bool AnonymousRead, string? KeysFile, string?
 
 /// <summary>Monthly report scheduler (`Reports:*`).</summary>
 internal sealed record ReportSettings(bool Enabled, string? Chromium);
+
+/// <summary>Ingestor limits (`Ingest:*`): how old a message may be (backfill window) and when a silent device is offline.</summary>
+internal sealed record IngestSettings(int MaxAgeDays, int HeartbeatTimeoutSeconds);

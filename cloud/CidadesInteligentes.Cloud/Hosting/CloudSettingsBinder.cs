@@ -37,6 +37,9 @@ internal static class CloudSettingsBinder
         var api = new ApiSettings(Bool(config, "Api:AnonymousRead", true, errors), config["Api:KeysFile"], config["Api:WebRoot"]);
         var reports = new ReportSettings(Bool(config, "Reports:Enabled", true, errors), config["Reports:Chromium"]);
 
+        var ingest = new IngestSettings(
+            MaxAgeDays: Int(config, "Ingest:MaxAgeDays", 35, 1, 3660, errors),
+            HeartbeatTimeoutSeconds: Int(config, "Ingest:HeartbeatTimeoutSeconds", 300, 10, 86_400, errors));
         if (!broker.Enabled && string.IsNullOrWhiteSpace(upstream.Host))
         {
             errors.Add("Broker:Enabled is false but Upstream:Host is empty: set Upstream:Host/Port to the external broker, or enable the embedded broker.");
@@ -66,7 +69,7 @@ internal static class CloudSettingsBinder
             errors.Add($"Influx:Database '{influx.Database}' must be letters, digits, '_' or '-'.");
         }
         problems = errors;
-        return new CloudSettings(broker, upstream, storage, influx, registry, api, reports);
+        return new CloudSettings(broker, upstream, storage, influx, registry, api, reports, ingest);
     }
 
     private static bool Bool(IConfiguration config, string key, bool fallback, List<string> errors)

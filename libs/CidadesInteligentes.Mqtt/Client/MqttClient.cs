@@ -142,6 +142,19 @@ public sealed class MqttClient : IAsyncDisposable
         return ack.ReasonCodes;
     }
 
+    /// <summary>
+    /// With <see cref="MqttClientOptions.ManualAcknowledge"/>, sends the PUBACK of a QoS 1 message now. If the connection
+    /// it came on is gone, nothing is sent: the server redelivers it on the persistent session.
+    /// </summary>
+    public void Acknowledge(MqttMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Qos == 1 && _options.ManualAcknowledge && message.Connection is MqttConnection c && ReferenceEquals(c, _connection) && !c.Closed.IsCancellationRequested)
+        {
+            c.TrySend(new PubAckPacket(PacketType.PubAck, message.PacketId));
+        }
+    }
+
     public Task<IReadOnlyList<byte>> SubscribeAsync(string filter, int qos = 1, CancellationToken ct = default) =>
         SubscribeAsync([new TopicSubscription(filter, qos)], null, ct);
 
@@ -348,8 +361,8 @@ public sealed class MqttClient : IAsyncDisposable
                 }
                 else
                 {
-                    await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties), _disposing.Token).ConfigureAwait(false);
-                    if (p.Qos == 1)
+                    await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }, _disposing.Token).ConfigureAwait(false);
+                    if (p.Qos == 1 && !_options.ManualAcknowledge)
                     {
                         connection.TrySend(new PubAckPacket(PacketType.PubAck, p.PacketId));
                     }

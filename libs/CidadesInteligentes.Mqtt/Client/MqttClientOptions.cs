@@ -42,10 +42,23 @@ public sealed class MqttClientOptions
 
     /// <summary>Capacity of the incoming message channel; when full, reading from the socket pauses.</summary>
     public int IncomingCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// When true, incoming QoS 1 messages are acknowledged only when the application calls
+    /// <see cref="MqttClient.Acknowledge"/> (e.g. after storing them); acknowledgements must follow the order of receipt.
+    /// </summary>
+    public bool ManualAcknowledge { get; set; }
 }
 
 /// <summary>A message delivered to this client.</summary>
-public sealed record MqttMessage(string Topic, ReadOnlyMemory<byte> Payload, int Qos, bool Retain, MqttProperties? Properties = null);
+public sealed record MqttMessage(string Topic, ReadOnlyMemory<byte> Payload, int Qos, bool Retain, MqttProperties? Properties = null)
+{
+    /// <summary>Packet id of a QoS 1/2 delivery (used by manual acknowledgement).</summary>
+    internal ushort PacketId { get; init; }
+
+    /// <summary>The connection it arrived on: an acknowledgement is only sent on that same connection.</summary>
+    internal object? Connection { get; init; }
+}
 
 /// <summary>The server refused the connection.</summary>
 public sealed class MqttConnectException(byte reasonCode, string message) : Exception(message)

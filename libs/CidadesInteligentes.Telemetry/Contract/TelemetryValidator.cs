@@ -68,7 +68,13 @@ public static class TelemetryValidator
     public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(35);
 
-    public static ValidationResult Validate(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now)
+    public static ValidationResult Validate(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now) => Validate(topic, payload, now, MaxAge);
+
+    /// <summary>
+    /// As <see cref="Validate(string, ReadOnlySpan{byte}, DateTimeOffset)"/> with another oldest accepted age, for an
+    /// operator-approved backfill (e.g. the demo replaying last month). The 5 min future limit never changes.
+    /// </summary>
+    public static ValidationResult Validate(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now, TimeSpan maxAge)
     {
         if (!TopicName.TryParse(topic, out var name, out var topicError))
         {
@@ -88,17 +94,17 @@ public static class TelemetryValidator
         }
         return name.Stream switch
         {
-            TopicStream.Telemetry when name.Kind == DeviceKind.Luminaire => Check(name, payload, TelemetryJson.Default.LuminaireTelemetry, now, CheckLuminaire),
-            TopicStream.Telemetry => Check(name, payload, TelemetryJson.Default.HotspotTelemetry, now, CheckHotspot),
-            TopicStream.Event => Check(name, payload, TelemetryJson.Default.DeviceEvent, now, CheckEvent),
-            TopicStream.CommandAck => Check(name, payload, TelemetryJson.Default.CommandAck, now, CheckAck),
-            _ => Check(name, payload, TelemetryJson.Default.DeviceStatus, now, CheckStatus),
+            TopicStream.Telemetry when name.Kind == DeviceKind.Luminaire => Check(name, payload, TelemetryJson.Default.LuminaireTelemetry, now, maxAge, CheckLuminaire),
+            TopicStream.Telemetry => Check(name, payload, TelemetryJson.Default.HotspotTelemetry, now, maxAge, CheckHotspot),
+            TopicStream.Event => Check(name, payload, TelemetryJson.Default.DeviceEvent, now, maxAge, CheckEvent),
+            TopicStream.CommandAck => Check(name, payload, TelemetryJson.Default.CommandAck, now, maxAge, CheckAck),
+            _ => Check(name, payload, TelemetryJson.Default.DeviceStatus, now, maxAge, CheckStatus),
         };
     }
 
     private delegate void Rules<T>(T payload, Problems problems, DateTimeOffset now);
 
-    private static ValidationResult Check<T>(TopicName name, ReadOnlySpan<byte> payload, JsonTypeInfo<T> info, DateTimeOffset now, Rules<T> rules)
+    private static ValidationResult Check<T>(TopicName name, ReadOnlySpan<byte> payload, JsonTypeInfo<T> info, DateTimeOffset now, TimeSpan maxAge, Rules<T> rules)
         where T : class
     {
         T? value;
@@ -120,6 +126,7 @@ public static class TelemetryValidator
             return ValidationResult.Fail(name, RejectReasons.Json, ["payload is JSON null; expected an object"]);
         }
         var problems = new Problems();
+        problems.MaxAge = maxAge;
         rules(value, problems, now);
         return problems.Reason is null ? ValidationResult.Ok(name, value) : ValidationResult.Fail(name, problems.Reason, problems.List);
     }
@@ -166,9 +173,9 @@ public static class TelemetryValidator
         {
             problems.Add(RejectReasons.Clock, $"ts {ts.Value.UtcDateTime:O} is more than 5 min in the future (receive time {now.UtcDateTime:O}): device clock not synchronised");
         }
-        else if (now - ts.Value > MaxAge)
+        else if (now - ts.Value > problems.MaxAge)
         {
-            problems.Add(RejectReasons.Clock, $"ts {ts.Value.UtcDateTime:O} is older than 35 days");
+            problems.Add(RejectReasons.Clock, $"ts {ts.Value.UtcDateTime:O} is older than {problems.MaxAge.TotalDays:0.#} days");
         }
     }
 
@@ -270,6 +277,8 @@ public static class TelemetryValidator
     private sealed class Problems
     {
         public List<string> List { get; } = [];
+
+        public TimeSpan MaxAge { get; set; } = TelemetryValidator.MaxAge;
         public string? Reason { get; private set; }
 
         public void Add(string reason, string message)

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using CidadesInteligentes.Cloud.Commands;
+using CidadesInteligentes.Cloud.Fleet;
+using CidadesInteligentes.Cloud.Hosting;
+using CidadesInteligentes.Cloud.Ingest;
+using CidadesInteligentes.Cloud.Live;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Mqtt.Broker;
+using CidadesInteligentes.Telemetry.Contract;
+
+namespace CidadesInteligentes.Cloud.Api;
+
+/// <summary>The HTTP API of docs/api.md.</summary>
+internal static class ApiEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", (Readiness r) =>
+        {
+            var (ready, parts) = r.Check();
+            return Results.Json(new { status = ready ? "ready" : "starting", parts }, statusCode: ready ? 200 : 503);
+        });
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/devices", (string? city, FleetState fleet) =>
+            Results.Ok(fleet.Devices.Where(d => city is null || d.City == city).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => DeviceSummary(d, fleet))))
+            .Require(ApiRole.Viewer);
+
+        api.MapGet("/devices/{id}", (string id, FleetState fleet, SqliteStore store) =>
+        {
+            if (fleet.Find(id) is not { } d)
+            {
+                return NotFound($"device '{id}' is not known");
+            }
+            var recent = store.Recent(id, "telemetry", 60).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
+            var events = store.Recent(id, "event", 50).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
+            var commands = store.Commands(id, null, 20).Select(CommandView).ToList();
+            var summary = DeviceSummary(d, fleet);
+            return Results.Ok(new { summary.Id, summary.City, summary.Kind, summary.Name, summary.Online, summary.LastSeen, status = d.Status, firmware = d.Firmware,
+                summary.Latitude, summary.Longitude, summary.OpenAlerts, summary.PowerW, summary.DimPercent, summary.LampOn, summary.BackhaulUp, summary.PortalOk, summary.Clients,
+                recent, events, commands, alerts = fleet.Alerts(null, null).Where(a => a.Device == id).Take(50) });
+        }).Require(ApiRole.Viewer);
+
+        api.MapGet("/alerts", (string? city, bool? active, FleetState fleet) => Results.Ok(fleet.Alerts(city, active))).Require(ApiRole.Viewer);
+
+        api.MapPost("/devices/{id}/commands", async (string id, CommandRequest body, HttpContext http, CommandService commands, FleetState fleet, CancellationToken ct) =>
+        {
+            if (fleet.Find(id) is null)
+            {
+                return NotFound($"device '{id}' is not known");
+            }
+            var (row, problems) = await commands.SendAsync(id, body, http.Caller(), ct).ConfigureAwait(false);
+            if (row is null)
+            {
+                return Invalid(problems);
+            }
+            return Results.Accepted($"/api/devices/{id}/commands/{row.Id}", CommandView(row));
+        }).Require(ApiRole.Operator);
+
+        api.MapGet("/devices/{id}/commands/{commandId}", (string id, string commandId, SqliteStore store) =>
+            store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row)) : NotFound($"command '{commandId}' of device '{id}' is not known"))
+            .Require(ApiRole.Viewer);
+
+        api.MapGet("/ingest/stats", (IngestCounters c, Ingestor ingestor, LiveHub live, IServiceProvider sp) =>
+        {
+            var broker = sp.GetService<MqttBroker>();
+            return Results.Ok(new
+            {
+                received = c.Received,
+                stored = c.Stored,
+                duplicates = c.Duplicates,
+                rejected = c.Rejected,
+                rejectedTotal = c.RejectedTotal,
+                securityEvents = c.SecurityEvents,
+                storeErrors = c.StoreErrors,
+                wills = c.Wills,
+                batches = ingestor.Batches,
+                queued = ingestor.Queued,
+                liveSubscribers = live.Subscribers,
+                liveDropped = live.Dropped,
+                broker = broker is null ? null : new
+                {
+                    connections = broker.ConnectedClients.Count,
+                    sessions = broker.SessionCount,
+                    retained = broker.RetainedCount,
+                    metrics = broker.Metrics,
+                },
+            });
+        }).Require(ApiRole.Viewer);
+
+        api.MapGet("/ingest/dead-letters", (int? limit, SqliteStore store) => Results.Ok(store.DeadLetters(Math.Clamp(limit ?? 100, 1, 1000)))).Require(ApiRole.Viewer);
+
+        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, CancellationToken ct) =>
+        {
+            http.Response.Headers.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            await http.Response.WriteAsync(": connected\n\n", ct).ConfigureAwait(false);
+            await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await foreach (var u in hub.SubscribeAsync(city, ct).ConfigureAwait(false))
+                {
+                    await http.Response.WriteAsync($"event: {u.Event}\ndata: {u.Json}\n\n", ct).ConfigureAwait(false);
+                    await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the browser went away
+            }
+        }).Require(ApiRole.Viewer);
+    }
+
+    internal static IResult NotFound(string detail) => Results.Problem(statusCode: 404, title: "Not found", detail: detail);
+
+    internal static IResult Invalid(IReadOnlyList<string> problems) =>
+        Results.Problem(statusCode: 400, title: "Invalid request", detail: string.Join("; ", problems),
+            extensions: new Dictionary<string, object?> { ["problems"] = problems });
+
+    internal sealed record DeviceSummaryView(string Id, string City, string Kind, string? Name, bool Online, DateTimeOffset? LastSeen, double? Latitude, double? Longitude,
+        int OpenAlerts, double? PowerW, int? DimPercent, bool? LampOn, double? EnergyWh, bool? BackhaulUp, bool? PortalOk, int? Clients, int? UniqueClientsToday);
+
+    internal static DeviceSummaryView DeviceSummary(DeviceView d, FleetState fleet)
+    {
+        lock (d)
+        {
+            return new DeviceSummaryView(d.Id, d.City, d.Kind, d.Name, d.Online, d.LastSeen, d.Latitude, d.Longitude, fleet.OpenAlerts(device: d.Id),
+                d.Luminaire?.PowerW, d.Luminaire?.DimPercent, d.Luminaire?.LampOn, d.Luminaire?.EnergyWh,
+                d.Hotspot?.BackhaulUp, d.Hotspot?.PortalOk, d.Hotspot?.Clients, d.Hotspot?.UniqueClientsToday);
+        }
+    }
+
+    internal static object CommandView(CommandRow c) => new
+    {
+        id = c.Id,
+        device = c.Device,
+        type = c.Type,
+        sentAt = c.SentAt,
+        sentBy = c.SentBy,
+        result = c.Result,
+        detail = c.Detail,
+        ackAt = c.AckAt,
+        command = JsonDocument.Parse(c.Body).RootElement,
+    };
+
+    internal static string Month(DateTimeOffset now) => TimeZoneInfo.ConvertTime(now, SaoPaulo).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static readonly TimeZoneInfo SaoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+
+    internal static string KindOf(DeviceKind k) => TopicName.KindText(k);
+}

@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using CidadesInteligentes.Cloud.Commands;
+using CidadesInteligentes.Cloud.Hosting;
+using CidadesInteligentes.Cloud.Ingest;
+using CidadesInteligentes.Mqtt;
+using CidadesInteligentes.Mqtt.Client;
+using CidadesInteligentes.Mqtt.Packets;
+
+namespace CidadesInteligentes.Cloud.Broker;
+
+/// <summary>
+/// Consumes device messages from an external broker (e.g. Mosquitto) through a <c>$share</c> group, so several cloud
+/// instances split the load. Persistent session, QoS 1, and each message is acknowledged only after the ingestor
+/// stored it (manual acknowledgement, in order of receipt). Commands to devices are published through the same client.
+/// </summary>
+internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsyncDisposable
+{
+    private static readonly string[] Streams = ["telemetry", "event", "status", "cmd/ack"];
+    private readonly MqttClient _client;
+    private readonly Ingestor _ingestor;
+    private readonly CloudSettings _settings;
+    private readonly ILogger<UpstreamConsumer> _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<(MqttMessage Message, Task<byte> Stored)> _acks = Channel.CreateBounded<(MqttMessage, Task<byte>)>(20_000);
+    private Task? _read;
+    private Task? _ack;
+    private volatile bool _subscribed;
+
+    public UpstreamConsumer(CloudSettings settings, Ingestor ingestor, ILogger<UpstreamConsumer> log)
+    {
+        _settings = settings;
+        _ingestor = ingestor;
+        _log = log;
+        var u = settings.Upstream;
+        _client = new MqttClient(new MqttClientOptions
+        {
+            Host = u.Host!,
+            Port = u.Port,
+            ClientId = u.ClientId,
+            Username = u.Username,
+            Password = u.Password,
+            Version = MqttProtocolVersion.V500,
+            CleanStart = false,
+            SessionExpirySeconds = 7 * 86_400,
+            KeepAliveSeconds = 30,
+            ManualAcknowledge = true,
+            ReceiveMaximum = 4096,
+        });
+        _client.Connected += present =>
+        {
+            if (!present)
+            {
+                _ = SubscribeAsync();
+            }
+        };
+    }
+
+    public bool IsReady => _client.IsConnected && _subscribed;
+
+    public long Received { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _read = Task.Run(ReadAsync, CancellationToken.None);
+        _ack = Task.Run(AckAsync, CancellationToken.None);
+        try
+        {
+            var connack = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (!connack.SessionPresent)
+            {
+                await SubscribeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _subscribed = true;
+            }
+            Console.WriteLine($"Upstream broker: {_settings.Upstream.Host}:{_settings.Upstream.Port} (shared group {_settings.Upstream.SharedGroup})");
+        }
+        catch (Exception e) when (e is MqttConnectException or IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+        {
+            // keep starting: the client reconnects by itself and /healthz says 503 until it is subscribed
+            _log.LogWarning("Upstream broker {Host}:{Port} not reachable yet: {Error}", _settings.Upstream.Host, _settings.Upstream.Port, e.Message);
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            var subs = Streams.Select(s => new TopicSubscription($"$share/{_settings.Upstream.SharedGroup}/ci/v1/+/+/+/{s}", 1)).ToList();
+            await _client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
+            _subscribed = true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogWarning("Subscribing on the upstream broker failed: {Error}", e.Message);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await foreach (var m in _client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                Received++;
+                var stored = _ingestor.IngestAsync(null, "upstream", m.Topic, m.Payload, _stop.Token).AsTask();
+                await _acks.Writer.WriteAsync((m, stored), _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _acks.Writer.TryComplete();
+    }
+
+    private async Task AckAsync()
+    {
+        await foreach (var (m, stored) in _acks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            byte reason;
+            try
+            {
+                reason = await stored.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                reason = ReasonCodes.UnspecifiedError;
+            }
+            if (reason < 0x80)
+            {
+                _client.Acknowledge(m);
+            }
+        }
+    }
+
+    public Task PublishAsync(string topic, byte[] payload, CancellationToken ct) => _client.PublishAsync(topic, payload, qos: 1, ct: ct);
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_read is not null)
+        {
+            await _read.ConfigureAwait(false);
+        }
+        if (_ack is not null)
+        {
+            await _ack.ConfigureAwait(false);
+        }
+        try
+        {
+            await _client.DisconnectAsync(ct: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogDebug("Upstream disconnect: {Error}", e.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

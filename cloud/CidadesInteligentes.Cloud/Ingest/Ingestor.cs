@@ -1,0 +1,159 @@
+using System.Text;
+using CidadesInteligentes.Cloud.Fleet;
+using CidadesInteligentes.Cloud.Live;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Mqtt;
+using CidadesInteligentes.Mqtt.Broker;
+using CidadesInteligentes.Telemetry.Contract;
+
+namespace CidadesInteligentes.Cloud.Ingest;
+
+/// <summary>A stored message handed to the sinks that follow the store (InfluxDB, live dashboard).</summary>
+internal sealed record IngestedMessage(TopicName Topic, object Payload, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// Turns MQTT messages into stored rows. Every message is validated against the contract; the publishing device
+/// must be the one the topic names; rejects go to the dead-letter table with their reason and a counter; valid
+/// messages are stored once per (device, stream, seq) through group commits. The broker acknowledges a QoS 1
+/// PUBLISH only after <see cref="OnPublishAsync"/> completes, so an acknowledged message is durably stored.
+/// </summary>
+internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
+{
+    private readonly SqliteStore _store;
+    private readonly FleetState _fleet;
+    private readonly LiveHub _live;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly GroupCommitter<IngestItem, StoreOutcome> _committer;
+
+    public Ingestor(SqliteStore store, FleetState fleet, LiveHub live, IngestCounters counters, TimeProvider time, ILogger log, TimeSpan maxAge, bool checkIdentity)
+    {
+        _store = store;
+        _fleet = fleet;
+        _live = live;
+        Counters = counters;
+        _time = time;
+        _log = log;
+        MaxAge = maxAge;
+        CheckIdentity = checkIdentity;
+        _committer = new GroupCommitter<IngestItem, StoreOutcome>(_store.StoreBatchAsync, maxBatch: 2_000, capacity: 20_000);
+    }
+
+    public IngestCounters Counters { get; }
+
+    public TimeSpan MaxAge { get; }
+
+    /// <summary>When true (device credentials configured), the MQTT username must equal the device named by the topic.</summary>
+    public bool CheckIdentity { get; }
+
+    public long Batches => _committer.Batches;
+
+    public int Queued => _committer.Queued;
+
+    /// <summary>Raised after each message is stored (not for duplicates or rejects), in commit order per connection.</summary>
+    public event Action<IngestedMessage>? Stored;
+
+    public ValueTask<byte> OnPublishAsync(BrokerClient client, BrokerMessage message, CancellationToken ct) =>
+        IngestAsync(CheckIdentity ? client.Username ?? client.ClientId : null, client.ClientId, message.Topic, message.Payload, ct);
+
+    public void OnWillPublished(BrokerClient client, BrokerMessage will)
+    {
+        Counters.OnWill();
+        // The will is a Status message like any other: validate and store it, without blocking the broker.
+        _ = IngestAsync(CheckIdentity ? client.Username ?? client.ClientId : null, client.ClientId, will.Topic, will.Payload, CancellationToken.None).AsTask();
+    }
+
+    /// <summary>
+    /// Validates and stores one message. <paramref name="identity"/> is the authenticated device id (null when the
+    /// transport already enforced it, e.g. an external broker with its own ACL). Returns an MQTT reason code:
+    /// success when stored, duplicate or dead-lettered (the device must not resend those); an error only when the
+    /// store failed, so the message is not acknowledged and the device sends it again.
+    /// </summary>
+    public async ValueTask<byte> IngestAsync(string? identity, string? client, string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        Counters.OnReceived();
+        var now = _time.GetUtcNow();
+        var result = TelemetryValidator.Validate(topic, payload.Span, now, MaxAge);
+        IngestItem item;
+        if (!result.IsValid)
+        {
+            item = DeadLetter(result.Reason!, result.Describe(), topic, client, payload, now);
+        }
+        else if (identity is not null && !string.Equals(identity, result.Topic.Device, StringComparison.Ordinal))
+        {
+            Counters.OnSecurityEvent();
+            item = DeadLetter(RejectReasons.Identity, $"identity: device '{identity}' published to a topic of device '{result.Topic.Device}'", topic, client, payload, now);
+        }
+        else
+        {
+            item = ToItem(result, payload, now);
+        }
+
+        StoreOutcome outcome;
+        try
+        {
+            outcome = await _committer.SubmitAsync(item, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Counters.OnStoreError();
+            _log.LogWarning("Could not store a message on {Topic}: {Error}; it is not acknowledged and will be resent", topic, e.Message);
+            return ReasonCodes.UnspecifiedError;
+        }
+        switch (outcome)
+        {
+            case StoreOutcome.Stored:
+                Counters.OnStored();
+                var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
+                _fleet.Apply(result.Topic, result.Payload!, now);
+                Publish(ingested, item.Payload);
+                Stored?.Invoke(ingested);
+                break;
+            case StoreOutcome.Duplicate:
+                Counters.OnDuplicate();
+                break;
+            default:
+                Counters.OnRejected(item.Reason!);
+                _log.LogInformation("Rejected message on {Topic} from {Client}: {Detail}", topic, client, item.Detail);
+                break;
+        }
+        return ReasonCodes.Success;
+    }
+
+    private static IngestItem DeadLetter(string reason, string detail, string topic, string? client, ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
+        new(IngestItemKind.DeadLetter, "", "", 0, "", "", default, now, "", Topic: topic, Client: client, Reason: reason, Detail: detail,
+            RawPayload: payload.Length <= 64 * 1024 ? payload.ToArray() : payload[..(64 * 1024)].ToArray());
+
+    private static IngestItem ToItem(ValidationResult r, ReadOnlyMemory<byte> payload, DateTimeOffset now)
+    {
+        var t = r.Topic;
+        var json = Encoding.UTF8.GetString(payload.Span);
+        var kind = TopicName.KindText(t.Kind);
+        if (r.Payload is DeviceStatus s)
+        {
+            return new IngestItem(IngestItemKind.Status, t.Device, t.StreamKey, 0, t.City, kind, s.Ts ?? default, now, json, State: s.State);
+        }
+        var ack = r.Payload as CommandAck;
+        return new IngestItem(IngestItemKind.Message, t.Device, t.StreamKey, r.Seq!.Value, t.City, kind, r.Ts!.Value, now, json,
+            AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail);
+    }
+
+    private void Publish(IngestedMessage m, string json)
+    {
+        var evt = m.Payload switch
+        {
+            DeviceStatus => "status",
+            CommandAck => "ack",
+            DeviceEvent => "event",
+            _ => "telemetry",
+        };
+        if (_live.Subscribers == 0)
+        {
+            return;
+        }
+        _live.Publish(new LiveUpdate(evt, m.Topic.City,
+            $"{{\"device\":\"{m.Topic.Device}\",\"city\":\"{m.Topic.City}\",\"kind\":\"{TopicName.KindText(m.Topic.Kind)}\",\"payload\":{json}}}"));
+    }
+
+    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+}

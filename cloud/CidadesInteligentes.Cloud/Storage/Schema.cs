@@ -1,0 +1,96 @@
+namespace CidadesInteligentes.Cloud.Storage;
+
+/// <summary>
+/// Ordered schema migrations. A migration is never edited once released: a change is a new entry at the end.
+/// <c>PRAGMA user_version</c> records how many have been applied.
+/// </summary>
+internal static class Schema
+{
+    public static readonly string[] Migrations =
+    [
+        // 1: telemetry, events and acks keyed by the contract's idempotency key (device, stream, seq)
+        """
+        CREATE TABLE messages (
+            device      TEXT    NOT NULL,
+            stream      TEXT    NOT NULL,
+            seq         INTEGER NOT NULL,
+            city        TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            ts          INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            payload     TEXT    NOT NULL,
+            PRIMARY KEY (device, stream, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX messages_city_ts ON messages (city, stream, ts);
+        CREATE INDEX messages_device_ts ON messages (device, stream, ts);
+
+        CREATE TABLE status_log (
+            id          INTEGER PRIMARY KEY,
+            device      TEXT    NOT NULL,
+            city        TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            state       TEXT    NOT NULL,
+            ts          INTEGER,
+            received_at INTEGER NOT NULL,
+            payload     TEXT    NOT NULL
+        );
+        CREATE INDEX status_log_device ON status_log (device, received_at);
+        CREATE INDEX status_log_city ON status_log (city, received_at);
+
+        CREATE TABLE dead_letters (
+            id          INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            client      TEXT,
+            topic       TEXT    NOT NULL,
+            reason      TEXT    NOT NULL,
+            detail      TEXT    NOT NULL,
+            payload     BLOB
+        );
+
+        CREATE TABLE registry (
+            id          INTEGER PRIMARY KEY,
+            saved_at    INTEGER NOT NULL,
+            saved_by    TEXT    NOT NULL,
+            document    TEXT    NOT NULL
+        );
+
+        CREATE TABLE audit (
+            id          INTEGER PRIMARY KEY,
+            at          INTEGER NOT NULL,
+            who         TEXT    NOT NULL,
+            action      TEXT    NOT NULL,
+            target      TEXT    NOT NULL,
+            detail      TEXT    NOT NULL
+        );
+
+        CREATE TABLE commands (
+            id          TEXT    PRIMARY KEY,
+            device      TEXT    NOT NULL,
+            city        TEXT    NOT NULL,
+            type        TEXT    NOT NULL,
+            body        TEXT    NOT NULL,
+            sent_at     INTEGER NOT NULL,
+            sent_by     TEXT    NOT NULL,
+            result      TEXT,
+            detail      TEXT,
+            ack_at      INTEGER
+        );
+        CREATE INDEX commands_device ON commands (device, sent_at);
+
+        CREATE TABLE reports (
+            id          TEXT    PRIMARY KEY,
+            scope       TEXT    NOT NULL,
+            city        TEXT,
+            month       TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            compliant   INTEGER NOT NULL,
+            digest      TEXT    NOT NULL,
+            html        TEXT    NOT NULL,
+            csv         TEXT    NOT NULL,
+            json        TEXT    NOT NULL,
+            pdf         BLOB
+        );
+        CREATE INDEX reports_month ON reports (month, city);
+        """,
+    ];
+}
