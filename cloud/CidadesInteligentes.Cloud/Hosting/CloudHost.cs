@@ -91,6 +91,7 @@ internal static class CloudHost
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
+        services.AddOpenApi();
         services.AddSingleton(settings);
         services.AddSingleton(time);
         services.AddSingleton(keys);
@@ -132,6 +133,14 @@ internal static class CloudHost
             store.Dispose();
         });
         registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
+        var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(webRoot))
+        {
+            var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(webRoot));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+        app.MapOpenApi();
         ApiEndpoints.Map(app);
         return app;
     }
