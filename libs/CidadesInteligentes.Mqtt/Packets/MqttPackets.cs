@@ -168,6 +168,10 @@ public sealed class ConnectPacket : MqttPacket
         {
             var props = level == 5 ? MqttProperties.Read(ref r, PropertyContext.Will) : null;
             var topic = r.String("will topic");
+            if (topic.Length == 0)
+            {
+                throw new MqttProtocolException("will topic is empty (MQTT 4.7.3)", ReasonCodes.TopicNameInvalid);
+            }
             MqttCodec.CheckTopicName(topic, "will topic");
             p.Will = new WillMessage { Topic = topic, Payload = r.Binary("will payload"), Qos = willQos, Retain = willRetain, Properties = props };
         }
