@@ -496,6 +496,11 @@ public sealed class SubAckPacket : MqttPacket
     internal static SubAckPacket Read(ref SpanReader r, PacketType type, MqttProtocolVersion v)
     {
         var p = new SubAckPacket(type) { PacketId = r.UInt16() };
+        if (p.PacketId == 0)
+        {
+            // It echoes the SUBSCRIBE/UNSUBSCRIBE identifier, which can never be 0.
+            throw new MqttProtocolException($"{type.ToString().ToUpperInvariant()} packet identifier is 0 (MQTT 2.2.1)");
+        }
         if (v == MqttProtocolVersion.V500)
         {
             p.Properties = MqttProperties.Read(ref r, type == PacketType.SubAck ? PropertyContext.SubAck : PropertyContext.UnsubAck);
