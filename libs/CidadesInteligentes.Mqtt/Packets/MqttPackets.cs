@@ -132,7 +132,7 @@ public sealed class ConnectPacket : MqttPacket
         var level = r.Byte();
         if (name != "MQTT" || level is not (4 or 5))
         {
-            throw new MqttProtocolException($"unsupported protocol '{name}' level {level}; this server speaks MQTT 3.1.1 (4) and 5.0 (5)", ReasonCodes.UnsupportedProtocolVersion);
+            throw new MqttProtocolException($"unsupported protocol '{name}' level {level}; this server speaks MQTT 3.1.1 (4) and 5.0 (5) (MQTT 3.1.2.1, 3.1.2.2)", ReasonCodes.UnsupportedProtocolVersion);
         }
         var p = new ConnectPacket { ProtocolVersion = (MqttProtocolVersion)level };
         var flags = r.Byte();

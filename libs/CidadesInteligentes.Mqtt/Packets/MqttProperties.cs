@@ -190,7 +190,7 @@ public sealed class MqttProperties
                     }
                     if (context == PropertyContext.Subscribe && p.SubscriptionIdentifiers is not null)
                     {
-                        throw new MqttProtocolException("SUBSCRIBE carries more than one subscription identifier", ReasonCodes.ProtocolError);
+                        throw new MqttProtocolException("SUBSCRIBE carries more than one subscription identifier (MQTT 3.8.2.1.2)", ReasonCodes.ProtocolError);
                     }
                     (p.SubscriptionIdentifiers ??= []).Add(sid);
                     break;
