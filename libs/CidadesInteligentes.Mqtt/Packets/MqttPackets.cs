@@ -66,6 +66,11 @@ public sealed class ConnectPacket : MqttPacket
 
     internal override int BodySize(MqttProtocolVersion v)
     {
+        if (Will is { Qos: < 0 or > 2 } bad)
+        {
+            // Shifted into the connect flags, a QoS of 3+ would set the will retain or password bits (MQTT 3.1.2.6).
+            throw new ArgumentOutOfRangeException(nameof(Will), bad.Qos, "will QoS must be 0, 1 or 2");
+        }
         var n = 6 + 1 + 1 + 2; // "MQTT" + level + flags + keep-alive
         if (ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -254,7 +259,9 @@ public sealed class PublishPacket : MqttPacket
     internal override byte Flags => (byte)((Dup ? 0x08 : 0) | (Qos << 1) | (Retain ? 1 : 0));
 
     internal override int BodySize(MqttProtocolVersion v) =>
-        SpanWriter.StringSize(Topic) + (Qos > 0 ? 2 : 0) + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0) + Payload.Length;
+        Qos is < 0 or > 2
+            ? throw new ArgumentOutOfRangeException(nameof(Qos), Qos, "PUBLISH QoS must be 0, 1 or 2 (MQTT 3.3.1.2); a larger value would set the DUP bit")
+            : SpanWriter.StringSize(Topic) + (Qos > 0 ? 2 : 0) + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0) + Payload.Length;
 
     internal override void WriteBody(ref SpanWriter w, MqttProtocolVersion v)
     {
@@ -393,6 +400,10 @@ public sealed class SubscribePacket : MqttPacket
         var n = 2 + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0);
         foreach (var s in Subscriptions)
         {
+            if (s.Qos is < 0 or > 2 || s.RetainHandling is < 0 or > 2)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Subscriptions), s, "subscription QoS and retain handling must be 0, 1 or 2 (MQTT 3.8.3.1)");
+            }
             n += SpanWriter.StringSize(s.Filter) + 1;
         }
         return n;
