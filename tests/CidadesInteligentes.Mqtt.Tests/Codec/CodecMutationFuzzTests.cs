@@ -36,7 +36,12 @@ public sealed class CodecMutationFuzzTests(ITestOutputHelper output)
 
     private static Outcome Fuzz(MqttProtocolVersion v, int seed)
     {
-        var seeds = Samples.For(v).Select(s => MqttCodec.ToArray(s.Packet, v)).ToArray();
+        // Mostly this version's packets, plus the other version's: a peer speaking the wrong version is input too.
+        var other = v == MqttProtocolVersion.V311 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
+        var seeds = Samples.For(v).Select(s => MqttCodec.ToArray(s.Packet, v))
+            .Concat(Samples.For(v).Select(s => MqttCodec.ToArray(s.Packet, v)))
+            .Concat(Samples.For(other).Select(s => MqttCodec.ToArray(s.Packet, other)))
+            .ToArray();
         var rng = new Random(seed);
         var accepted = 0;
         var rejected = 0;

@@ -85,6 +85,27 @@ public sealed class CodecRoundTripTests
         Assert.Equal([0x90, 0x04, 0x00, 0x01, 0x80, 0x01], MqttCodec.ToArray(suback, MqttProtocolVersion.V311));
     }
 
+    [Fact]
+    public void Encoder_refuses_qos_values_that_would_corrupt_other_flag_bits()
+    {
+        // QoS 4 << 1 = 0x08 is the DUP bit; will QoS 3 << 3 = 0x18 overlaps nothing but is forbidden, 4 << 3 = 0x20 is will retain.
+        Assert.Throws<ArgumentOutOfRangeException>(() => MqttCodec.ToArray(new PublishPacket { Topic = "a", Qos = 4, PacketId = 1 }, MqttProtocolVersion.V311));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MqttCodec.ToArray(new PublishPacket { Topic = "a", Qos = 3, PacketId = 1 }, MqttProtocolVersion.V500));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MqttCodec.GetSize(new ConnectPacket { Will = new WillMessage { Topic = "w", Qos = 4 } }, MqttProtocolVersion.V500));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MqttCodec.ToArray(new SubscribePacket { PacketId = 1, Subscriptions = [new("a", 3)] }, MqttProtocolVersion.V311));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MqttCodec.ToArray(new SubscribePacket { PacketId = 1, Subscriptions = [new("a", 1, RetainHandling: 3)] }, MqttProtocolVersion.V500));
+    }
+
+    [Fact]
+    public void Byte_order_mark_in_a_string_is_kept_not_stripped()
+    {
+        // MQTT 1.5.4: EF BB BF (U+FEFF) must not be skipped or stripped by a receiver.
+        var publish = new PublishPacket { Topic = "\uFEFFsp/a" };
+        var bytes = MqttCodec.ToArray(publish, MqttProtocolVersion.V311);
+        Assert.Equal([0x30, 0x09, 0x00, 0x07, 0xEF, 0xBB, 0xBF, 0x73, 0x70, 0x2F, 0x61], bytes);
+        Assert.Equal("\uFEFFsp/a", Assert.IsType<PublishPacket>(MqttCodec.Decode(bytes, MqttProtocolVersion.V311)).Topic);
+    }
+
     private static void RoundTrip(MqttProtocolVersion v, string name)
     {
         var packet = Samples.Get(v, name);
