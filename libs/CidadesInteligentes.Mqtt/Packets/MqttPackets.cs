@@ -66,6 +66,11 @@ public sealed class ConnectPacket : MqttPacket
 
     internal override int BodySize(MqttProtocolVersion v)
     {
+        if (Will is { Qos: < 0 or > 2 } bad)
+        {
+            // Shifted into the connect flags, a QoS of 3+ would set the will retain or password bits (MQTT 3.1.2.6).
+            throw new ArgumentOutOfRangeException(nameof(Will), bad.Qos, "will QoS must be 0, 1 or 2");
+        }
         var n = 6 + 1 + 1 + 2; // "MQTT" + level + flags + keep-alive
         if (ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -132,7 +137,7 @@ public sealed class ConnectPacket : MqttPacket
         var level = r.Byte();
         if (name != "MQTT" || level is not (4 or 5))
         {
-            throw new MqttProtocolException($"unsupported protocol '{name}' level {level}; this server speaks MQTT 3.1.1 (4) and 5.0 (5)", ReasonCodes.UnsupportedProtocolVersion);
+            throw new MqttProtocolException($"unsupported protocol '{name}' level {level}; this server speaks MQTT 3.1.1 (4) and 5.0 (5) (MQTT 3.1.2.1, 3.1.2.2)", ReasonCodes.UnsupportedProtocolVersion);
         }
         var p = new ConnectPacket { ProtocolVersion = (MqttProtocolVersion)level };
         var flags = r.Byte();
@@ -168,6 +173,10 @@ public sealed class ConnectPacket : MqttPacket
         {
             var props = level == 5 ? MqttProperties.Read(ref r, PropertyContext.Will) : null;
             var topic = r.String("will topic");
+            if (topic.Length == 0)
+            {
+                throw new MqttProtocolException("will topic is empty (MQTT 4.7.3)", ReasonCodes.TopicNameInvalid);
+            }
             MqttCodec.CheckTopicName(topic, "will topic");
             p.Will = new WillMessage { Topic = topic, Payload = r.Binary("will payload"), Qos = willQos, Retain = willRetain, Properties = props };
         }
@@ -250,7 +259,9 @@ public sealed class PublishPacket : MqttPacket
     internal override byte Flags => (byte)((Dup ? 0x08 : 0) | (Qos << 1) | (Retain ? 1 : 0));
 
     internal override int BodySize(MqttProtocolVersion v) =>
-        SpanWriter.StringSize(Topic) + (Qos > 0 ? 2 : 0) + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0) + Payload.Length;
+        Qos is < 0 or > 2
+            ? throw new ArgumentOutOfRangeException(nameof(Qos), Qos, "PUBLISH QoS must be 0, 1 or 2 (MQTT 3.3.1.2); a larger value would set the DUP bit")
+            : SpanWriter.StringSize(Topic) + (Qos > 0 ? 2 : 0) + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0) + Payload.Length;
 
     internal override void WriteBody(ref SpanWriter w, MqttProtocolVersion v)
     {
@@ -389,6 +400,10 @@ public sealed class SubscribePacket : MqttPacket
         var n = 2 + (v == MqttProtocolVersion.V500 ? MqttProperties.Size(Properties) : 0);
         foreach (var s in Subscriptions)
         {
+            if (s.Qos is < 0 or > 2 || s.RetainHandling is < 0 or > 2)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Subscriptions), s, "subscription QoS and retain handling must be 0, 1 or 2 (MQTT 3.8.3.1)");
+            }
             n += SpanWriter.StringSize(s.Filter) + 1;
         }
         return n;
@@ -492,6 +507,11 @@ public sealed class SubAckPacket : MqttPacket
     internal static SubAckPacket Read(ref SpanReader r, PacketType type, MqttProtocolVersion v)
     {
         var p = new SubAckPacket(type) { PacketId = r.UInt16() };
+        if (p.PacketId == 0)
+        {
+            // It echoes the SUBSCRIBE/UNSUBSCRIBE identifier, which can never be 0.
+            throw new MqttProtocolException($"{type.ToString().ToUpperInvariant()} packet identifier is 0 (MQTT 2.2.1)");
+        }
         if (v == MqttProtocolVersion.V500)
         {
             p.Properties = MqttProperties.Read(ref r, type == PacketType.SubAck ? PropertyContext.SubAck : PropertyContext.UnsubAck);

@@ -169,7 +169,11 @@ public sealed class MqttProperties
             var id = r.VarInt();
             if (!Allowed(id, context))
             {
-                throw new MqttProtocolException($"property 0x{id:X2} is not allowed in {context} (MQTT 2.2.2.2)", ReasonCodes.ProtocolError);
+                // MQTT 2.2.2.2: an identifier that is unknown, or not valid for the packet type, makes a Malformed Packet.
+                throw new MqttProtocolException(
+                    Known(id)
+                        ? $"property 0x{id:X2} is not allowed in {context} (MQTT 2.2.2.2)"
+                        : $"unknown property identifier 0x{id:X2} (MQTT 2.2.2.2)");
             }
             switch (id)
             {
@@ -186,7 +190,7 @@ public sealed class MqttProperties
                     }
                     if (context == PropertyContext.Subscribe && p.SubscriptionIdentifiers is not null)
                     {
-                        throw new MqttProtocolException("SUBSCRIBE carries more than one subscription identifier", ReasonCodes.ProtocolError);
+                        throw new MqttProtocolException("SUBSCRIBE carries more than one subscription identifier (MQTT 3.8.2.1.2)", ReasonCodes.ProtocolError);
                     }
                     (p.SubscriptionIdentifiers ??= []).Add(sid);
                     break;
@@ -232,7 +236,7 @@ public sealed class MqttProperties
                 case 0x28: p.WildcardSubscriptionAvailable = Once(p.WildcardSubscriptionAvailable, Bool01(r.Byte(), "wildcard subscription available"), id); break;
                 case 0x29: p.SubscriptionIdentifierAvailable = Once(p.SubscriptionIdentifierAvailable, Bool01(r.Byte(), "subscription identifier available"), id); break;
                 case 0x2A: p.SharedSubscriptionAvailable = Once(p.SharedSubscriptionAvailable, Bool01(r.Byte(), "shared subscription available"), id); break;
-                default: throw new MqttProtocolException($"unknown property identifier 0x{id:X2}");
+                default: throw new MqttProtocolException($"unknown property identifier 0x{id:X2} (MQTT 2.2.2.2)");
             }
         }
         if (r.Position != end)
@@ -252,6 +256,10 @@ public sealed class MqttProperties
     private static T OnceRef<T>(T? existing, T value, int id)
         where T : class =>
         existing is null ? value : throw new MqttProtocolException($"property 0x{id:X2} appears twice (MQTT 2.2.2.2)", ReasonCodes.ProtocolError);
+
+    /// <summary>The property identifiers MQTT 5.0 defines (MQTT 2.2.2.2).</summary>
+    private static bool Known(int id) =>
+        id is 0x01 or 0x02 or 0x03 or 0x08 or 0x09 or 0x0B or 0x11 or 0x12 or 0x13 or (>= 0x15 and <= 0x1A) or 0x1C or 0x1F or (>= 0x21 and <= 0x2A);
 
     private static bool Allowed(int id, PropertyContext c) => id switch
     {

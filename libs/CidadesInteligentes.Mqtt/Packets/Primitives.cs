@@ -115,6 +115,10 @@ internal ref struct SpanReader(ReadOnlySpan<byte> span)
             value |= (b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0)
             {
+                if (i > 0 && b == 0)
+                {
+                    throw new MqttProtocolException("variable byte integer is not minimally encoded (MQTT 1.5.5)");
+                }
                 return value;
             }
         }
