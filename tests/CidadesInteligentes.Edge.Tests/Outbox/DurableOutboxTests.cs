@@ -12,7 +12,13 @@ public sealed class DurableOutboxTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-" + Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _time = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
 
     private DurableOutbox Open(int maxMessages = 1000, long maxBytes = 1 << 20, long segmentBytes = 1 << 20) =>
         new(new OutboxOptions(_dir, maxMessages, maxBytes, TimeSpan.FromMilliseconds(500), segmentBytes, SeqReserveBlock: 10), _time);
