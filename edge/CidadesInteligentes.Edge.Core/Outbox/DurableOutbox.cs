@@ -182,7 +182,14 @@ public sealed partial class DurableOutbox : IDisposable
         {
             if (!_disposed && _dirty)
             {
-                Sync();
+                try
+                {
+                    Sync();
+                }
+                catch (IOException)
+                {
+                    // stays dirty: the next tick (or Flush/Dispose) retries; DurableThroughId does not advance
+                }
             }
         }
     }
@@ -197,7 +204,13 @@ public sealed partial class DurableOutbox : IDisposable
 
     private void Append(OutboxMessage message)
     {
-        var record = RecordFile.Frame(OutboxRecord.Encode(message));
+        var body = OutboxRecord.Encode(message);
+        // A body past the framing limit would read back as a torn tail and cut off everything after it.
+        if (body.Length > RecordFile.MaxBodyBytes)
+        {
+            throw new ArgumentException($"message of {body.Length} bytes exceeds the outbox record limit of {RecordFile.MaxBodyBytes} bytes");
+        }
+        var record = RecordFile.Frame(body);
         _active!.Write(record);
         var segment = _segments[^1];
         segment.LastId = message.Id;

@@ -191,4 +191,18 @@ public sealed class DurableOutboxTests : IDisposable
         Assert.Equal([201L], reopened.Peek(10).Select(m => m.Seq));
         Assert.True(new FileInfo(Path.Combine(_dir, "acks.log")).Length < 1024);
     }
+
+    [Fact]
+    public void Rejects_a_message_larger_than_a_record_and_keeps_the_rest()
+    {
+        using (var outbox = Open(maxBytes: 8L << 20))
+        {
+            Put(outbox);
+            Assert.Throws<ArgumentException>(() => outbox.Enqueue("telemetry", Topic, DateTimeOffset.UnixEpoch, _ => new byte[2 << 20]));
+            Put(outbox);
+            Assert.Equal(2, outbox.PendingCount);
+        }
+        using var reopened = Open();
+        Assert.Equal([1L, 3L], reopened.Peek(10).Select(m => m.Seq));
+    }
 }
