@@ -1,0 +1,11 @@
+namespace CidadesInteligentes.Edge.Core.Hotspot;
+
+/// <summary>What the hotspot sampler probes; validated by the host.</summary>
+public sealed record HotspotSamplerSettings(
+    IReadOnlyList<ProbeTarget> BackhaulTargets,
+    Uri PortalUrl,
+    int PortalExpectedStatus = 200,
+    string? PortalExpectedBodyContains = null,
+    Uri? ThroughputDownloadUrl = null,
+    Uri? ThroughputUploadUrl = null,
+    int ThroughputUploadBytes = 1_000_000);

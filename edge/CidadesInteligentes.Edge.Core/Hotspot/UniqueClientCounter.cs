@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CidadesInteligentes.Edge.Core.Hotspot;
+
+/// <summary>
+/// Counts distinct stations since local midnight without keeping MAC addresses (LGPD, domain.md): each MAC is
+/// reduced to HMAC-SHA-256 under a random key that exists only in this object's memory and is replaced, with the
+/// set of hashes, at every local midnight. Only the count ever leaves it; neither MACs nor hashes are exposed.
+/// </summary>
+public sealed class UniqueClientCounter : IDisposable
+{
+    /// <summary>Upper bound of <c>uniqueClientsToday</c> in the contract; also caps memory.</summary>
+    public const int MaxCount = 100_000;
+
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly TimeZoneInfo _zone;
+    private readonly HashSet<UInt128> _seen = [];
+    private readonly byte[] _key = new byte[32];
+    private DateOnly _day;
+
+    public UniqueClientCounter(TimeProvider timeProvider, TimeZoneInfo? zone = null)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
+        _zone = zone ?? TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+        Rotate(Today());
+    }
+
+    /// <summary>Distinct stations seen since local midnight.</summary>
+    public int CountToday
+    {
+        get
+        {
+            lock (_gate)
+            {
+                RotateIfNewDay();
+                return _seen.Count;
+            }
+        }
+    }
+
+    public void Observe(IEnumerable<WifiStation> stations)
+    {
+        ArgumentNullException.ThrowIfNull(stations);
+        lock (_gate)
+        {
+            RotateIfNewDay();
+            Span<byte> digest = stackalloc byte[32];
+            foreach (var station in stations)
+            {
+                if (_seen.Count >= MaxCount)
+                {
+                    return;
+                }
+                HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(Normalize(station.Mac)), digest);
+                // 128 of the 256 bits: a collision among 100 000 stations has probability ~1e-29.
+                _seen.Add(BinaryPrimitives.ReadUInt128LittleEndian(digest));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            CryptographicOperations.ZeroMemory(_key);
+            _seen.Clear();
+        }
+    }
+
+    /// <summary>"AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff" and "aabb.ccdd.eeff" are the same station.</summary>
+    private static string Normalize(string mac)
+    {
+        var hex = new StringBuilder(12);
+        foreach (var c in mac)
+        {
+            if (char.IsAsciiHexDigit(c))
+            {
+                hex.Append(char.ToLowerInvariant(c));
+            }
+        }
+        return hex.ToString();
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _zone).DateTime);
+
+    private void RotateIfNewDay()
+    {
+        var today = Today();
+        if (today != _day)
+        {
+            Rotate(today);
+        }
+    }
+
+    private void Rotate(DateOnly today)
+    {
+        RandomNumberGenerator.Fill(_key);
+        _seen.Clear();
+        _day = today;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CidadesInteligentes.Telemetry.Contract;
+
+namespace CidadesInteligentes.Edge.Core.Outbox;
+
+/// <summary>
+/// Store-and-forward queue of one device (telemetry contract: a message leaves only after its PUBACK).
+/// Messages are appended to segment files and synced at most once per flush interval; acks go to an append-only
+/// ack log; a segment whose messages are all acked is deleted. Pending messages are also kept in memory, in order.
+/// Thread-safe.
+/// </summary>
+public sealed partial class DurableOutbox : IDisposable
+{
+    private const string IdCounter = "#id";
+    private const string AckLogName = "acks.log";
+
+    private readonly object _gate = new();
+    private readonly OutboxOptions _options;
+    private readonly ITimer _flushTimer;
+    private readonly SeqHighWaterMark _highWater;
+    private readonly LinkedList<OutboxMessage> _pending = new();
+    private readonly Dictionary<long, LinkedListNode<OutboxMessage>> _byId = [];
+    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+    private readonly List<Segment> _segments = [];
+    private readonly HashSet<long> _ackedInLiveSegments = [];
+    private FileStream? _active;
+    private FileStream _ackLog = null!;
+    private long _ackLogRecords;
+    private long _pendingBytes;
+    private long _overflowDropped;
+    private long _lastId;
+    private long _writtenThroughId;
+    private long _durableThroughId;
+    private bool _dirty;
+    private bool _disposed;
+
+    public DurableOutbox(OutboxOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        TimeProvider = timeProvider;
+        Directory.CreateDirectory(options.Directory);
+        _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"));
+        Recover();
+        var interval = options.EffectiveFlushInterval;
+        _flushTimer = timeProvider.CreateTimer(_ => FlushIfDirty(), null, interval, interval);
+    }
+
+    public TimeProvider TimeProvider { get; }
+
+    public int PendingCount
+    {
+        get { lock (_gate) { return _pending.Count; } }
+    }
+
+    public long PendingBytes
+    {
+        get { lock (_gate) { return _pendingBytes; } }
+    }
+
+    /// <summary>Every message with an id up to this one is on disk (fsynced).</summary>
+    public long DurableThroughId
+    {
+        get { lock (_gate) { return _durableThroughId; } }
+    }
+
+    /// <summary>The last seq handed out on <paramref name="stream"/> (0 if none yet).</summary>
+    public long LastSeq(string stream)
+    {
+        lock (_gate)
+        {
+            return _lastSeq.GetValueOrDefault(stream);
+        }
+    }
+
+    /// <summary>How many messages were dropped for space since the last call; the caller reports an outboxOverflow event.</summary>
+    public long TakeOverflowCount()
+    {
+        lock (_gate)
+        {
+            var count = _overflowDropped;
+            _overflowDropped = 0;
+            return count;
+        }
+    }
+
+    /// <summary>Assigns the next seq of <paramref name="stream"/>, builds the payload with it and queues it.</summary>
+    public OutboxMessage Enqueue(string stream, string topic, DateTimeOffset ts, Func<long, ReadOnlyMemory<byte>> buildPayload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(buildPayload);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var seq = _lastSeq.GetValueOrDefault(stream) + 1;
+            _highWater.Reserve(stream, seq, _options.SeqReserveBlock);
+            _lastSeq[stream] = seq;
+            var id = ++_lastId;
+            _highWater.Reserve(IdCounter, id, _options.SeqReserveBlock);
+            var message = new OutboxMessage(id, stream, seq, ts.ToUniversalTime(), topic, buildPayload(seq));
+            Append(message);
+            return message;
+        }
+    }
+
+    /// <summary>Queues a contract payload: sets its <c>seq</c> (and <c>v</c> and <c>ts</c> when missing), then serializes it.</summary>
+    public OutboxMessage Enqueue<T>(string stream, string topic, T payload, JsonTypeInfo<T> typeInfo)
+        where T : SequencedPayload
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        payload.V ??= 1;
+        payload.Ts ??= TimeProvider.GetUtcNow();
+        return Enqueue(stream, topic, payload.Ts.Value, seq =>
+        {
+            payload.Seq = seq;
+            return JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo);
+        });
+    }
+
+    /// <summary>Pending messages in queue order whose id is above <paramref name="afterId"/> (ids of those already in flight).</summary>
+    public IReadOnlyList<OutboxMessage> Peek(int max, long afterId = 0)
+    {
+        var result = new List<OutboxMessage>();
+        lock (_gate)
+        {
+            for (var node = _pending.First; node is not null && result.Count < max; node = node.Next)
+            {
+                if (node.Value.Id > afterId)
+                {
+                    result.Add(node.Value);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Removes a message once its PUBACK arrived. False if it was not pending (already acked or dropped).</summary>
+    public bool Ack(long id)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Remove(id);
+        }
+    }
+
+    /// <summary>Syncs everything appended so far to disk now.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                Sync();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _flushTimer.Dispose();
+            Sync();
+            _active!.Dispose();
+            _ackLog.Dispose();
+            _disposed = true;
+        }
+    }
+
+    private void FlushIfDirty()
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _dirty)
+            {
+                try
+                {
+                    Sync();
+                }
+                catch (IOException)
+                {
+                    // stays dirty: the next tick (or Flush/Dispose) retries; DurableThroughId does not advance
+                }
+            }
+        }
+    }
+
+    private void Sync()
+    {
+        _active!.Flush(flushToDisk: true);
+        _ackLog.Flush(flushToDisk: true);
+        _durableThroughId = _writtenThroughId;
+        _dirty = false;
+    }
+}
