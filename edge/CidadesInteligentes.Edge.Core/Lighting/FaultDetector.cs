@@ -97,7 +97,8 @@ public sealed class FaultDetector(FaultDetectorOptions options)
         }
         else if (_switches.Count == 0)
         {
-            Clear(EventTypes.CyclingFailure, s, transitions, Text($"no switching in {options.CyclingWindow.TotalMinutes:0} min"));
+            // A whole quiet window is debounce enough.
+            Clear(EventTypes.CyclingFailure, s, transitions, Text($"no switching in {options.CyclingWindow.TotalMinutes:0} min"), immediate: true);
         }
 
         // lampPowerTooHigh / TooLow: a lit lamp outside the tolerance band for the sustain time.
