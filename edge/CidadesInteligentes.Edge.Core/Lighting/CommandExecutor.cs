@@ -26,12 +26,18 @@ public sealed class CommandExecutor
         _overrides = overrides;
         _ids = ids;
         _time = time;
-        Program = programs.Load() ?? DimmingProgram.Default();
+        // A stored program that no longer validates (edited by hand, older firmware) must not stop the lamp.
+        var stored = programs.Load();
+        StoredProgramProblems = stored is null ? [] : ProgramValidator.Validate(stored);
+        Program = stored is not null && StoredProgramProblems.Count == 0 ? stored : DimmingProgram.Default();
         _override = overrides.Load();
     }
 
     /// <summary>The program in force: the stored one, else the contract's default.</summary>
     public DimmingProgram Program { get; private set; }
+
+    /// <summary>Why the stored program was ignored at start (empty when it was used or absent); for the agent's log.</summary>
+    public IReadOnlyList<string> StoredProgramProblems { get; }
 
     /// <summary>The override in force now, or null when there is none or it has expired.</summary>
     public LightingOverride? Override => _override is { } o && o.IsActiveAt(_time.GetUtcNow()) ? o : null;

@@ -70,7 +70,11 @@ public sealed partial class DimmingController
                 ? new DimmingDecision(false, 0, DecisionReasons.StepOff)
                 : new DimmingDecision(wantOn, level, reason);
         }
-        if (decision.LampOn && !_on)
+        if (decision.Reason == DecisionReasons.Override)
+        {
+            _onSince = null; // the minimum on time protects program switching, not an operator's choice
+        }
+        else if (decision.LampOn && (!_on || _onSince is null))
         {
             _onSince = now;
         }

@@ -108,6 +108,18 @@ public sealed class CommandExecutorTests : IDisposable
     }
 
     [Fact]
+    public void An_invalid_stored_program_falls_back_to_the_default()
+    {
+        var program = DimmingProgram.Default();
+        program.TimeZone = "Nowhere/Atlantis";
+        new ProgramStore(Path.Combine(_dir, "program.json")).Save(program);
+        var exec = Executor();
+        Assert.Equal("default", exec.Program.Name);
+        Assert.Equal("America/Sao_Paulo", exec.Program.TimeZone);
+        Assert.Contains(exec.StoredProgramProblems, p => p.Contains("Nowhere/Atlantis", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Command_memory_keeps_only_the_newest_ids()
     {
         var store = new CommandIdStore(Path.Combine(_dir, "ids.json"), capacity: 3);

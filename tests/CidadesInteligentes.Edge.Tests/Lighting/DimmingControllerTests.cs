@@ -70,6 +70,11 @@ public sealed class DimmingControllerTests
         // Expired: the program (off by day) again; the override bypassed nothing permanent.
         Assert.False(c.Decide(Local(22, 15, 0), 5000, daytime).LampOn);
 
+        // A one-minute override by day does not leave the lamp on for the program's minimum on time.
+        var brief = new LightingOverride(100, Local(22, 16, 1));
+        Assert.True(c.Decide(Local(22, 16, 0), 5000, brief).LampOn);
+        Assert.Equal(new DimmingDecision(false, 0, DecisionReasons.Schedule), c.Decide(Local(22, 16, 1), 5000, brief));
+
         var blackout = new LightingOverride(0, Local(22, 23, 30));
         Assert.Equal(new DimmingDecision(false, 0, DecisionReasons.Override), c.Decide(Local(22, 23, 0), 0, blackout));
         Assert.Equal(new DimmingDecision(true, 70, DecisionReasons.Schedule), c.Decide(Local(22, 23, 30), 0, blackout));
