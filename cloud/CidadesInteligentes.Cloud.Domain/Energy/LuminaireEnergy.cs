@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace CidadesInteligentes.Cloud.Domain.Energy;
+
+/// <summary>
+/// Turns one luminaire's cumulative registers into per-day energy and burning hours for a month:
+/// ordered by seq, duplicates once, a register going backwards is a replaced meter (count from zero),
+/// a step spanning midnight is split in proportion to time. Reusable buffers: one instance per computation.
+/// </summary>
+internal sealed class LuminaireEnergy
+{
+    private static readonly long MaxGapTicks = TimeSpan.FromHours(1).Ticks;
+    private readonly LocalMonth _month;
+    private EnergyReading[] _buffer = new EnergyReading[256];
+
+    public LuminaireEnergy(LocalMonth month)
+    {
+        _month = month;
+        MeasuredWh = new double[month.Days];
+        BurnHours = new double[month.Days];
+        Gap = new bool[month.Days];
+    }
+
+    public double[] MeasuredWh { get; }
+    public double[] BurnHours { get; }
+    public bool[] Gap { get; }
+    public bool Reported { get; private set; }
+    public int CompleteDays { get; private set; }
+
+    public void Compute(string device, IReadOnlyList<EnergyReading>? raw, List<SavingsAdjustment> adjustments)
+    {
+        Array.Clear(MeasuredWh);
+        Array.Clear(BurnHours);
+        Array.Clear(Gap);
+        Reported = false;
+        CompleteDays = 0;
+        var n = Prepare(raw);
+        if (n == 0)
+        {
+            return;
+        }
+        var readings = _buffer.AsSpan(0, n);
+        var minTs = readings[0].Ts;
+        var maxTs = readings[0].Ts;
+        for (var i = 0; i < n; i++)
+        {
+            var r = readings[i];
+            if (r.Ts < minTs)
+            {
+                minTs = r.Ts;
+            }
+            if (r.Ts > maxTs)
+            {
+                maxTs = r.Ts;
+            }
+            if (r.Ts >= _month.Start && r.Ts < _month.End)
+            {
+                Reported = true;
+            }
+        }
+        for (var i = 1; i < n; i++)
+        {
+            Step(device, readings[i - 1], readings[i], adjustments);
+        }
+        for (var d = 0; d < _month.Days; d++)
+        {
+            if (!Gap[d] && minTs <= _month.DayStart(d) && maxTs >= _month.DayStart(d + 1))
+            {
+                CompleteDays++;
+            }
+        }
+    }
+
+    private int Prepare(IReadOnlyList<EnergyReading>? raw)
+    {
+        if (raw is null || raw.Count == 0)
+        {
+            return 0;
+        }
+        if (_buffer.Length < raw.Count)
+        {
+            _buffer = new EnergyReading[Math.Max(raw.Count, _buffer.Length * 2)];
+        }
+        var sorted = true;
+        for (var i = 0; i < raw.Count; i++)
+        {
+            _buffer[i] = raw[i];
+            if (i > 0 && raw[i].Seq < raw[i - 1].Seq)
+            {
+                sorted = false;
+            }
+        }
+        var span = _buffer.AsSpan(0, raw.Count);
+        if (!sorted)
+        {
+            span.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        }
+        // duplicates (same seq) count once: keep the first
+        var w = 1;
+        for (var i = 1; i < span.Length; i++)
+        {
+            if (span[i].Seq != span[w - 1].Seq)
+            {
+                span[w++] = span[i];
+            }
+        }
+        return w;
+    }
+
+    private void Step(string device, in EnergyReading a, in EnergyReading b, List<SavingsAdjustment> adjustments)
+    {
+        var dE = b.EnergyWh - a.EnergyWh;
+        var dBurn = b.BurnSeconds - a.BurnSeconds;
+        var replaced = false;
+        if (dE < 0)
+        {
+            dE = Math.Max(0, b.EnergyWh);
+            replaced = true;
+        }
+        if (dBurn < 0)
+        {
+            dBurn = Math.Max(0, b.BurnSeconds);
+            replaced = true;
+        }
+        var ta = a.Ts;
+        var tb = b.Ts;
+        var dH = dBurn / 3600.0;
+        if (replaced && tb > _month.Start && tb <= _month.End)
+        {
+            adjustments.Add(new SavingsAdjustment(device, tb, SavingsAdjustment.MeterReplaced, string.Create(CultureInfo.InvariantCulture,
+                $"register went back from {a.EnergyWh:0.###} Wh to {b.EnergyWh:0.###} Wh (seq {a.Seq}→{b.Seq}); counted {dE:0.###} Wh from zero")));
+        }
+        if (tb <= ta)
+        {
+            // clock went backwards or repeated: no interval to split, book it where the later reading lies
+            var day = _month.DayOf(tb);
+            if (day >= 0 && day < _month.Days)
+            {
+                MeasuredWh[day] += dE;
+                BurnHours[day] += dH;
+            }
+            return;
+        }
+        var span = (double)(tb - ta).Ticks;
+        var longGap = (tb - ta).Ticks > MaxGapTicks;
+        var first = Math.Max(_month.DayOf(ta), 0);
+        var last = Math.Min(_month.DayOf(tb), _month.Days - 1);
+        for (var d = first; d <= last; d++)
+        {
+            var from = _month.DayStart(d) > ta ? _month.DayStart(d) : ta;
+            var to = _month.DayStart(d + 1) < tb ? _month.DayStart(d + 1) : tb;
+            var overlap = (to - from).Ticks;
+            if (overlap <= 0)
+            {
+                continue;
+            }
+            var share = overlap / span;
+            MeasuredWh[d] += dE * share;
+            BurnHours[d] += dH * share;
+            Reported = true;
+            if (longGap)
+            {
+                Gap[d] = true;
+            }
+        }
+    }
+}
