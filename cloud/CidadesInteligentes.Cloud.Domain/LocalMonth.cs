@@ -9,6 +9,7 @@ namespace CidadesInteligentes.Cloud.Domain;
 public sealed class LocalMonth
 {
     private readonly DateTimeOffset[] _midnights;
+    private readonly long[] _midnightTicks;
 
     public LocalMonth(int year, int month, string timeZone = "America/Sao_Paulo")
     {
@@ -22,6 +23,7 @@ public sealed class LocalMonth
         {
             _midnights[d] = LocalMidnight(first.AddDays(d), Zone);
         }
+        _midnightTicks = Array.ConvertAll(_midnights, m => m.UtcTicks);
     }
 
     public int Year { get; }
@@ -45,24 +47,32 @@ public sealed class LocalMonth
     public DateTimeOffset DayStart(int dayIndex) => _midnights[dayIndex];
 
     /// <summary>0-based local day containing <paramref name="t"/>, or −1 before / <see cref="Days"/> after the month.</summary>
-    public int DayOf(DateTimeOffset t)
+    public int DayOf(DateTimeOffset t) => DayOfTicks(t.UtcTicks);
+
+    /// <summary>UTC ticks of local 00:00 of day <paramref name="dayIndex"/>.</summary>
+    internal long DayStartTicks(int dayIndex) => _midnightTicks[dayIndex];
+
+    /// <summary>UTC ticks of every local midnight, <see cref="Days"/> + 1 entries (shared: do not write).</summary>
+    internal long[] MidnightTicks => _midnightTicks;
+
+    internal int DayOfTicks(long utcTicks)
     {
-        if (t < _midnights[0])
+        var m = _midnightTicks;
+        if (utcTicks < m[0])
         {
             return -1;
         }
-        if (t >= _midnights[Days])
+        if (utcTicks >= m[Days])
         {
             return Days;
         }
         // local days are ~24 h long; guess then correct (DST days are 23 or 25 h)
-        var guess = (int)((t - _midnights[0]).Ticks / TimeSpan.TicksPerDay);
-        guess = Math.Clamp(guess, 0, Days - 1);
-        while (guess > 0 && t < _midnights[guess])
+        var guess = (int)Math.Min((utcTicks - m[0]) / TimeSpan.TicksPerDay, Days - 1);
+        while (guess > 0 && utcTicks < m[guess])
         {
             guess--;
         }
-        while (guess < Days - 1 && t >= _midnights[guess + 1])
+        while (guess < Days - 1 && utcTicks >= m[guess + 1])
         {
             guess++;
         }

@@ -40,31 +40,50 @@ internal sealed class LuminaireEnergy
             return;
         }
         var readings = _buffer.AsSpan(0, n);
-        var minTs = readings[0].Ts;
-        var maxTs = readings[0].Ts;
+        var minTs = long.MaxValue;
+        var maxTs = long.MinValue;
+        var start = _month.DayStartTicks(0);
+        var end = _month.DayStartTicks(_month.Days);
         for (var i = 0; i < n; i++)
         {
-            var r = readings[i];
-            if (r.Ts < minTs)
-            {
-                minTs = r.Ts;
-            }
-            if (r.Ts > maxTs)
-            {
-                maxTs = r.Ts;
-            }
-            if (r.Ts >= _month.Start && r.Ts < _month.End)
+            var t = readings[i].Ts.UtcTicks;
+            minTs = Math.Min(minTs, t);
+            maxTs = Math.Max(maxTs, t);
+            if (t >= start && t < end)
             {
                 Reported = true;
             }
         }
+        // hot path (every 15 min × a month × hundreds of luminaires): a step inside one local day, registers forward
+        var mid = _month.MidnightTicks;
+        var days = _month.Days;
+        var measured = MeasuredWh;
+        var burn = BurnHours;
+        var cursor = _month.DayOfTicks(readings[0].Ts.UtcTicks);
         for (var i = 1; i < n; i++)
         {
-            Step(device, readings[i - 1], readings[i], adjustments);
+            ref readonly var a = ref readings[i - 1];
+            ref readonly var b = ref readings[i];
+            var ta = a.Ts.UtcTicks;
+            var tb = b.Ts.UtcTicks;
+            var dE = b.EnergyWh - a.EnergyWh;
+            var dBurn = b.BurnSeconds - a.BurnSeconds;
+            if (cursor < 0 || cursor >= days || ta < mid[cursor] || ta >= mid[cursor + 1])
+            {
+                cursor = _month.DayOfTicks(ta);
+            }
+            if (dE >= 0 && dBurn >= 0 && tb > ta && cursor >= 0 && cursor < days && tb <= mid[cursor + 1] && tb - ta <= MaxGapTicks)
+            {
+                measured[cursor] += dE;
+                burn[cursor] += dBurn / 3600.0;
+                Reported = true;
+                continue;
+            }
+            Step(device, a, b, adjustments);
         }
         for (var d = 0; d < _month.Days; d++)
         {
-            if (!Gap[d] && minTs <= _month.DayStart(d) && maxTs >= _month.DayStart(d + 1))
+            if (!Gap[d] && minTs <= _month.DayStartTicks(d) && maxTs >= _month.DayStartTicks(d + 1))
             {
                 CompleteDays++;
             }
@@ -82,12 +101,23 @@ internal sealed class LuminaireEnergy
             _buffer = new EnergyReading[Math.Max(raw.Count, _buffer.Length * 2)];
         }
         var sorted = true;
-        for (var i = 0; i < raw.Count; i++)
+        if (raw is List<EnergyReading> list)
         {
-            _buffer[i] = raw[i];
-            if (i > 0 && raw[i].Seq < raw[i - 1].Seq)
+            list.CopyTo(_buffer);
+        }
+        else
+        {
+            for (var i = 0; i < raw.Count; i++)
+            {
+                _buffer[i] = raw[i];
+            }
+        }
+        for (var i = 1; i < raw.Count; i++)
+        {
+            if (_buffer[i].Seq < _buffer[i - 1].Seq)
             {
                 sorted = false;
+                break;
             }
         }
         var span = _buffer.AsSpan(0, raw.Count);
@@ -122,18 +152,18 @@ internal sealed class LuminaireEnergy
             dBurn = Math.Max(0, b.BurnSeconds);
             replaced = true;
         }
-        var ta = a.Ts;
-        var tb = b.Ts;
+        var ta = a.Ts.UtcTicks;
+        var tb = b.Ts.UtcTicks;
         var dH = dBurn / 3600.0;
-        if (replaced && tb > _month.Start && tb <= _month.End)
+        if (replaced && b.Ts > _month.Start && b.Ts <= _month.End)
         {
-            adjustments.Add(new SavingsAdjustment(device, tb, SavingsAdjustment.MeterReplaced, string.Create(CultureInfo.InvariantCulture,
+            adjustments.Add(new SavingsAdjustment(device, b.Ts, SavingsAdjustment.MeterReplaced, string.Create(CultureInfo.InvariantCulture,
                 $"register went back from {a.EnergyWh:0.###} Wh to {b.EnergyWh:0.###} Wh (seq {a.Seq}→{b.Seq}); counted {dE:0.###} Wh from zero")));
         }
         if (tb <= ta)
         {
             // clock went backwards or repeated: no interval to split, book it where the later reading lies
-            var day = _month.DayOf(tb);
+            var day = _month.DayOfTicks(tb);
             if (day >= 0 && day < _month.Days)
             {
                 MeasuredWh[day] += dE;
@@ -141,22 +171,30 @@ internal sealed class LuminaireEnergy
             }
             return;
         }
-        var span = (double)(tb - ta).Ticks;
-        var longGap = (tb - ta).Ticks > MaxGapTicks;
-        var first = Math.Max(_month.DayOf(ta), 0);
-        var last = Math.Min(_month.DayOf(tb), _month.Days - 1);
+        var span = (double)(tb - ta);
+        var longGap = tb - ta > MaxGapTicks;
+        var first = Math.Max(_month.DayOfTicks(ta), 0);
+        var last = Math.Min(_month.DayOfTicks(tb), _month.Days - 1);
         for (var d = first; d <= last; d++)
         {
-            var from = _month.DayStart(d) > ta ? _month.DayStart(d) : ta;
-            var to = _month.DayStart(d + 1) < tb ? _month.DayStart(d + 1) : tb;
-            var overlap = (to - from).Ticks;
+            var from = Math.Max(_month.DayStartTicks(d), ta);
+            var to = Math.Min(_month.DayStartTicks(d + 1), tb);
+            var overlap = to - from;
             if (overlap <= 0)
             {
                 continue;
             }
-            var share = overlap / span;
-            MeasuredWh[d] += dE * share;
-            BurnHours[d] += dH * share;
+            if (overlap == tb - ta)
+            {
+                MeasuredWh[d] += dE;
+                BurnHours[d] += dH;
+            }
+            else
+            {
+                var share = overlap / span;
+                MeasuredWh[d] += dE * share;
+                BurnHours[d] += dH * share;
+            }
             Reported = true;
             if (longGap)
             {
