@@ -17,7 +17,10 @@ internal static class WifiPointAnalyzer
             return [];
         }
         var arr = raw.ToArray();
-        Array.Sort(arr, static (a, b) => a.Seq.CompareTo(b.Seq));
+        if (!IsSorted(arr, bySeq: true))
+        {
+            Array.Sort(arr, static (a, b) => a.Seq.CompareTo(b.Seq));
+        }
         var w = 1;
         for (var i = 1; i < arr.Length; i++)
         {
@@ -33,8 +36,12 @@ internal static class WifiPointAnalyzer
         WifiPeriod period, WifiThresholds t, byte[] states)
     {
         var n = period.Minutes;
-        var byTime = (WifiSample[])bySeq.Clone();
-        Array.Sort(byTime, static (a, b) => a.Ts.UtcTicks.CompareTo(b.Ts.UtcTicks));
+        var byTime = bySeq;
+        if (!IsSorted(bySeq, bySeq: false))
+        {
+            byTime = (WifiSample[])bySeq.Clone();
+            Array.Sort(byTime, static (a, b) => a.Ts.UtcTicks.CompareTo(b.Ts.UtcTicks));
+        }
         FillMinutes(byTime, statuses, period, states);
         int up = 0, down = 0, noData = 0, portalDown = 0;
         for (var k = 0; k < n; k++)
@@ -94,6 +101,18 @@ internal static class WifiPointAnalyzer
             Outages = outages,
             Timeline = timeline,
         };
+    }
+
+    private static bool IsSorted(WifiSample[] arr, bool bySeq)
+    {
+        for (var i = 1; i < arr.Length; i++)
+        {
+            if (bySeq ? arr[i].Seq < arr[i - 1].Seq : arr[i].Ts.UtcTicks < arr[i - 1].Ts.UtcTicks)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MinuteState StateOf(in WifiSample s) =>
