@@ -10,10 +10,10 @@ public sealed class PerformanceCollection
     public const string Name = "performance";
 
     /// <summary>
-    /// Best-of-N process CPU time of <paramref name="action"/>, in ms. CPU time rather than wall time, because the
+    /// Best-of-N (the first runs are tier-0 JIT code) process CPU time of <paramref name="action"/>, in ms. CPU time rather than wall time, because the
     /// build machines are shared and a loaded box stretches wall time tenfold.
     /// </summary>
-    internal static double BestCpuMs(Action action, int runs = 5)
+    internal static double BestCpuMs(Action action, int runs = 10)
     {
         var best = double.MaxValue;
         using var process = Process.GetCurrentProcess();
