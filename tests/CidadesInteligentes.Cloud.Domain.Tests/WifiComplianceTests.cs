@@ -175,6 +175,12 @@ public sealed class WifiComplianceTests
         Assert.Equal(first.Digest, again.Digest);
         Assert.Equal(64, first.Digest.Length);
 
+        // a conflicting copy of one seq: the canonical copy wins whatever the delivery order
+        var conflict = a.Samples[3] with { LatencyMs = 999 };
+        var x = WifiCompliance.Compute(city, "2026-06", [a with { Samples = [.. a.Samples, conflict] }, b]);
+        var y = WifiCompliance.Compute(city, "2026-06", [a with { Samples = [conflict, .. a.Samples] }, b]);
+        Assert.Equal(x.Digest, y.Digest);
+
         var changed = a.Samples.ToList();
         changed[100] = changed[100] with { LatencyMs = 41 };
         var other = WifiCompliance.Compute(city, "2026-06", [a with { Samples = changed }, b]);

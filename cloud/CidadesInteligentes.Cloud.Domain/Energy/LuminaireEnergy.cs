@@ -125,13 +125,18 @@ internal sealed class LuminaireEnergy
         {
             span.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
         }
-        // duplicates (same seq) count once: keep the first
+        // duplicates (same seq) count once; differing copies: keep the earliest, then lowest register, so the
+        // result does not depend on delivery order
         var w = 1;
         for (var i = 1; i < span.Length; i++)
         {
             if (span[i].Seq != span[w - 1].Seq)
             {
                 span[w++] = span[i];
+            }
+            else if ((span[i].Ts, span[i].EnergyWh, span[i].BurnSeconds).CompareTo((span[w - 1].Ts, span[w - 1].EnergyWh, span[w - 1].BurnSeconds)) < 0)
+            {
+                span[w - 1] = span[i];
             }
         }
         return w;

@@ -21,12 +21,18 @@ internal static class WifiPointAnalyzer
         {
             Array.Sort(arr, static (a, b) => a.Seq.CompareTo(b.Seq));
         }
+        // duplicates count once; if two copies of a seq differ, keep the canonical (smallest) one so the
+        // result and the digest do not depend on delivery order
         var w = 1;
         for (var i = 1; i < arr.Length; i++)
         {
             if (arr[i].Seq != arr[w - 1].Seq)
             {
                 arr[w++] = arr[i];
+            }
+            else if (Canonical(arr[i], arr[w - 1]) < 0)
+            {
+                arr[w - 1] = arr[i];
             }
         }
         return w == arr.Length ? arr : arr[..w];
@@ -101,6 +107,20 @@ internal static class WifiPointAnalyzer
             Outages = outages,
             Timeline = timeline,
         };
+    }
+
+    private static int Canonical(in WifiSample a, in WifiSample b)
+    {
+        var c = a.Ts.UtcTicks.CompareTo(b.Ts.UtcTicks);
+        if (c == 0) { c = a.BackhaulUp.CompareTo(b.BackhaulUp); }
+        if (c == 0) { c = a.PortalOk.CompareTo(b.PortalOk); }
+        if (c == 0) { c = Nullable.Compare(a.LatencyMs, b.LatencyMs); }
+        if (c == 0) { c = Nullable.Compare(a.LossPercent, b.LossPercent); }
+        if (c == 0) { c = Nullable.Compare(a.DownMbps, b.DownMbps); }
+        if (c == 0) { c = Nullable.Compare(a.UpMbps, b.UpMbps); }
+        if (c == 0) { c = a.Clients.CompareTo(b.Clients); }
+        if (c == 0) { c = a.UniqueClientsToday.CompareTo(b.UniqueClientsToday); }
+        return c;
     }
 
     private static bool IsSorted(WifiSample[] arr, bool bySeq)
