@@ -17,6 +17,7 @@ public sealed class LineProtocolWriter
     private readonly List<KeyValuePair<string, string>> _tags = [];
     private string? _measurement;
     private int _lineStart;
+    private int _lastLineStart;
     private int _fields;
 
     /// <summary>Lines completed so far.</summary>
@@ -30,7 +31,7 @@ public sealed class LineProtocolWriter
         {
             throw new InvalidOperationException("The previous point was not ended; call End or Cancel first.");
         }
-        RejectNewline(measurement, "measurement");
+        RejectUnwritable(measurement, "measurement");
         _measurement = measurement;
         _lineStart = _text.Length;
         _tags.Clear();
@@ -51,8 +52,8 @@ public sealed class LineProtocolWriter
         {
             throw new ArgumentException($"invalid tag value {key}=\"\": a tag value cannot be empty", nameof(value));
         }
-        RejectNewline(key, "tag key");
-        RejectNewline(value, "tag value");
+        RejectUnwritable(key, "tag key");
+        RejectUnwritable(value, "tag value");
         _tags.Add(new(key, value));
         return this;
     }
@@ -134,6 +135,7 @@ public sealed class LineProtocolWriter
     {
         _text.Clear();
         _measurement = null;
+        _lastLineStart = 0;
         Lines = 0;
     }
 
@@ -144,16 +146,7 @@ public sealed class LineProtocolWriter
     public string LastLine()
     {
         var end = _measurement is null ? _text.Length : _lineStart;
-        if (end == 0)
-        {
-            return "";
-        }
-        var start = end - 1;
-        while (start > 0 && _text[start - 1] != '\n')
-        {
-            start--;
-        }
-        return _text.ToString(start, end - 1 - start);
+        return end == 0 ? "" : _text.ToString(_lastLineStart, end - 1 - _lastLineStart);
     }
 
     public static long ToTimestamp(DateTimeOffset time, InfluxPrecision precision)
@@ -181,7 +174,7 @@ public sealed class LineProtocolWriter
     {
         RequireOpen();
         ArgumentException.ThrowIfNullOrEmpty(key);
-        RejectNewline(key, "field key");
+        RejectUnwritable(key, "field key");
         if (_fields == 0)
         {
             WriteSeriesKey();
@@ -220,6 +213,7 @@ public sealed class LineProtocolWriter
 
     private LineProtocolWriter Finish()
     {
+        _lastLineStart = _lineStart;
         _text.Append('\n');
         _measurement = null;
         Lines++;
@@ -241,21 +235,14 @@ public sealed class LineProtocolWriter
         _text.Append(buffer[..n]);
     }
 
-    // A backslash is doubled only where the reader would otherwise take it as escaping the next character
-    // (a special character, or the end of the token); elsewhere it stands for itself, as in the reference encoder.
+    // Only the special characters get a backslash. A backslash already in the text stays single: readers take "\X" as
+    // an escape only when X is special, so "a\b" reads back as itself and "a\=b" is written "a\\=b" (a literal
+    // backslash, then an escaped '='). A trailing backslash would swallow the separator, so Begin/Tag/Field reject it.
     private void AppendEscaped(string s, bool escapeEquals)
     {
-        for (var i = 0; i < s.Length; i++)
+        foreach (var c in s)
         {
-            var c = s[i];
-            if (c == '\\')
-            {
-                if (i + 1 == s.Length || IsSpecial(s[i + 1], escapeEquals))
-                {
-                    _text.Append('\\');
-                }
-            }
-            else if (IsSpecial(c, escapeEquals))
+            if (IsSpecial(c, escapeEquals))
             {
                 _text.Append('\\');
             }
@@ -265,8 +252,12 @@ public sealed class LineProtocolWriter
 
     private static bool IsSpecial(char c, bool escapeEquals) => c is ',' or ' ' || (escapeEquals && c == '=');
 
-    private static void RejectNewline(string s, string what)
+    private static void RejectUnwritable(string s, string what)
     {
+        if (s.EndsWith('\\'))
+        {
+            throw new ArgumentException($"A {what} cannot end with a backslash: '{s}'", what);
+        }
         if (s.AsSpan().IndexOfAny('\n', '\r') >= 0)
         {
             throw new ArgumentException($"A {what} cannot contain a line break: '{s}'", what);
