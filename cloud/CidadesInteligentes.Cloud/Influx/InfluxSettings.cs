@@ -16,6 +16,9 @@ public sealed record InfluxSettings(Uri Url, string Database)
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long disposal waits for queued lines to be written before abandoning them.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Drops remembered in <see cref="InfluxWriter.RecentDrops"/>.</summary>
     public int RecentDropsKept { get; init; } = 100;
 }

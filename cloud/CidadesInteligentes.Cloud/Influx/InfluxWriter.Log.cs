@@ -15,4 +15,8 @@ public sealed partial class InfluxWriter
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error,
         Message = "InfluxDB refused a line, dropped: {Line} ({Error})")]
     private static partial void LogDropped(ILogger logger, string line, string error);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "InfluxDB sink stopped with {Lines} lines not written")]
+    private static partial void LogAbandoned(ILogger logger, int lines);
 }

@@ -102,9 +102,22 @@ public sealed partial class InfluxWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops taking lines and gives the queue <see cref="InfluxSettings.DrainTimeout"/> (wall-clock) to reach the
+    /// server; whatever is still queued after that is abandoned (SQLite remains the record).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        Volatile.Read(ref _flushNow).TrySetResult();
+        try
+        {
+            await _loop.WaitAsync(_settings.DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogAbandoned(_log, _queue.Reader.Count + Buffered);
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -112,7 +125,7 @@ public sealed partial class InfluxWriter : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // stopping mid-batch is expected on dispose
+            // stopping mid-retry is expected once the drain time is up
         }
         _stop.Dispose();
     }

@@ -104,4 +104,19 @@ public sealed class InfluxWriterTests
         Assert.Equal(6, handler.Stored.Count);
         Assert.Equal(6, writer.Counters.Written);
     }
+
+    [Fact]
+    public async Task Disposal_sends_what_is_queued_without_waiting_for_the_interval()
+    {
+        var handler = new FakeInfluxHandler();
+        var clock = new ManualTimeProvider();
+        var writer = new InfluxWriter(Settings(), new HttpClient(handler), clock);
+        await writer.WriteAsync("m v=1i 1", CancellationToken.None);
+        await writer.WriteAsync("m v=2i 2", CancellationToken.None);
+
+        await Wait.ForAsync(writer.DisposeAsync().AsTask(), "dispose drains the queue");
+
+        Assert.Equal(["m v=1i 1", "m v=2i 2"], handler.Stored.Order(StringComparer.Ordinal));
+        Assert.Equal(2, writer.Counters.Written);
+    }
 }
