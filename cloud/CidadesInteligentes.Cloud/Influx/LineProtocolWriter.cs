@@ -77,6 +77,17 @@ public sealed class LineProtocolWriter
         return this;
     }
 
+    /// <summary>Writes an unsigned value as a 1.x integer; values above <see cref="long.MaxValue"/> have no 1.x type.</summary>
+    public LineProtocolWriter Field(string key, ulong value)
+    {
+        if (value > long.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value,
+                $"field {key}: InfluxDB 1.x has no unsigned type and {value} does not fit in a signed 64-bit integer");
+        }
+        return Field(key, (long)value);
+    }
+
     public LineProtocolWriter Field(string key, bool value)
     {
         FieldKey(key);

@@ -66,6 +66,15 @@ public sealed class LineProtocolWriterTests
     }
 
     [Fact]
+    public void Unsigned_values_are_written_as_1x_integers_while_they_fit()
+    {
+        var w = new LineProtocolWriter();
+        w.Begin("m").Field("u", (ulong)long.MaxValue).End(0);
+        Assert.Equal("m u=9223372036854775807i 0", w.LastLine());
+        Assert.Throws<ArgumentOutOfRangeException>(() => w.Begin("m").Field("u", (ulong)long.MaxValue + 1));
+    }
+
+    [Fact]
     public void Cancel_discards_only_the_open_point()
     {
         var w = new LineProtocolWriter();
