@@ -45,4 +45,14 @@ public sealed class InfluxServer : ServerProcess
 
     /// <summary>Stops the server but keeps its data directory, for restart tests.</summary>
     public void Stop() => Kill();
+
+    /// <summary>
+    /// Kills this server (as a crash would) and starts a new one over the same data directory and HTTP port. Dispose
+    /// the new server before this one: this one's dispose only deletes the (already deleted) directory.
+    /// </summary>
+    public Task<InfluxServer> RestartAsync()
+    {
+        Kill();
+        return StartAsync(Directory, HttpPort);
+    }
 }

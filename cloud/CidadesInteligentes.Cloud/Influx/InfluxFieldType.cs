@@ -1,0 +1,9 @@
+namespace CidadesInteligentes.Cloud.Influx;
+
+public enum InfluxFieldType
+{
+    Float,
+    Integer,
+    Boolean,
+    String,
+}
