@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Cloud.Tests.Host;
+using CidadesInteligentes.Mqtt.Client;
+using CidadesInteligentes.Testing;
+using Xunit;
+
+namespace CidadesInteligentes.Cloud.Tests.Integration;
+
+/// <summary>Real processes: the cloud killed with SIGKILL mid-stream; Mosquitto as the external broker with two cloud instances.</summary>
+public sealed class RestartAndScaleOutTests
+{
+    private static List<long> StoredSeqs(string dir, string device)
+    {
+        using var store = SqliteStore.Open(dir);
+        return store.Seqs(device, "telemetry");
+    }
+
+    [Fact]
+    public async Task Kill_9_of_the_cloud_while_a_device_publishes_at_qos1_loses_and_duplicates_nothing()
+    {
+        var dir = ServerProcess.CreateTempDirectory("cloud-kill");
+        var brokerPort = FreePort.Next();
+        string[] args = ["--Broker:Port", brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Storage:Directory", dir];
+        var cloud = await CloudProcess.StartAsync(args);
+        const string device = "sc-lum-000500";
+        await using var client = new MqttClient(new MqttClientOptions
+        {
+            Port = brokerPort, ClientId = device, Username = device, CleanStart = false, SessionExpirySeconds = 3600,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(300),
+        });
+        await client.ConnectAsync();
+        const int total = 3000;
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        // a device-like publisher: up to 50 in flight, each message kept until its PUBACK (the client resends after reconnects)
+        var publishing = Task.Run(async () =>
+        {
+            var window = new SemaphoreSlim(50);
+            var pending = new List<Task>();
+            for (var seq = 1; seq <= total; seq++)
+            {
+                await window.WaitAsync();
+                var s = seq;
+                pending.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(s, start.AddSeconds(s), 1000 + s)).ContinueWith(_ => window.Release(), TaskScheduler.Default));
+            }
+            await Task.WhenAll(pending);
+        });
+        await Wait.UntilAsync(() => StoredSeqs(dir, device).Count > total / 4, "a quarter stored before the kill", TimeSpan.FromSeconds(60));
+        cloud.Kill();
+        var afterKill = StoredSeqs(dir, device).Count;
+        Assert.True(afterKill < total, "the kill must happen mid-stream");
+        await using var restarted = await CloudProcess.StartAsync(args);
+        try
+        {
+            await Wait.ForAsync(publishing, "every publish acknowledged after the restart", TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; stored {StoredSeqs(dir, device).Count}, connected {client.IsConnected}, connects {client.ConnectCount}, in flight {client.InflightCount}; cloud: {restarted.Output}", e);
+        }
+        var seqs = StoredSeqs(dir, device);
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
+        await cloud.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Two_cloud_instances_behind_mosquitto_split_one_devices_messages_and_store_each_seq_once()
+    {
+        await using var mosquitto = await MosquittoServer.StartAsync();
+        var dir = ServerProcess.CreateTempDirectory("cloud-shared");
+        string[] Args(string id) => ["--Broker:Enabled", "false", "--Upstream:Host", "127.0.0.1", "--Upstream:Port", mosquitto.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Upstream:ClientId", id, "--Upstream:SharedGroup", "ci-cloud", "--Storage:Directory", dir];
+        await using var a = await CloudProcess.StartAsync(Args("cloud-a"));
+        await using var b = await CloudProcess.StartAsync(Args("cloud-b"));
+        const string device = "sc-lum-000600";
+        await using var client = new MqttClient(new MqttClientOptions { Port = mosquitto.Port, ClientId = device, Username = device, CleanStart = false, SessionExpirySeconds = 600 });
+        await client.ConnectAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+        const int total = 2000;
+        var sends = new List<Task>();
+        for (var seq = 1; seq <= total; seq++)
+        {
+            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), seq)));
+        }
+        // a device that lost its PUBACKs resends: replays of 1..200 must not be stored twice
+        for (var seq = 1; seq <= 200; seq++)
+        {
+            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), seq)));
+        }
+        await Task.WhenAll(sends);
+        await Wait.UntilAsync(() => StoredSeqs(dir, device).Count == total, "all seqs stored", TimeSpan.FromSeconds(60));
+        async Task<JsonElement> Stats(CloudProcess p) => await p.Http.GetFromJsonAsync<JsonElement>("/api/ingest/stats");
+        await Wait.UntilAsync(async () => (await Stats(a)).GetProperty("received").GetInt64() + (await Stats(b)).GetProperty("received").GetInt64() == total + 200, "every message received once by one instance");
+        var sa = await Stats(a);
+        var sb = await Stats(b);
+        Assert.True(sa.GetProperty("received").GetInt64() > 0 && sb.GetProperty("received").GetInt64() > 0, "both instances took part of the load");
+        Assert.Equal(total, sa.GetProperty("stored").GetInt64() + sb.GetProperty("stored").GetInt64());
+        Assert.Equal(200, sa.GetProperty("duplicates").GetInt64() + sb.GetProperty("duplicates").GetInt64());
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), StoredSeqs(dir, device));
+    }
+}
