@@ -164,10 +164,14 @@ internal static class Bench
         {
             if (target == "mosquitto")
             {
-                return new BrokerProcess(null, await MosquittoServer.StartAsync("set_tcp_nodelay true\nmax_inflight_messages 1024", port));
+                return new BrokerProcess(null, await MosquittoServer.StartAsync("set_tcp_nodelay true\nmax_inflight_messages 1024\nmax_queued_messages 0\nmax_queued_bytes 0", port));
             }
-            var self = typeof(Bench).Assembly.Location;
-            var info = new ProcessStartInfo(Environment.ProcessPath!, $"\"{self}\" broker {port}")
+            // under the apphost ProcessPath is this program; under "dotnet x.dll" it is dotnet and needs the dll
+            var host = Environment.ProcessPath!;
+            var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet"
+                ? $"\"{typeof(Bench).Assembly.Location}\" broker {port}"
+                : $"broker {port}";
+            var info = new ProcessStartInfo(host, arguments)
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
