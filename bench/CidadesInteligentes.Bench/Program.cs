@@ -34,6 +34,8 @@ internal static class Bench
 {
     private const int PayloadSize = 185;
     private const int Publishers = 8;
+    private const int PacedRate = 20_000;
+    private const int PacedMessages = 60_000;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static async Task RunBrokerAsync(int port)
@@ -63,9 +65,13 @@ internal static class Bench
             {
                 var port = FreePort.Next();
                 await using var broker = await BrokerProcess.StartAsync(target, port);
-                var r = await RunLoadAsync(port, qos, messages, broker.CpuSeconds);
+                var r = await RunLoadAsync(port, qos, messages, broker.CpuSeconds, rate: 0);
                 results[(target, qos)] = r;
                 Console.WriteLine($"{target,-10} {qos,3} {r.Rate,10:N0} {r.P50,8:F2} {r.P99,8:F2} {r.CpuPer100k,10:F3} {r.Lost,6}");
+                // the flood measures saturation; a paced run below it measures latency without queueing
+                var paced = await RunLoadAsync(port, qos, PacedMessages, broker.CpuSeconds, PacedRate);
+                results[(target + "-paced", qos)] = paced;
+                Console.WriteLine($"{target + " @" + (PacedRate / 1000) + "k/s",-10} {qos,3} {paced.Rate,10:N0} {paced.P50,8:F2} {paced.P99,8:F2} {paced.CpuPer100k,10:F3} {paced.Lost,6}");
             }
         }
         Console.WriteLine();
@@ -74,12 +80,15 @@ internal static class Bench
             var o = results[("ours", qos)];
             var m = results[("mosquitto", qos)];
             Console.WriteLine(string.Create(Inv, $"ratio ours/mosquitto qos {qos}: throughput {o.Rate / m.Rate:F2}x, p50 {o.P50 / m.P50:F2}x, p99 {o.P99 / m.P99:F2}x, cpu/100k {o.CpuPer100k / m.CpuPer100k:F2}x"));
+            var op = results[("ours-paced", qos)];
+            var mp = results[("mosquitto-paced", qos)];
+            Console.WriteLine(string.Create(Inv, $"ratio ours/mosquitto qos {qos} paced at {PacedRate} msg/s: p50 {op.P50 / mp.P50:F2}x, p99 {op.P99 / mp.P99:F2}x, cpu/100k {op.CpuPer100k / mp.CpuPer100k:F2}x"));
         }
     }
 
     private sealed record Result(double Rate, double P50, double P99, double CpuPer100k, int Lost);
 
-    private static async Task<Result> RunLoadAsync(int port, int qos, int messages, Func<double> cpu)
+    private static async Task<Result> RunLoadAsync(int port, int qos, int messages, Func<double> cpu, int rate)
     {
         var subOptions = new MqttClientOptions { Port = port, ClientId = "bench-sub", Version = MqttProtocolVersion.V500, IncomingCapacity = 100_000 };
         await using var sub = new MqttClient(subOptions);
@@ -118,8 +127,14 @@ internal static class Bench
         var senders = pubs.Select(p => Task.Run(async () =>
         {
             var pending = new List<Task>(512);
+            var interval = rate == 0 ? 0 : Stopwatch.Frequency * Publishers / (double)rate; // ticks between two sends of one publisher
+            var started = Stopwatch.GetTimestamp();
             for (var i = 0; i < perPublisher; i++)
             {
+                while (rate > 0 && Stopwatch.GetTimestamp() - started < i * interval)
+                {
+                    await Task.Delay(1);
+                }
                 var payload = new byte[PayloadSize];
                 BinaryPrimitives.WriteInt64LittleEndian(payload, Stopwatch.GetTimestamp());
                 pending.Add(p.PublishAsync("bench/load", payload, qos));
