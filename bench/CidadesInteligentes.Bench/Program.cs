@@ -57,7 +57,7 @@ internal static class Bench
     {
         messages -= messages % Publishers;
         Console.WriteLine($"load: {Publishers} publishers -> 1 subscriber, {PayloadSize}-byte payload, {messages:N0} messages per run, TCP_NODELAY on, loopback");
-        Console.WriteLine($"{"broker",-10} {"qos",3} {"msg/s",10} {"p50 ms",8} {"p99 ms",8} {"cpu-s/100k",10} {"lost",6}");
+        Console.WriteLine($"{"broker",-16} {"qos",3} {"msg/s",10} {"p50 ms",8} {"p99 ms",8} {"cpu-s/100k",10} {"lost",6}");
         var results = new Dictionary<(string, int), Result>();
         foreach (var target in new[] { "ours", "mosquitto" })
         {
@@ -67,11 +67,11 @@ internal static class Bench
                 await using var broker = await BrokerProcess.StartAsync(target, port);
                 var r = await RunLoadAsync(port, qos, messages, broker.CpuSeconds, rate: 0);
                 results[(target, qos)] = r;
-                Console.WriteLine($"{target,-10} {qos,3} {r.Rate,10:N0} {r.P50,8:F2} {r.P99,8:F2} {r.CpuPer100k,10:F3} {r.Lost,6}");
+                Console.WriteLine($"{target,-16} {qos,3} {r.Rate,10:N0} {r.P50,8:F2} {r.P99,8:F2} {r.CpuPer100k,10:F3} {r.Lost,6}");
                 // the flood measures saturation; a paced run below it measures latency without queueing
                 var paced = await RunLoadAsync(port, qos, PacedMessages, broker.CpuSeconds, PacedRate);
                 results[(target + "-paced", qos)] = paced;
-                Console.WriteLine($"{target + " @" + (PacedRate / 1000) + "k/s",-10} {qos,3} {paced.Rate,10:N0} {paced.P50,8:F2} {paced.P99,8:F2} {paced.CpuPer100k,10:F3} {paced.Lost,6}");
+                Console.WriteLine($"{target + " @" + (PacedRate / 1000) + "k/s",-16} {qos,3} {paced.Rate,10:N0} {paced.P50,8:F2} {paced.P99,8:F2} {paced.CpuPer100k,10:F3} {paced.Lost,6}");
             }
         }
         Console.WriteLine();
