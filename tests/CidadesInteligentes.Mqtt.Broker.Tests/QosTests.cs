@@ -53,18 +53,4 @@ public sealed class QosTests
         }
         Assert.True(await BrokerHarness.NothingAsync(sub));
     }
-
-    [Theory]
-    [MemberData(nameof(BrokerHarness.Versions), MemberType = typeof(BrokerHarness))]
-    public async Task Overlapping_subscriptions_deliver_once_at_the_highest_qos(MqttProtocolVersion v)
-    {
-        await using var h = await BrokerHarness.StartAsync();
-        var sub = await h.ConnectAsync("sub", v);
-        await sub.SubscribeAsync([new TopicSubscription("a/+", 0), new TopicSubscription("a/#", 1), new TopicSubscription("a/b", 0)]);
-        var pub = await h.ConnectAsync("pub", v);
-        await pub.PublishAsync("a/b", "x", 2);
-        var m = await BrokerHarness.NextAsync(sub);
-        Assert.Equal(1, m.Qos);
-        Assert.True(await BrokerHarness.NothingAsync(sub));
-    }
 }

@@ -57,29 +57,4 @@ public sealed class RetainedAndWildcardTests
         Assert.True(codes[1] >= 0x80);
         Assert.Equal(1, codes[2]);
     }
-
-    [Theory]
-    [MemberData(nameof(BrokerHarness.Versions), MemberType = typeof(BrokerHarness))]
-    public async Task Shared_subscription_spreads_messages_round_robin_over_members(MqttProtocolVersion v)
-    {
-        await using var h = await BrokerHarness.StartAsync();
-        var a = await h.ConnectAsync("ingest-a", v);
-        var b = await h.ConnectAsync("ingest-b", v);
-        await a.SubscribeAsync("$share/cloud/ci/v1/#", 1);
-        await b.SubscribeAsync("$share/cloud/ci/v1/#", 1);
-        var pub = await h.ConnectAsync("dev", v);
-        for (var i = 0; i < 10; i++)
-        {
-            await pub.PublishAsync("ci/v1/x", $"{i}", 1);
-        }
-        var got = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            got.Add(BrokerHarness.Text(await BrokerHarness.NextAsync(a)));
-            got.Add(BrokerHarness.Text(await BrokerHarness.NextAsync(b)));
-        }
-        Assert.Equal(10, got.Distinct().Count());
-        Assert.True(await BrokerHarness.NothingAsync(a));
-        Assert.True(await BrokerHarness.NothingAsync(b));
-    }
 }

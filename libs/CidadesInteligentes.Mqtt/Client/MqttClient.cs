@@ -20,7 +20,7 @@ public sealed class MqttClient : IAsyncDisposable
     private readonly Channel<MqttMessage> _messages;
     private readonly LinkedList<Outgoing> _inflight = new();
     private readonly Dictionary<ushort, LinkedListNode<Outgoing>> _inflightById = [];
-    private readonly Queue<TaskCompletionSource> _windowWaiters = new();
+    private readonly Queue<Outgoing> _windowWaiters = new();
     private readonly Dictionary<ushort, TaskCompletionSource<SubAckPacket>> _pendingSubs = [];
     private readonly HashSet<ushort> _incomingQos2 = [];
     private readonly Dictionary<string, TopicSubscription> _subscriptions = new(StringComparer.Ordinal);
@@ -30,6 +30,7 @@ public sealed class MqttClient : IAsyncDisposable
     private int _window;
     private ushort _nextId;
     private bool _stopping;
+    private int _disposed;
     private long _lastSentTicks;
     private Task? _supervisor;
 
@@ -104,18 +105,20 @@ public sealed class MqttClient : IAsyncDisposable
             Volatile.Write(ref _lastSentTicks, Now());
             return;
         }
-        await AcquireWindowAsync(ct).ConfigureAwait(false);
         var outgoing = new Outgoing(packet);
-        MqttConnection? connection;
         lock (_gate)
         {
-            packet.PacketId = NextPacketId();
-            _inflightById[packet.PacketId] = _inflight.AddLast(outgoing);
-            connection = _connection;
-        }
-        if (connection is not null && connection.TrySend(packet))
-        {
-            Volatile.Write(ref _lastSentTicks, Now());
+            // Publishes take window slots strictly in call order: a queued publish is started (id assigned and
+            // handed to the socket queue) under the lock by whoever frees a slot, so the wire order is the call order.
+            if (_window > 0 && _windowWaiters.Count == 0)
+            {
+                _window--;
+                StartLocked(outgoing);
+            }
+            else
+            {
+                _windowWaiters.Enqueue(outgoing);
+            }
         }
         using var reg = ct.Register(() => outgoing.Done.TrySetCanceled(ct));
         await outgoing.Done.Task.ConfigureAwait(false);
@@ -193,6 +196,10 @@ public sealed class MqttClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // disposing twice (a test harness and a test, say) is harmless
+        }
         _stopping = true;
         await _disposing.CancelAsync().ConfigureAwait(false);
         if (_connection is { } c)
@@ -217,7 +224,7 @@ public sealed class MqttClient : IAsyncDisposable
             }
             foreach (var w in _windowWaiters)
             {
-                w.TrySetException(new ObjectDisposedException(nameof(MqttClient)));
+                w.Done.TrySetException(new ObjectDisposedException(nameof(MqttClient)));
             }
             foreach (var s in _pendingSubs.Values)
             {
@@ -273,7 +280,7 @@ public sealed class MqttClient : IAsyncDisposable
             List<MqttPacket> resend = [];
             lock (_gate)
             {
-                _connection = connection;
+                // publishes started by a larger window are resent below with the rest, in packet order
                 SetWindowLimit(Math.Min(_options.MaxInflight, serverWindow));
                 foreach (var o in _inflight)
                 {
@@ -283,10 +290,12 @@ public sealed class MqttClient : IAsyncDisposable
                     }
                     else
                     {
-                        o.Packet.Dup = true;
+                        o.Packet.Dup = o.Sent;
+                        o.Sent = true;
                         resend.Add(o.Packet);
                     }
                 }
+                _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {
                     var id = NextPacketId();
@@ -579,27 +588,26 @@ public sealed class MqttClient : IAsyncDisposable
         throw new InvalidOperationException("all 65535 packet identifiers are in use");
     }
 
-    private Task AcquireWindowAsync(CancellationToken ct)
+    /// <summary>Assigns a packet id, records the publish as in flight and queues it for the socket. Caller holds the gate.</summary>
+    private void StartLocked(Outgoing outgoing)
     {
-        lock (_gate)
+        outgoing.Packet.PacketId = NextPacketId();
+        _inflightById[outgoing.Packet.PacketId] = _inflight.AddLast(outgoing);
+        if (_connection is { } connection && connection.TrySend(outgoing.Packet))
         {
-            if (_window > 0)
-            {
-                _window--;
-                return Task.CompletedTask;
-            }
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _windowWaiters.Enqueue(waiter);
-            return waiter.Task.WaitAsync(ct);
+            outgoing.Sent = true;
+            Volatile.Write(ref _lastSentTicks, Now());
         }
     }
 
+    /// <summary>A window slot became free: start the oldest waiting publish (skipping cancelled ones). Caller holds the gate.</summary>
     private void ReleaseWindow()
     {
         while (_windowWaiters.TryDequeue(out var w))
         {
-            if (w.TrySetResult())
+            if (!w.Done.Task.IsCompleted)
             {
+                StartLocked(w);
                 return;
             }
         }
@@ -616,9 +624,10 @@ public sealed class MqttClient : IAsyncDisposable
         _window += limit - previous;
         while (_window > 0 && _windowWaiters.TryDequeue(out var w))
         {
-            if (w.TrySetResult())
+            if (!w.Done.Task.IsCompleted)
             {
                 _window--;
+                StartLocked(w);
             }
         }
     }
@@ -628,6 +637,9 @@ public sealed class MqttClient : IAsyncDisposable
         public PublishPacket Packet { get; } = packet;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Released { get; set; }
+
+        /// <summary>Handed to a connection at least once (a resend then carries DUP).</summary>
+        public bool Sent { get; set; }
     }
 }
 

@@ -98,6 +98,7 @@ public sealed class MqttConnection : IAsyncDisposable
             var result = await reader.ReadAsync(ct).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            var examined = buffer.End;
             try
             {
                 var before = buffer.Length;
@@ -105,6 +106,9 @@ public sealed class MqttConnection : IAsyncDisposable
                 {
                     BytesReceived += before - buffer.Length;
                     consumed = buffer.Start;
+                    // Only what this packet used counts as examined: bytes after it may already hold the next
+                    // complete packet, and marking them examined would make the next read wait for more data.
+                    examined = consumed;
                     return packet;
                 }
                 if (result.IsCompleted || result.IsCanceled)
@@ -118,7 +122,7 @@ public sealed class MqttConnection : IAsyncDisposable
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                reader.AdvanceTo(consumed, examined);
             }
         }
     }
