@@ -24,6 +24,8 @@
     return e;
   }
   const card = (label, value, testid, extra) => h("div", { class: "card" }, h("div", { class: "card-label" }, label), h("div", { class: "card-value", testid }, value), extra || null);
+  // charts are drawn at about the width they are shown at, so their text stays legible on a phone
+  const chartWidth = () => Math.max(320, Math.min(1000, ((document.getElementById("view") || document.body).clientWidth || 720) - 40));
   const section = (title, ...body) => h("section", { class: "panel" }, h("h2", {}, title), ...body);
 
   // ---------- API ----------
@@ -222,7 +224,7 @@
       { name: t("measuredShort"), color: COLORS.measured, values: daily.map((d) => d.measuredKwh) },
       { name: t("optionB"), color: COLORS.baseline, values: daily.map((d) => d.baselineKwh) },
       { name: t("aneel"), color: COLORS.aneel, values: daily.map((d) => d.aneelBaselineKwh) },
-    ], { format: (v) => T.num(v, 0), label: t("dailyEnergy") });
+    ], { format: (v) => T.num(v, 0), label: t("dailyEnergy"), width: chartWidth() });
     chart.setAttribute("data-testid", "daily-chart");
     return section(t("dailyEnergy") + " (kWh)", cards, chart);
   }
@@ -259,7 +261,7 @@
       const id = (f) => `wifi-${p.device}-${f}`;
       const segs = Array.isArray(p.timeline) ? p.timeline : [];
       const from = segs.length ? segs[0].start : null, to = segs.length ? segs[segs.length - 1].end : null;
-      const bar = from ? Charts.timeline(segs, from, to, COLORS, { label: t("availability") }) : h("span", { class: "muted" }, t("noData"));
+      const bar = from ? Charts.timeline(segs, from, to, COLORS, { label: t("availability"), width: chartWidth() }) : h("span", { class: "muted" }, t("noData"));
       if (from) bar.setAttribute("data-testid", id("timeline"));
       return [
         h("tr", { testid: id("row") },
@@ -288,7 +290,7 @@
     const head = h("tr", {}, [t("device"), t("status"), t("power"), t("dim"), t("clients"), t("openAlerts"), t("lastSeen")].map((x) => h("th", {}, x)));
     const rows = r.data.map((d) => h("tr", { testid: `device-${d.id}` },
       h("td", {}, h("a", { href: link("/device/" + encodeURIComponent(d.id), month) }, d.name || d.id)),
-      h("td", { testid: `device-${d.id}-state` }, t(deviceColor(d)[0])),
+      h("td", { testid: `device-${d.id}-state` }, t(d.kind === "hotspot" && d.online && !(d.openAlerts > 0) ? "online" : deviceColor(d)[0])),
       h("td", { class: "n" }, T.num(d.powerW)), h("td", { class: "n" }, T.int(d.dimPercent)), h("td", { class: "n" }, T.int(d.clients)),
       h("td", { class: "n" }, T.int(d.openAlerts)), h("td", {}, T.date(d.lastSeen))));
     return section(t("devices") + ` (${r.data.length})`, h("div", { class: "table-wrap" }, h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, rows))));
@@ -323,7 +325,7 @@
         card(t("lastSeen"), T.date(d.lastSeen), "device-lastSeen"),
         lum ? card(t("power"), T.num(d.powerW), "device-powerW") : card(t("clients"), T.int(d.clients), "device-clients"),
         lum ? card(t("dim"), T.int(d.dimPercent), "device-dimPercent") : card(t("downMbps"), T.num(last("downMbps")), "device-downMbps"),
-        lum ? card(t("on") + "?", d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk ? "OK" : "—", "device-portalOk"),
+        lum ? card(t("lamp"), d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk ? "OK" : "—", "device-portalOk"),
         card(t("openAlerts"), T.int(d.openAlerts), "device-openAlerts"),
         card(t("firmware"), d.firmware || "—", "device-firmware"));
     }
@@ -337,7 +339,7 @@
       const series = dev.kind === "luminaire"
         ? [{ name: t("power"), color: COLORS.measured, values: rec.map((m) => m.powerW) }, { name: t("dim"), color: COLORS.on, values: rec.map((m) => m.dimPercent) }]
         : [{ name: t("clients"), color: COLORS.hotspot, values: rec.map((m) => m.clients) }, { name: t("downMbps"), color: COLORS.measured, values: rec.map((m) => m.downMbps) }];
-      const c = Charts.line(labels, series, { format: (v) => T.num(v, 0), label: t("recent") });
+      const c = Charts.line(labels, series, { format: (v) => T.num(v, 0), label: t("recent"), width: chartWidth() });
       c.setAttribute("data-testid", "device-chart");
       c.setAttribute("data-points", String(rec.length));
       parts.chart.replaceChildren(c);

@@ -21,7 +21,7 @@ window.Charts = (function () {
   // series: [{name, color, values:[number|null]}], labels: x labels (same length as values)
   function line(labels, series, opts) {
     const o = Object.assign({ width: 720, height: 260, format: (v) => String(v), label: "" }, opts || {});
-    const m = { l: 56, r: 12, t: 12, b: 40 };
+    const m = { l: 56, r: 24, t: 12, b: 40 };
     const w = o.width - m.l - m.r, h = o.height - m.t - m.b;
     const s = svg(o.width, o.height, o.label);
     let max = 0;
@@ -37,7 +37,8 @@ window.Charts = (function () {
     }
     const step = Math.max(1, Math.ceil(n / 10));
     labels.forEach((lb, i) => {
-      if (i % step === 0) s.appendChild(el("text", { x: x(i), y: m.t + h + 16, class: "axis", "text-anchor": "middle" }, lb));
+      const edge = n > 1 && i === n - 1 ? "end" : i === 0 && n > 1 ? "start" : "middle";
+      if (i % step === 0) s.appendChild(el("text", { x: x(i), y: m.t + h + 16, class: "axis", "text-anchor": edge }, lb));
     });
     series.forEach((se) => {
       let d = "";
@@ -99,6 +100,7 @@ window.Charts = (function () {
     const o = Object.assign({ width: 720, height: 22, label: "" }, opts || {});
     const s = svg(o.width, o.height, o.label);
     s.setAttribute("class", "chart timeline");
+    s.setAttribute("preserveAspectRatio", "none"); // a time axis stretches to the row's width
     const t0 = Date.parse(from), t1 = Date.parse(to), span = Math.max(t1 - t0, 1);
     s.appendChild(el("rect", { x: 0, y: 0, width: o.width, height: o.height, fill: colors.noData || "#ccc" }));
     segments.forEach((g) => {
