@@ -56,12 +56,16 @@ window.Charts = (function () {
         s.appendChild(c);
       });
     });
-    let lx = m.l;
+    // legend below the axis, wrapping onto more rows on a narrow screen
+    let lx = m.l, ly = o.height - 14;
     series.forEach((se) => {
-      s.appendChild(el("rect", { x: lx, y: o.height - 14, width: 10, height: 10, fill: se.color }));
-      s.appendChild(el("text", { x: lx + 14, y: o.height - 5, class: "legend" }, se.name));
-      lx += 24 + se.name.length * 7;
+      const w = 24 + se.name.length * 7;
+      if (lx > m.l && lx + w > o.width) { lx = m.l; ly += 16; }
+      s.appendChild(el("rect", { x: lx, y: ly, width: 10, height: 10, fill: se.color }));
+      s.appendChild(el("text", { x: lx + 14, y: ly + 9, class: "legend" }, se.name));
+      lx += w;
     });
+    if (ly + 14 > o.height) s.setAttribute("viewBox", `0 0 ${o.width} ${ly + 14}`);
     return s;
   }
 
