@@ -160,7 +160,7 @@
       root.replaceChildren(
         h("h1", {}, t("overview"), " ", h("span", { class: "muted" }, s.month || month)),
         section(t("totals"), totals),
-        h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "state-table" }, h("thead", {}, head), h("tbody", {}, rows))));
+        h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "state-table", "data-month": month }, h("thead", {}, head), h("tbody", {}, rows))));
     }
     return {
       async load(main) { root = main; await draw(); },

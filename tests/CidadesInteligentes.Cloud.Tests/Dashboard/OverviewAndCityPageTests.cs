@@ -36,14 +36,14 @@ public sealed class OverviewAndCityPageTests(DashboardBrowser browser)
         var state = await cloud.GetJsonAsync($"/api/state?month={month}");
         await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
         await s.GoAsync("/");
-        await s.ById("state-table").WaitForAsync();
+        await s.Page.Locator($"[data-testid=state-table][data-month='{month}']").WaitForAsync();
         await DashboardExpectations.OverviewMatchesAsync(s, state);
         await s.ScreenshotAsync("overview");
 
         var previous = DateTime.ParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         await s.ById("month").FillAsync(previous);
         await Expect(s.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"month={previous}$"));
-        await s.ById("state-table").WaitForAsync();
+        await s.Page.Locator($"[data-testid=state-table][data-month='{previous}']").WaitForAsync();
         await DashboardExpectations.OverviewMatchesAsync(s, await cloud.GetJsonAsync($"/api/state?month={previous}"));
         s.AssertNoErrors();
     }
