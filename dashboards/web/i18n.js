@@ -1,0 +1,80 @@
+// Labels in pt-BR (default) and English. Numbers and dates follow the chosen locale through Intl.
+"use strict";
+window.I18N = (function () {
+  const dict = {
+    "pt-BR": {
+      title: "Cidades Inteligentes — Painel de Engenharia",
+      overview: "Visão geral do estado", month: "Mês", language: "English", live: "Ao vivo", liveOff: "Desconectado",
+      city: "Município", measured: "Medido (kWh)", baseline: "Linha de base (kWh)", savedKwh: "Economia (kWh)",
+      savedBrl: "Economia (R$)", billSaved: "Economia na conta (R$)", pctRevenue: "% da receita", costToCip: "Custo ÷ CIP",
+      payback: "Retorno (meses)", wifi: "Wi-Fi conformes", devicesOnline: "Dispositivos online", openAlerts: "Alertas abertos",
+      totals: "Total do estado", compliantCities: "Municípios conformes", back: "← Visão geral",
+      dailyEnergy: "Energia diária", aneel: "Estimativa ANEEL", optionB: "Linha de base (Opção B)", measuredShort: "Medido",
+      luminaires: "Luminárias e pontos Wi-Fi", faults: "Falhas e alertas", wifiPoints: "Pontos Wi-Fi", noFaults: "Nenhum alerta aberto.",
+      availability: "Disponibilidade", downMbps: "Download mediano (Mbps)", upMbps: "Upload mediano (Mbps)", latency: "Latência p95 (ms)",
+      daysUsed: "Dias com uso", compliant: "Conforme", notCompliant: "Não conforme", completeness: "Completude dos dados",
+      unavailable: "Dados indisponíveis", loading: "Carregando…", device: "Dispositivo", online: "Online", offline: "Offline",
+      on: "Acesa", off: "Apagada", alert: "Com alerta", hotspot: "Ponto Wi-Fi", lastSeen: "Visto por último", power: "Potência (W)",
+      dim: "Dimerização (%)", energy: "Energia (Wh)", clients: "Clientes", recent: "Série recente", events: "Eventos",
+      commands: "Comandos", override: "Sobrescrever dimerização", duration: "Duração (s)", apiKey: "Chave de API (operador)",
+      send: "Enviar", sending: "Enviando…", waitingAck: "Aguardando confirmação…", result: "Resultado", type: "Tipo", time: "Hora",
+      detail: "Detalhe", firmware: "Firmware", status: "Estado", notFound: "Não encontrado", error: "Erro",
+      up: "No ar", down: "Fora do ar", noData: "Sem dados", savingsKwhCard: "Economia de energia", co2: "CO₂ evitado (t)",
+      spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
+      cities: "municípios", lamp: "Lâmpada"
+    },
+    "en": {
+      title: "Smart Cities — Engineering Dashboard",
+      overview: "State overview", month: "Month", language: "Português", live: "Live", liveOff: "Disconnected",
+      city: "Municipality", measured: "Measured (kWh)", baseline: "Baseline (kWh)", savedKwh: "Saved (kWh)",
+      savedBrl: "Saved (R$)", billSaved: "Bill saved (R$)", pctRevenue: "% of revenue", costToCip: "Cost ÷ CIP",
+      payback: "Payback (months)", wifi: "Wi-Fi compliant", devicesOnline: "Devices online", openAlerts: "Open alerts",
+      totals: "State total", compliantCities: "Compliant municipalities", back: "← Overview",
+      dailyEnergy: "Daily energy", aneel: "ANEEL estimate", optionB: "Baseline (Option B)", measuredShort: "Measured",
+      luminaires: "Luminaires and Wi-Fi points", faults: "Faults and alerts", wifiPoints: "Wi-Fi points", noFaults: "No open alerts.",
+      availability: "Availability", downMbps: "Median download (Mbps)", upMbps: "Median upload (Mbps)", latency: "p95 latency (ms)",
+      daysUsed: "Days used", compliant: "Compliant", notCompliant: "Not compliant", completeness: "Data completeness",
+      unavailable: "Data unavailable", loading: "Loading…", device: "Device", online: "Online", offline: "Offline",
+      on: "On", off: "Off", alert: "Alert", hotspot: "Wi-Fi point", lastSeen: "Last seen", power: "Power (W)",
+      dim: "Dim level (%)", energy: "Energy (Wh)", clients: "Clients", recent: "Recent series", events: "Events",
+      commands: "Commands", override: "Dimming override", duration: "Duration (s)", apiKey: "API key (operator)",
+      send: "Send", sending: "Sending…", waitingAck: "Waiting for acknowledgement…", result: "Result", type: "Type", time: "Time",
+      detail: "Detail", firmware: "Firmware", status: "Status", notFound: "Not found", error: "Error",
+      up: "Up", down: "Down", noData: "No data", savingsKwhCard: "Energy saved", co2: "CO₂ avoided (t)",
+      spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
+      cities: "municipalities", lamp: "Lamp"
+    }
+  };
+  let locale = localStorage.getItem("ci.locale") === "en" ? "en" : "pt-BR";
+  const fmtCache = new Map();
+  function nf(min, max, style) {
+    const key = locale + "|" + min + "|" + max + "|" + (style || "");
+    if (!fmtCache.has(key)) {
+      const opts = { minimumFractionDigits: min, maximumFractionDigits: max };
+      if (style === "currency") { opts.style = "currency"; opts.currency = "BRL"; }
+      fmtCache.set(key, new Intl.NumberFormat(locale === "en" ? "en-US" : "pt-BR", opts));
+    }
+    return fmtCache.get(key);
+  }
+  const missing = "—";
+  const ok = (v) => typeof v === "number" && isFinite(v);
+  return {
+    get locale() { return locale; },
+    toggle() { locale = locale === "en" ? "pt-BR" : "en"; localStorage.setItem("ci.locale", locale); },
+    t(key) { return (dict[locale] && dict[locale][key]) || dict["pt-BR"][key] || key; },
+    // kWh and other quantities: 1 decimal; money: 2 decimals; percent of a ratio or a percent value: 2 decimals.
+    num(v, decimals) { const d = decimals === undefined ? 1 : decimals; return ok(v) ? nf(d, d).format(v) : missing; },
+    int(v) { return ok(v) ? nf(0, 0).format(v) : missing; },
+    brl(v) { return ok(v) ? nf(2, 2, "currency").format(v) : missing; },
+    pct(v, decimals) { const d = decimals === undefined ? 2 : decimals; return ok(v) ? nf(d, d).format(v) + " %" : missing; },
+    date(iso) {
+      if (!iso) return missing;
+      return new Intl.DateTimeFormat(locale === "en" ? "en-US" : "pt-BR", { dateStyle: "short", timeStyle: "medium", timeZone: "America/Sao_Paulo" }).format(new Date(iso));
+    },
+    day(isoDate) {
+      // a local calendar day "YYYY-MM-DD": format without shifting it through UTC
+      const [y, m, d] = String(isoDate).slice(0, 10).split("-").map(Number);
+      return new Intl.DateTimeFormat(locale === "en" ? "en-US" : "pt-BR", { day: "2-digit", month: "2-digit", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+    }
+  };
+})();

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using Xunit;
+
+namespace CidadesInteligentes.Cloud.Tests.Dashboard;
+
+/// <summary>Compares what the overview and city pages show with the API documents they were drawn from (docs/api.md).</summary>
+internal static class DashboardExpectations
+{
+    private static readonly string[] CityFields =
+    [
+        "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "savingsPercentOfRevenue", "costToCip", "paybackMonths",
+        "wifiCompliantPoints", "requiredWifiPoints", "devicesOnline", "devicesTotal", "openAlerts",
+    ];
+
+    private static readonly string[] TotalFields =
+    [
+        "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "billSavingsBrl", "compliantCities", "cities", "devicesOnline", "devicesTotal", "openAlerts",
+    ];
+
+    private static readonly string[] SavingsFields =
+    [
+        "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "aneelBaselineKwh", "spendBeforeBrl", "spendAfterBrl", "billSavingsBrl",
+        "savingsPercentOfRevenue", "costToCip", "paybackMonths", "co2AvoidedT",
+    ];
+
+    public static async Task OverviewMatchesAsync(DashboardSession s, JsonElement state)
+    {
+        var totals = state.GetProperty("totals");
+        foreach (var f in TotalFields)
+        {
+            await s.AssertNumberAsync($"total-{f}", totals, f);
+        }
+        var cities = state.GetProperty("cities");
+        Assert.Equal(cities.GetArrayLength(), await s.Page.Locator("[data-testid=state-table] tbody tr").CountAsync());
+        foreach (var c in cities.EnumerateArray())
+        {
+            var ibge = c.GetProperty("ibge").GetString();
+            Assert.Equal(c.GetProperty("name").GetString(), await s.TextAsync($"city-{ibge}-link"));
+            foreach (var f in CityFields)
+            {
+                await s.AssertNumberAsync($"city-{ibge}-{f}", c, f);
+            }
+        }
+    }
+
+    public static async Task SavingsMatchAsync(DashboardSession s, JsonElement savings)
+    {
+        foreach (var f in SavingsFields)
+        {
+            await s.AssertNumberAsync($"savings-{f}", savings, f);
+        }
+        // completeness is a fraction; the page shows it as a percentage
+        await s.AssertNumberAsync("savings-completeness", savings, "completeness", scale: 100);
+        var days = savings.GetProperty("daily").GetArrayLength();
+        if (days > 0)
+        {
+            // measured, Option B baseline and ANEEL estimate
+            Assert.Equal(3, await s.Page.Locator("[data-testid=daily-chart] path.series").CountAsync());
+        }
+        // one marker per day and series with a value
+        var values = savings.GetProperty("daily").EnumerateArray()
+            .Sum(d => new[] { "measuredKwh", "baselineKwh", "aneelBaselineKwh" }.Count(f => d.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.Number));
+        Assert.Equal(values, await s.Page.Locator("[data-testid=daily-chart] circle").CountAsync());
+    }
+
+    public static async Task WifiMatchesAsync(DashboardSession s, JsonElement wifi)
+    {
+        await s.AssertNumberAsync("wifi-compliantPoints", wifi, "compliantPoints");
+        await s.AssertNumberAsync("wifi-requiredPoints", wifi, "requiredPoints");
+        foreach (var p in wifi.GetProperty("points").EnumerateArray())
+        {
+            var id = p.GetProperty("device").GetString();
+            await s.AssertNumberAsync($"wifi-{id}-availability", p, "availability", scale: 100);
+            await s.AssertNumberAsync($"wifi-{id}-medianDownMbps", p, "medianDownMbps");
+            await s.AssertNumberAsync($"wifi-{id}-medianUpMbps", p, "medianUpMbps");
+            await s.AssertNumberAsync($"wifi-{id}-p95LatencyMs", p, "p95LatencyMs");
+            await s.AssertNumberAsync($"wifi-{id}-daysUsed", p, "daysUsed");
+            var segments = p.GetProperty("timeline").GetArrayLength();
+            if (segments > 0)
+            {
+                Assert.Equal(segments.ToString(CultureInfo.InvariantCulture),
+                    (await s.Page.Locator($"[data-testid=wifi-{id}-timeline] rect[data-state]").CountAsync()).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+    }
+}

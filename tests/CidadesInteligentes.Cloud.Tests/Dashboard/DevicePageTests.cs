@@ -1,0 +1,130 @@
+using System.Text.Json;
+using CidadesInteligentes.Cloud.Live;
+using CidadesInteligentes.Cloud.Tests.Host;
+using CidadesInteligentes.Testing;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace CidadesInteligentes.Cloud.Tests.Dashboard;
+
+[Collection(DashboardCollection.Name)]
+public sealed class DevicePageTests(DashboardBrowser browser)
+{
+    private const string Lamp = "sc-lum-000020";
+
+    [Fact]
+    public async Task Device_page_shows_the_same_reading_series_and_events_as_the_api_on_laptop_and_phone()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync(Lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", t0), 1, retain: true);
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, t0, energyWh: 1000, powerW: 55, dim: 100));
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(2, t0.AddMinutes(1), energyWh: 1001, powerW: 32.75, dim: 60));
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(3, t0.AddMinutes(2), energyWh: 1002, powerW: 1234.5, dim: 70));
+        await dev.PublishAsync(Payload.Topic(Lamp, "event"), Payload.Event(4, t0.AddMinutes(3), "lampFailure", active: true, detail: "power 2 W at 100 %"));
+        await Wait.UntilAsync(async () => (await cloud.GetJsonAsync($"/api/devices/{Lamp}")).GetProperty("events").GetArrayLength() == 1, "event stored");
+        var api = await cloud.GetJsonAsync($"/api/devices/{Lamp}");
+
+        foreach (var (name, width, height) in new[] { ("laptop", 1366, 900), ("phone", 390, 844) })
+        {
+            await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!, width, height);
+            await s.GoAsync($"/device/{Lamp}");
+            Assert.Equal("Online", await s.TextAsync("device-online"));
+            // 1234.5 W → pt-BR "1.234,5": thousands dot, decimal comma
+            Assert.Equal("1.234,5", await s.TextAsync("device-powerW"));
+            await s.AssertNumberAsync("device-powerW", api, "powerW");
+            await s.AssertNumberAsync("device-dimPercent", api, "dimPercent");
+            await s.AssertNumberAsync("device-openAlerts", api, "openAlerts");
+            Assert.Equal(api.GetProperty("recent").GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                await s.ById("device-chart").GetAttributeAsync("data-points"));
+            Assert.Equal(2, await s.Page.Locator("[data-testid=device-chart] path.series").CountAsync());
+            await Expect(s.ById("device-events")).ToContainTextAsync("lampFailure");
+            await Expect(s.ById("device-events")).ToContainTextAsync("power 2 W at 100 %");
+            await s.ScreenshotAsync($"device-{name}");
+            s.AssertNoErrors();
+        }
+    }
+
+    [Fact]
+    public async Task An_override_sent_from_the_page_reaches_the_device_and_the_page_shows_its_ack()
+    {
+        var dir = Directory.CreateTempSubdirectory("ci-dash-keys-").FullName;
+        var keys = Path.Combine(dir, "keys.txt");
+        await File.WriteAllLinesAsync(keys, ["operator op-key-dashboard-0123456789 carla"]);
+        try
+        {
+            await using var cloud = await CloudApp.StartAsync(null, "--Api:KeysFile", keys);
+            var dev = await cloud.DeviceAsync(Lamp);
+            await dev.SubscribeAsync(Payload.Topic(Lamp, "cmd"), 1);
+            await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", DateTimeOffset.UtcNow), 1, retain: true);
+            await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, DateTimeOffset.UtcNow));
+
+            await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+            await s.GoAsync($"/device/{Lamp}");
+            await s.ById("api-key").FillAsync("op-key-dashboard-0123456789");
+            await s.ById("override-dim").FillAsync("40");
+            await s.ById("override-duration").FillAsync("900");
+            await s.ById("override-send").ClickAsync();
+
+            var received = await Wait.ForAsync(dev.Messages.ReadAsync().AsTask(), "command delivered to the device");
+            var cmd = JsonDocument.Parse(received.Payload).RootElement;
+            Assert.Equal("setOverride", cmd.GetProperty("type").GetString());
+            Assert.Equal(40, cmd.GetProperty("dimPercent").GetInt32());
+            Assert.Equal(900, cmd.GetProperty("durationS").GetInt32());
+            var id = cmd.GetProperty("id").GetString()!;
+            await Expect(s.ById("command-id")).ToHaveTextAsync(id);
+            await Expect(s.ById("command-result")).ToHaveTextAsync("Aguardando confirmação…");
+
+            await dev.PublishAsync(Payload.Topic(Lamp, "cmd/ack"),
+                $$"""{"v":1,"seq":2,"ts":"{{Payload.Ts(DateTimeOffset.UtcNow)}}","id":"{{id}}","result":"ok","detail":"override 40% for 900 s"}""");
+            await Expect(s.ById("command-result")).ToHaveTextAsync("ok");
+            await Expect(s.ById("command-detail")).ToContainTextAsync("override 40% for 900 s");
+            await Expect(s.ById($"command-{id}")).ToContainTextAsync("carla");
+            // the key is kept for the next visit, and the API agrees with what the page shows
+            Assert.Equal("op-key-dashboard-0123456789", await s.Page.EvaluateAsync<string>("localStorage.getItem('ci.apiKey')"));
+            var api = await cloud.GetJsonAsync($"/api/devices/{Lamp}/commands/{id}");
+            Assert.Equal("ok", api.GetProperty("result").GetString());
+            await s.ScreenshotAsync("device-command-ack");
+            s.AssertNoErrors();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Live_telemetry_updates_the_open_device_page_and_the_english_toggle_reformats_it()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync(Lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", t0), 1, retain: true);
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, t0, powerW: 55, dim: 100));
+
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.GoAsync($"/device/{Lamp}");
+        Assert.Equal("55,0", await s.TextAsync("device-powerW"));
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-connected", "true");
+        var hub = cloud.Get<LiveHub>();
+        await Wait.UntilAsync(() => hub.Subscribers > 0, "the page subscribed to /api/live");
+
+        // no reload: the reading arrives over Server-Sent Events; 1987.25 W shows as "1.987,3" in pt-BR, "1,987.3" in English
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(2, t0.AddMinutes(1), energyWh: 1001, powerW: 1987.25, dim: 35));
+        await Expect(s.ById("device-powerW")).ToHaveTextAsync("1.987,3");
+        await Expect(s.ById("device-dimPercent")).ToHaveTextAsync("35");
+        await Expect(s.ById("device-chart")).ToHaveAttributeAsync("data-points", "2");
+        await s.ScreenshotAsync("device-live-ptbr");
+
+        await s.ById("lang").ClickAsync();
+        await Expect(s.ById("device-powerW")).ToHaveTextAsync("1,987.3");
+        await Expect(s.Page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(s.ById("override-send")).ToHaveTextAsync("Send");
+        await s.ScreenshotAsync("device-live-en");
+        await s.ById("lang").ClickAsync();
+        await Expect(s.ById("override-send")).ToHaveTextAsync("Enviar");
+        s.AssertNoErrors();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CidadesInteligentes.Cloud.Tests.Host;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace CidadesInteligentes.Cloud.Tests.Dashboard;
+
+/// <summary>
+/// The overview and city pages fed with documents shaped exactly as docs/api.md describes them (the browser's
+/// requests are answered by the test), so the drawing and the pt-BR formatting are checked independently of
+/// the numbers the cloud computes. <see cref="OverviewAndCityPageTests"/> checks them against the real API.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
+{
+    // Worked example (São Carlos): measured 1200.5 kWh, Option B baseline 3000 kWh → savings 1799.5 kWh;
+    // at a tariff of 0.75 R$/kWh that is 1799.5 × 0.75 = R$ 1,349.625, shown rounded as "R$ 1.349,63".
+    private const string State = """
+        {"month":"2026-10","totals":{"measuredKwh":1500.5,"baselineKwh":3600,"savingsKwh":2099.5,"savingsBrl":1574.63,"billSavingsBrl":2500.1,"compliantCities":1,"cities":2,"devicesOnline":7,"devicesTotal":9,"openAlerts":3},
+         "cities":[
+          {"ibge":"3548906","name":"São Carlos","measuredKwh":1200.5,"baselineKwh":3000,"savingsKwh":1799.5,"savingsBrl":1349.625,"billSavingsBrl":2000.1,"savingsPercentOfRevenue":0.0123,"costToCip":0.42,"paybackMonths":499.97,"wifiCompliantPoints":5,"requiredWifiPoints":5,"compliant":true,"devicesOnline":5,"devicesTotal":6,"openAlerts":2,"completeness":0.97},
+          {"ibge":"3519055","name":"Holambra","measuredKwh":300,"baselineKwh":600,"savingsKwh":300,"savingsBrl":225,"billSavingsBrl":500,"savingsPercentOfRevenue":0.05,"costToCip":1.25,"paybackMonths":null,"wifiCompliantPoints":3,"requiredWifiPoints":5,"compliant":false,"devicesOnline":2,"devicesTotal":3,"openAlerts":1,"completeness":0.5}]}
+        """;
+
+    private const string Cities = """[{"ibge":"3548906","name":"São Carlos","latitude":-22.0,"longitude":-47.9,"exampleValues":true,"luminaires":4,"wifiPoints":1,"devicesOnline":4,"devicesTotal":5,"openAlerts":1}]""";
+
+    private const string Savings = """
+        {"ibge":"3548906","month":"2026-10","measuredKwh":1200.5,"baselineKwh":3000,"savingsKwh":1799.5,"savingsBrl":1349.625,"aneelBaselineKwh":3500,"aneelLedKwh":1500,
+         "spendBeforeBrl":2625,"spendAfterBrl":900.38,"billSavingsBrl":1724.62,"spendToRevenueBefore":0.0021,"spendToRevenueAfter":0.0007,"savingsPercentOfRevenue":0.14,
+         "costToCip":0.31,"paybackMonths":579.84,"co2AvoidedT":0.069,"completeness":0.9667,"reportingLuminaires":4,"inventoryLuminaires":4,"adjustments":[],
+         "daily":[{"date":"2026-10-01","measuredKwh":40.1,"baselineKwh":100,"aneelBaselineKwh":116.7},{"date":"2026-10-02","measuredKwh":39.5,"baselineKwh":98.2,"aneelBaselineKwh":116.7},{"date":"2026-10-03","measuredKwh":41,"baselineKwh":101,"aneelBaselineKwh":116.7}]}
+        """;
+
+    private const string Wifi = """
+        {"ibge":"3548906","month":"2026-10","compliant":false,"compliantPoints":0,"requiredPoints":5,"completeness":0.99,"digest":"ab12",
+         "points":[{"device":"sc-hs-01","name":"Praça XV","availability":0.9731,"upMinutes":43438,"downMinutes":1000,"noDataMinutes":202,"medianDownMbps":23.4,"medianUpMbps":8.25,"p95LatencyMs":88,"meanLossPercent":0.2,
+           "daysUsed":29,"daysInPeriod":31,"compliant":true,"failed":[],"outages":[],
+           "timeline":[{"start":"2026-10-01T03:00:00Z","end":"2026-10-10T03:00:00Z","state":"up"},{"start":"2026-10-10T03:00:00Z","end":"2026-10-10T20:00:00Z","state":"down"},{"start":"2026-10-10T20:00:00Z","end":"2026-10-11T00:00:00Z","state":"noData"},{"start":"2026-10-11T00:00:00Z","end":"2026-11-01T03:00:00Z","state":"up"}]}]}
+        """;
+
+    private const string Devices = """
+        [{"id":"sc-lum-000001","city":"3548906","kind":"luminaire","online":true,"lastSeen":"2026-10-03T10:00:00Z","latitude":-22.010,"longitude":-47.890,"openAlerts":0,"powerW":55,"dimPercent":100,"lampOn":true},
+         {"id":"sc-lum-000002","city":"3548906","kind":"luminaire","online":true,"lastSeen":"2026-10-03T10:00:00Z","latitude":-22.011,"longitude":-47.891,"openAlerts":0,"powerW":0,"dimPercent":0,"lampOn":false},
+         {"id":"sc-lum-000003","city":"3548906","kind":"luminaire","online":false,"lastSeen":"2026-10-02T10:00:00Z","latitude":-22.012,"longitude":-47.892,"openAlerts":0},
+         {"id":"sc-lum-000004","city":"3548906","kind":"luminaire","online":true,"lastSeen":"2026-10-03T10:00:00Z","latitude":-22.013,"longitude":-47.893,"openAlerts":1,"powerW":2,"dimPercent":100,"lampOn":true},
+         {"id":"sc-hs-01","city":"3548906","kind":"hotspot","online":true,"lastSeen":"2026-10-03T10:00:00Z","latitude":-22.014,"longitude":-47.894,"openAlerts":0,"backhaulUp":true,"portalOk":true,"clients":12}]
+        """;
+
+    private const string Alerts = """[{"id":7,"device":"sc-lum-000004","city":"3548906","type":"lampFailure","scope":"device","active":true,"openedAt":"2026-10-03T09:00:00Z","closedAt":null,"detail":"power 2 W at 100 %","count":3}]""";
+
+    [GeneratedRegex(@"/api/state\?month=2026-10$")]
+    private static partial Regex StateUrl();
+
+    [GeneratedRegex(@"/api/(cities|devices|alerts)")]
+    private static partial Regex CityUrls();
+
+    [Fact]
+    public async Task Overview_shows_every_documented_figure_in_pt_BR_and_links_to_the_city()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.Page.RouteAsync(StateUrl(), r => r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = State }));
+        await s.GoAsync("/?month=2026-10");
+        await DashboardExpectations.OverviewMatchesAsync(s, JsonDocument.Parse(State).RootElement);
+        Assert.Equal("1.200,5", await s.TextAsync("city-3548906-measuredKwh"));
+        Assert.Equal("R$\u00a01.349,63", await s.TextAsync("city-3548906-savingsBrl"));
+        Assert.Equal("0,01 %", await s.TextAsync("city-3548906-savingsPercentOfRevenue"));
+        Assert.Equal("—", await s.TextAsync("city-3519055-paybackMonths"));
+        Assert.Equal("2026-10", await s.ById("month").InputValueAsync());
+        await s.ScreenshotAsync("overview-documented");
+        s.AssertNoErrors();
+        // (the city page's own requests are not answered here; the next test covers that page)
+        await s.ById("city-3548906-link").ClickAsync();
+        await Expect(s.Page).ToHaveURLAsync(new Regex("#/city/3548906\\?month=2026-10$"));
+    }
+
+    [Fact]
+    public async Task City_page_draws_the_daily_chart_the_luminaire_map_faults_and_wifi_timelines()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        foreach (var (name, width, height) in new[] { ("laptop", 1366, 900), ("phone", 390, 844) })
+        {
+            await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!, width, height);
+            await s.Page.RouteAsync(CityUrls(), r =>
+            {
+                var url = r.Request.Url;
+                var body = url.Contains("/savings", StringComparison.Ordinal) ? Savings
+                    : url.Contains("/wifi", StringComparison.Ordinal) ? Wifi
+                    : url.Contains("/api/devices", StringComparison.Ordinal) ? Devices
+                    : url.Contains("/api/alerts", StringComparison.Ordinal) ? Alerts
+                    : Cities;
+                return r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
+            });
+            await s.GoAsync("/city/3548906?month=2026-10");
+            await Expect(s.ById("city-name")).ToContainTextAsync("São Carlos");
+            await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(Savings).RootElement);
+            await DashboardExpectations.WifiMatchesAsync(s, JsonDocument.Parse(Wifi).RootElement);
+            Assert.Equal("97,31 %", await s.TextAsync("wifi-sc-hs-01-availability"));
+
+            // map colours by status: on, off, offline, alert; the Wi-Fi point is a square
+            Assert.Contains("on", await s.ById("dot-sc-lum-000001").GetAttributeAsync("class"), StringComparison.Ordinal);
+            Assert.Contains("off", await s.ById("dot-sc-lum-000002").GetAttributeAsync("class"), StringComparison.Ordinal);
+            Assert.Contains("offline", await s.ById("dot-sc-lum-000003").GetAttributeAsync("class"), StringComparison.Ordinal);
+            Assert.Contains("alert", await s.ById("dot-sc-lum-000004").GetAttributeAsync("class"), StringComparison.Ordinal);
+            Assert.Equal("rect", await s.ById("dot-sc-hs-01").EvaluateAsync<string>("e => e.tagName"));
+            await Expect(s.ById("alert-7")).ToContainTextAsync("lampFailure");
+            await Expect(s.ById("alert-7")).ToContainTextAsync("(×3)");
+            await Expect(s.Page.Locator("[data-testid=wifi-sc-hs-01-timeline] rect[data-state=down]")).ToHaveCountAsync(1);
+            await s.ScreenshotAsync($"city-documented-{name}");
+            s.AssertNoErrors();
+        }
+    }
+}
