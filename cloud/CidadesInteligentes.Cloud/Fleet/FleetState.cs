@@ -13,6 +13,7 @@ internal sealed class DeviceView
     public double? Latitude { get; set; }
     public double? Longitude { get; set; }
     public string? Name { get; set; }
+    public string? Circuit { get; set; }
     public bool InRegistry { get; set; }
     public bool Online { get; set; }
     public string? Status { get; set; }
@@ -72,7 +73,7 @@ internal sealed class FleetState
     public DeviceView? Find(string id) => _devices.TryGetValue(id, out var d) ? d : null;
 
     /// <summary>Declares a device from the registry (known position and name) so it is listed before it ever reports.</summary>
-    public void Register(string id, string city, string kind, double? latitude, double? longitude, string? name)
+    public void Register(string id, string city, string kind, double? latitude, double? longitude, string? name, string? circuit = null)
     {
         var d = _devices.GetOrAdd(id, _ => new DeviceView { Id = id, City = city, Kind = kind });
         lock (d)
@@ -82,6 +83,7 @@ internal sealed class FleetState
             d.Latitude = latitude;
             d.Longitude = longitude;
             d.Name = name;
+            d.Circuit = circuit;
             d.InRegistry = true;
         }
     }

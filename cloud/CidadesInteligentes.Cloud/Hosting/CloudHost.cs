@@ -123,6 +123,7 @@ internal static class CloudHost
             services.AddHostedService(sp => sp.GetRequiredService<UpstreamConsumer>());
         }
         services.AddSingleton<CommandService>();
+        services.AddSingleton<Engines.MonthlyEngine>();
         services.AddHostedService<FleetSweeper>();
         services.AddSingleton<Readiness>();
 
@@ -132,6 +133,7 @@ internal static class CloudHost
             app.Services.GetRequiredService<Ingestor>().DisposeAsync().AsTask().GetAwaiter().GetResult();
             store.Dispose();
         });
+        registry.LoadFromStoreIfEmpty(store);
         registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
         var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(webRoot))
@@ -142,6 +144,7 @@ internal static class CloudHost
         }
         app.MapOpenApi();
         ApiEndpoints.Map(app);
+        CityEndpoints.Map(app);
         return app;
     }
 }

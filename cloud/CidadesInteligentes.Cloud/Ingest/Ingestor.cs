@@ -48,6 +48,11 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
 
     public long Batches => _committer.Batches;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _cityVersions = new(StringComparer.Ordinal);
+
+    /// <summary>Changes whenever a message of <paramref name="city"/> is stored (cache key for computed months).</summary>
+    public long CityVersion(string city) => _cityVersions.TryGetValue(city, out var v) ? v : 0;
+
     public int Queued => _committer.Queued;
 
     /// <summary>Raised after each message is stored (not for duplicates or rejects), in commit order per connection.</summary>
@@ -104,6 +109,7 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         {
             case StoreOutcome.Stored:
                 Counters.OnStored();
+                _cityVersions.AddOrUpdate(result.Topic.City, 1, static (_, v) => v + 1);
                 var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
                 _fleet.Apply(result.Topic, result.Payload!, now);
                 Publish(ingested, item.Payload);
@@ -134,8 +140,9 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
             return new IngestItem(IngestItemKind.Status, t.Device, t.StreamKey, 0, t.City, kind, s.Ts ?? default, now, json, State: s.State);
         }
         var ack = r.Payload as CommandAck;
+        var lum = r.Payload as LuminaireTelemetry;
         return new IngestItem(IngestItemKind.Message, t.Device, t.StreamKey, r.Seq!.Value, t.City, kind, r.Ts!.Value, now, json,
-            AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail);
+            AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds);
     }
 
     private void Publish(IngestedMessage m, string json)

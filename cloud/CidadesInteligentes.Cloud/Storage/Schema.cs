@@ -92,5 +92,12 @@ internal static class Schema
         );
         CREATE INDEX reports_month ON reports (month, city);
         """,
+
+        // 2: energy registers copied out of luminaire telemetry so the savings engine reads numbers, not JSON
+        """
+        ALTER TABLE messages ADD COLUMN energy_wh REAL;
+        ALTER TABLE messages ADD COLUMN burn_s INTEGER;
+        CREATE INDEX status_log_kind ON status_log (city, kind, received_at);
+        """,
     ];
 }

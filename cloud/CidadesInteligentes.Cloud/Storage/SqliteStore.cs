@@ -30,7 +30,9 @@ internal sealed record IngestItem(
     byte[]? RawPayload = null,
     string? AckId = null,
     string? AckResult = null,
-    string? AckDetail = null);
+    string? AckDetail = null,
+    double? EnergyWh = null,
+    long? BurnSeconds = null);
 
 internal enum StoreOutcome
 {
@@ -113,7 +115,7 @@ internal sealed class SqliteStore : IDisposable
             using var tx = _writer.BeginTransaction();
             using var msg = _writer.CreateCommand();
             msg.Transaction = tx;
-            msg.CommandText = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload) VALUES ($d, $s, $q, $c, $k, $t, $r, $p)";
+            msg.CommandText = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ($d, $s, $q, $c, $k, $t, $r, $p, $e, $b)";
             var md = msg.Parameters.Add("$d", SqliteType.Text);
             var ms = msg.Parameters.Add("$s", SqliteType.Text);
             var mq = msg.Parameters.Add("$q", SqliteType.Integer);
@@ -122,6 +124,8 @@ internal sealed class SqliteStore : IDisposable
             var mt = msg.Parameters.Add("$t", SqliteType.Integer);
             var mr = msg.Parameters.Add("$r", SqliteType.Integer);
             var mp = msg.Parameters.Add("$p", SqliteType.Text);
+            var me = msg.Parameters.Add("$e", SqliteType.Real);
+            var mb = msg.Parameters.Add("$b", SqliteType.Integer);
             msg.Prepare();
             SqliteCommand? status = null, dead = null, ack = null;
             for (var i = 0; i < items.Count; i++)
@@ -138,6 +142,8 @@ internal sealed class SqliteStore : IDisposable
                         mt.Value = it.Ts.ToUnixTimeMilliseconds();
                         mr.Value = it.ReceivedAt.ToUnixTimeMilliseconds();
                         mp.Value = it.Payload;
+                        me.Value = it.EnergyWh is { } e ? e : DBNull.Value;
+                        mb.Value = it.BurnSeconds is { } b ? b : DBNull.Value;
                         var inserted = msg.ExecuteNonQuery() == 1;
                         results[i] = inserted ? StoreOutcome.Stored : StoreOutcome.Duplicate;
                         if (inserted && it.AckId is not null)
@@ -253,6 +259,60 @@ internal sealed class SqliteStore : IDisposable
             "SELECT device, city, kind, seq, ts, received_at, payload FROM messages WHERE stream = $s AND ts >= $f AND ts < $t"
             + (city is null ? "" : " AND city = $c") + (device is null ? "" : " AND device = $d") + " ORDER BY device, seq",
             ReadMessage, ("$s", stream), ("$f", from.ToUnixTimeMilliseconds()), ("$t", to.ToUnixTimeMilliseconds()), ("$c", city), ("$d", device));
+
+    /// <summary>Energy registers of a city's luminaires with ts in [from, to), per device in seq order.</summary>
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to)
+    {
+        var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
+        using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT device, seq, ts, energy_wh, burn_s FROM messages WHERE city = $c AND stream = 'telemetry' AND kind = 'luminaire' AND ts >= $f AND ts < $t AND energy_wh IS NOT NULL ORDER BY device, seq";
+        cmd.Parameters.AddWithValue("$c", city);
+        cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>? current = null;
+        string? currentDevice = null;
+        while (r.Read())
+        {
+            var device = r.GetString(0);
+            if (!string.Equals(device, currentDevice, StringComparison.Ordinal))
+            {
+                currentDevice = device;
+                current = [];
+                result[device] = current;
+            }
+            current!.Add(new(r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetDouble(3), r.IsDBNull(4) ? 0 : r.GetInt64(4)));
+        }
+        return result;
+    }
+
+    /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples.</summary>
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to)
+    {
+        var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>(StringComparer.Ordinal);
+        foreach (var m in Messages("telemetry", city, null, from, to))
+        {
+            if (m.Kind != "hotspot")
+            {
+                continue;
+            }
+            var h = System.Text.Json.JsonSerializer.Deserialize(m.Payload, CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
+            if (h is null)
+            {
+                continue;
+            }
+            if (!result.TryGetValue(m.Device, out var list))
+            {
+                result[m.Device] = list = [];
+            }
+            list.Add(new(m.Seq, m.Ts, h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent, h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
+        }
+        return result;
+    }
+
+    /// <summary>Number of stored messages (a cheap change marker for caches).</summary>
+    public long MessageCount(string city) => Scalar("SELECT count(*) FROM messages WHERE city = $c", ("$c", city));
 
     /// <summary>The latest <paramref name="limit"/> messages of a device's stream, newest first.</summary>
     public List<StoredMessage> Recent(string device, string stream, int limit) =>

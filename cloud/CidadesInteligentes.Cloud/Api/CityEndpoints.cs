@@ -1,0 +1,147 @@
+using CidadesInteligentes.Cloud.Domain;
+using CidadesInteligentes.Cloud.Domain.Energy;
+using CidadesInteligentes.Cloud.Domain.Registry;
+using CidadesInteligentes.Cloud.Engines;
+using CidadesInteligentes.Cloud.Fleet;
+using CidadesInteligentes.Cloud.Storage;
+
+namespace CidadesInteligentes.Cloud.Api;
+
+/// <summary>Cities, the state overview, savings and Wi-Fi compliance per month, and the registry.</summary>
+internal static class CityEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/cities", (RegistryService registry, FleetState fleet) =>
+            Results.Ok(registry.Expanded.Cities.Select(c =>
+            {
+                var devices = fleet.Devices.Where(d => d.City == c.Ibge).ToList();
+                return new
+                {
+                    ibge = c.Ibge,
+                    name = c.Name,
+                    latitude = c.Latitude,
+                    longitude = c.Longitude,
+                    exampleValues = c.ExampleValues || registry.Expanded.ExampleValues,
+                    luminaires = c.Luminaires.Count,
+                    wifiPoints = c.WifiPoints.Count,
+                    requiredWifiPoints = c.RequiredWifiPoints,
+                    devicesOnline = devices.Count(d => d.Online),
+                    devicesTotal = devices.Count,
+                    openAlerts = fleet.OpenAlerts(c.Ibge),
+                };
+            }))).Require(ApiRole.Viewer);
+
+        api.MapGet("/state", (string? month, RegistryService registry, FleetState fleet, MonthlyEngine engine, TimeProvider time) =>
+        {
+            if (!TryMonth(month, time, out var m, out var problem))
+            {
+                return problem!;
+            }
+            var rows = new List<object>();
+            var savings = new List<CitySavings>();
+            var compliantCities = 0;
+            foreach (var c in registry.Expanded.Cities)
+            {
+                var s = engine.Savings(c, m);
+                var w = engine.Wifi(c, m);
+                savings.Add(s);
+                compliantCities += w.Compliant ? 1 : 0;
+                var devices = fleet.Devices.Where(d => d.City == c.Ibge).ToList();
+                rows.Add(new
+                {
+                    ibge = c.Ibge,
+                    name = c.Name,
+                    s.MeasuredKwh,
+                    s.BaselineKwh,
+                    s.SavingsKwh,
+                    s.SavingsBrl,
+                    s.BillSavingsBrl,
+                    s.SavingsPercentOfRevenue,
+                    s.CostToCip,
+                    s.PaybackMonths,
+                    wifiCompliantPoints = w.CompliantPoints,
+                    requiredWifiPoints = w.RequiredPoints,
+                    compliant = w.Compliant,
+                    devicesOnline = devices.Count(d => d.Online),
+                    devicesTotal = devices.Count,
+                    openAlerts = fleet.OpenAlerts(c.Ibge),
+                    s.Completeness,
+                });
+            }
+            var total = StateSavings.Aggregate(m, savings);
+            return Results.Ok(new
+            {
+                month = m,
+                totals = new
+                {
+                    total.MeasuredKwh,
+                    total.BaselineKwh,
+                    total.SavingsKwh,
+                    total.SavingsBrl,
+                    total.BillSavingsBrl,
+                    total.Co2AvoidedT,
+                    total.Completeness,
+                    compliantCities,
+                    cities = registry.Expanded.Cities.Count,
+                    devicesOnline = fleet.Devices.Count(d => d.Online),
+                    devicesTotal = fleet.Devices.Count,
+                    openAlerts = fleet.OpenAlerts(),
+                },
+                cities = rows,
+            });
+        }).Require(ApiRole.Viewer);
+
+        api.MapGet("/cities/{ibge}/savings", (string ibge, string? month, RegistryService registry, MonthlyEngine engine, TimeProvider time) =>
+        {
+            if (registry.City(ibge) is not { } city)
+            {
+                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+            }
+            return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Savings(city, m)) : problem!;
+        }).Require(ApiRole.Viewer);
+
+        api.MapGet("/cities/{ibge}/wifi", (string ibge, string? month, RegistryService registry, MonthlyEngine engine, TimeProvider time) =>
+        {
+            if (registry.City(ibge) is not { } city)
+            {
+                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+            }
+            return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Wifi(city, m)) : problem!;
+        }).Require(ApiRole.Viewer);
+
+        api.MapGet("/registry", (RegistryService registry) => Results.Text(RegistryLoader.Serialize(registry.Document), "application/json")).Require(ApiRole.Viewer);
+
+        api.MapPut("/registry", async (HttpContext http, RegistryService registry, SqliteStore store, FleetState fleet, TimeProvider time, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            var json = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+            var problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+            if (problems.Count > 0)
+            {
+                return ApiEndpoints.Invalid(problems);
+            }
+            registry.RegisterDevices(fleet);
+            return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
+        }).Require(ApiRole.Admin);
+
+        api.MapGet("/audit", (int? limit, SqliteStore store) =>
+            Results.Ok(store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(a => new { at = a.At, who = a.Who, action = a.Action, target = a.Target, detail = a.Detail })))
+            .Require(ApiRole.Viewer);
+    }
+
+    /// <summary>Parses <c>YYYY-MM</c> (default: the current month in São Paulo).</summary>
+    internal static bool TryMonth(string? month, TimeProvider time, out string value, out IResult? problem)
+    {
+        value = month ?? ApiEndpoints.Month(time.GetUtcNow());
+        problem = null;
+        if (!LocalMonth.TryParse(value, "America/Sao_Paulo", out _))
+        {
+            problem = ApiEndpoints.Invalid([$"month '{month}' is not YYYY-MM"]);
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using CidadesInteligentes.Cloud.Domain;
+using CidadesInteligentes.Cloud.Domain.Energy;
+using CidadesInteligentes.Cloud.Domain.Registry;
+using CidadesInteligentes.Cloud.Domain.Wifi;
+using CidadesInteligentes.Cloud.Ingest;
+using CidadesInteligentes.Cloud.Storage;
+
+namespace CidadesInteligentes.Cloud.Engines;
+
+/// <summary>
+/// Runs the domain engines (savings, Wi-Fi compliance) on stored data for one city-month. Results are cached until
+/// the city's data or the registry changes; while data streams in, a result is reused for a few seconds so dashboards
+/// polling many cities do not recompute on every request.
+/// </summary>
+internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry, Ingestor ingestor, TimeProvider time)
+{
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<(string Kind, string City, string Month), Cached> _cache = new();
+
+    private sealed record Cached(object Value, long DataVersion, long RegistryVersion, DateTimeOffset At);
+
+    public CitySavings Savings(CityRecord city, string month) =>
+        (CitySavings)GetOrCompute("savings", city, month, () => ComputeSavings(city, month));
+
+    public CityWifiReport Wifi(CityRecord city, string month) =>
+        (CityWifiReport)GetOrCompute("wifi", city, month, () => ComputeWifi(city, month));
+
+    private object GetOrCompute(string kind, CityRecord city, string month, Func<object> compute)
+    {
+        var key = (kind, city.Ibge, month);
+        var version = ingestor.CityVersion(city.Ibge);
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(key, out var c) && c.RegistryVersion == registry.Version && (c.DataVersion == version || now - c.At < Fresh))
+        {
+            return c.Value;
+        }
+        var value = compute();
+        _cache[key] = new Cached(value, version, registry.Version, now);
+        return value;
+    }
+
+    private CitySavings ComputeSavings(CityRecord city, string month)
+    {
+        var m = LocalMonth.Parse(month, city.TimeZone);
+        var raw = store.EnergyReadings(city.Ibge, m.Start.AddDays(-3), m.End.AddDays(3));
+        var readings = new Dictionary<string, IReadOnlyList<EnergyReading>>(StringComparer.Ordinal);
+        foreach (var (device, list) in raw)
+        {
+            // the month's readings plus the last one before and the first one after, so edge steps are counted
+            var first = list.FindIndex(r => r.Ts >= m.Start);
+            var last = list.FindLastIndex(r => r.Ts < m.End);
+            if (first < 0 && last < 0)
+            {
+                continue;
+            }
+            var from = Math.Max(0, (first < 0 ? list.Count : first) - 1);
+            var to = Math.Min(list.Count - 1, last + 1);
+            readings[device] = list.GetRange(from, to - from + 1);
+        }
+        return SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments);
+    }
+
+    private CityWifiReport ComputeWifi(CityRecord city, string month)
+    {
+        var m = LocalMonth.Parse(month, city.TimeZone);
+        var samples = store.WifiSamples(city.Ibge, m.Start.AddMinutes(-30), m.End);
+        var statuses = store.StatusLog(city.Ibge, null, m.Start.AddDays(-1), m.End)
+            .Where(s => s.Kind == "hotspot")
+            .GroupBy(s => s.Device)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<StatusChange>)g.Select(s => new StatusChange(s.Ts ?? s.ReceivedAt, s.State == "online")).OrderBy(s => s.Ts).ToList(), StringComparer.Ordinal);
+        var points = samples.Select(kv => new WifiPointInput(kv.Key, kv.Value, statuses.GetValueOrDefault(kv.Key))).ToList();
+        var interval = InferInterval(samples.Values);
+        var now = time.GetUtcNow();
+        return WifiCompliance.Compute(city, month, points, interval, now < m.End ? now : null);
+    }
+
+    /// <summary>The points' reporting interval: the median gap between consecutive samples (60 s when unknown).</summary>
+    internal static TimeSpan InferInterval(IEnumerable<List<WifiSample>> series)
+    {
+        var gaps = new List<long>();
+        foreach (var s in series)
+        {
+            for (var i = 1; i < s.Count && gaps.Count < 5000; i++)
+            {
+                var gap = (s[i].Ts - s[i - 1].Ts).Ticks;
+                if (gap > 0)
+                {
+                    gaps.Add(gap);
+                }
+            }
+        }
+        if (gaps.Count == 0)
+        {
+            return TimeSpan.FromSeconds(60);
+        }
+        gaps.Sort();
+        return TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, gaps[gaps.Count / 2]));
+    }
+}
