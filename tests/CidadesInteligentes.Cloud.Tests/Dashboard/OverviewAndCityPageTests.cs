@@ -14,7 +14,10 @@ public sealed class OverviewAndCityPageTests(DashboardBrowser browser)
 
     private static async Task<CloudApp> CloudWithReadingsAsync()
     {
-        var cloud = await CloudApp.StartAsync();
+        // São Carlos with 2 luminaires and 5 Wi-Fi points in the registry (the city page needs a registered city)
+        var file = Path.Combine(Directory.CreateTempSubdirectory("ci-dash-reg-").FullName, "registry.json");
+        await File.WriteAllTextAsync(file, Api.CityEndpointTests.Registry);
+        var cloud = await CloudApp.StartAsync(null, "--Registry:File", file);
         var dev = await cloud.DeviceAsync(Lamp);
         var t0 = DateTimeOffset.UtcNow.AddHours(-2);
         await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", t0), 1, retain: true);
