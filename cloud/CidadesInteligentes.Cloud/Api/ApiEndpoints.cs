@@ -78,6 +78,7 @@ internal static class ApiEndpoints
                 queued = ingestor.Queued,
                 liveSubscribers = live.Subscribers,
                 liveDropped = live.Dropped,
+                influx = sp.GetService<Influx.InfluxSink>() is { } influx ? new { influx.Counters, notCopied = influx.NotCopied, unmapped = influx.Unmapped } : null,
                 broker = broker is null ? null : new
                 {
                     connections = broker.ConnectedClients.Count,

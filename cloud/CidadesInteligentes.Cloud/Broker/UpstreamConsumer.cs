@@ -157,8 +157,14 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _client.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }

@@ -124,6 +124,11 @@ internal static class CloudHost
         }
         services.AddSingleton<CommandService>();
         services.AddSingleton<Engines.MonthlyEngine>();
+        if (settings.Influx.Url is not null)
+        {
+            services.AddSingleton<Influx.InfluxSink>();
+            services.AddHostedService(sp => sp.GetRequiredService<Influx.InfluxSink>());
+        }
         services.AddHostedService<FleetSweeper>();
         services.AddSingleton<Readiness>();
 
