@@ -138,6 +138,14 @@ internal static class CloudHost
             app.Services.GetRequiredService<Ingestor>().DisposeAsync().AsTask().GetAwaiter().GetResult();
             store.Dispose();
         });
+        var live = app.Services.GetRequiredService<LiveHub>();
+        app.Services.GetRequiredService<FleetState>().AlertChanged += a =>
+        {
+            if (live.Subscribers > 0)
+            {
+                live.Publish(new LiveUpdate("alert", a.City, FleetState.Json(a)));
+            }
+        };
         registry.LoadFromStoreIfEmpty(store);
         registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
         var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
