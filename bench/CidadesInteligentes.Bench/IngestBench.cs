@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CidadesInteligentes.Mqtt.Client;
+using CidadesInteligentes.Testing;
+
+/// <summary>
+/// End-to-end ingest: devices publish luminaire telemetry at QoS 1 → broker → ingestor → SQLite commit. Two set-ups in
+/// the same run with the same load generator: the cloud's embedded broker, and Mosquitto with the cloud consuming
+/// through a $share group. Prints msg/s from first publish to last commit, p50/p99 publish-to-commit latency and the
+/// cloud process's CPU-µs per message.
+/// </summary>
+internal static class IngestBench
+{
+    private const int Devices = 8;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task RunAsync(int messages)
+    {
+        Console.WriteLine($"ingest: {Devices} devices, {messages:N0} QoS 1 luminaire telemetry messages, SQLite store");
+        var embedded = await RunOnceAsync(messages, mosquitto: false);
+        var viaMosquitto = await RunOnceAsync(messages, mosquitto: true);
+        Console.WriteLine();
+        Console.WriteLine($"{"set-up",-26}{"msg/s",12}{"p50 ms",10}{"p99 ms",10}{"cloud CPU µs/msg",18}");
+        foreach (var r in new[] { embedded, viaMosquitto })
+        {
+            Console.WriteLine($"{r.Name,-26}{r.Rate,12:N0}{r.P50,10:N1}{r.P99,10:N1}{r.CpuMicros,18:N2}");
+        }
+        Console.WriteLine($"ratio embedded/mosquitto throughput: {embedded.Rate / viaMosquitto.Rate:N2}");
+    }
+
+    private sealed record Result(string Name, double Rate, double P50, double P99, double CpuMicros);
+
+    private static async Task<Result> RunOnceAsync(int messages, bool mosquitto)
+    {
+        var dir = ServerProcess.CreateTempDirectory("bench-ingest");
+        var httpPort = FreePort.Next();
+        MosquittoServer? broker = null;
+        int mqttPort;
+        var args = new List<string> { "--urls", $"http://127.0.0.1:{httpPort}", "--Storage:Directory", dir, "--Reports:Enabled", "false", "--Logging:LogLevel:Default", "Warning" };
+        if (mosquitto)
+        {
+            broker = await MosquittoServer.StartAsync("max_inflight_messages 0\nmax_queued_messages 0\nmax_queued_bytes 0");
+            mqttPort = broker.Port;
+            args.AddRange(["--Broker:Enabled", "false", "--Upstream:Host", "127.0.0.1", "--Upstream:Port", mqttPort.ToString(Inv), "--Upstream:ClientId", "bench-cloud"]);
+        }
+        else
+        {
+            mqttPort = FreePort.Next();
+            args.AddRange(["--Broker:Port", mqttPort.ToString(Inv)]);
+        }
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Cloud.dll"));
+        args.ForEach(info.ArgumentList.Add);
+        using var cloud = Process.Start(info)!;
+        cloud.OutputDataReceived += (_, _) => { };
+        cloud.ErrorDataReceived += (_, _) => { };
+        cloud.BeginOutputReadLine();
+        cloud.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "cloud ready", TimeSpan.FromSeconds(60));
+
+        var clients = new List<MqttClient>();
+        for (var d = 0; d < Devices; d++)
+        {
+            var id = $"sc-lum-{d + 1:D6}";
+            var c = new MqttClient(new MqttClientOptions { Port = mqttPort, ClientId = id, Username = id, MaxInflight = 512, CleanStart = true });
+            await c.ConnectAsync();
+            clients.Add(c);
+        }
+        var perDevice = messages / Devices;
+        var latencies = new double[perDevice * Devices];
+        var cpuBefore = CpuSeconds(cloud.Id);
+        var ts0 = DateTimeOffset.UtcNow.AddHours(-1);
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select((c, d) => Task.Run(async () =>
+        {
+            var window = new SemaphoreSlim(512);
+            var pending = new List<Task>(perDevice);
+            for (var i = 0; i < perDevice; i++)
+            {
+                await window.WaitAsync();
+                var seq = i + 1;
+                var payload = Encoding.UTF8.GetBytes(string.Create(Inv,
+                    $$"""{"v":1,"seq":{{seq}},"ts":"{{ts0.AddSeconds(seq):yyyy-MM-ddTHH:mm:ssZ}}","energyWh":{{1000 + (seq * 0.9):F1}},"burnSeconds":{{seq * 60}},"powerW":54.2,"voltageV":221.3,"currentA":0.25,"powerFactor":0.97,"dimPercent":70,"lampOn":true,"ambientLux":3.1,"uptimeS":{{seq * 60}}}"""));
+                var slot = (d * perDevice) + i;
+                var started = sw.Elapsed.TotalMilliseconds;
+                pending.Add(c.PublishAsync($"ci/v1/3548906/luminaire/sc-lum-{d + 1:D6}/telemetry", payload).ContinueWith(_ =>
+                {
+                    latencies[slot] = sw.Elapsed.TotalMilliseconds - started;
+                    window.Release();
+                }, TaskScheduler.Default));
+            }
+            await Task.WhenAll(pending);
+        })));
+        var total = perDevice * Devices;
+        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("stored").GetInt64() >= total,
+            "every message committed", TimeSpan.FromMinutes(10));
+        var elapsed = sw.Elapsed.TotalSeconds;
+        var cpu = CpuSeconds(cloud.Id) - cpuBefore;
+        foreach (var c in clients)
+        {
+            await c.DisposeAsync();
+        }
+        cloud.Kill(entireProcessTree: true);
+        await cloud.WaitForExitAsync();
+        if (broker is not null)
+        {
+            await broker.DisposeAsync();
+        }
+        Array.Sort(latencies);
+        // with the embedded broker a PUBACK is sent only after the commit, so publish→PUBACK is publish→commit;
+        // through Mosquitto the PUBACK comes from Mosquitto, so that column is publish→broker only
+        var name = mosquitto ? "mosquitto + cloud (share)" : "embedded broker + cloud";
+        try
+        {
+            Directory.Delete(dir, true);
+        }
+        catch (IOException)
+        {
+        }
+        return new Result(name, total / elapsed, latencies[total / 2], latencies[(int)(total * 0.99)], cpu * 1e6 / total);
+    }
+
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv)) / 100.0;
+    }
+}
