@@ -30,6 +30,7 @@ public sealed class Uplink : IAsyncDisposable
     private int _inFlight;
     private long _lastHandedId;
     private bool _overflowActive;
+    private long _droppedUnreported;
     private long _published;
 
     public Uplink(IDeviceAgent agent, UplinkOptions options, TimeProvider? rateClock = null, ILogger? logger = null)
@@ -266,12 +267,19 @@ public sealed class Uplink : IAsyncDisposable
 
     private void ReportOverflow()
     {
-        var dropped = _agent.Outbox.TakeOverflowCount();
-        if (dropped > 0)
+        // Drops are summed and reported once the backlog is nearly sent: queuing the event into a still-full outbox
+        // would itself push out another old message (and another event after it).
+        _droppedUnreported += _agent.Outbox.TakeOverflowCount();
+        if (_agent.Outbox.PendingCount > _options.MaxInFlight / 2)
+        {
+            return;
+        }
+        if (_droppedUnreported > 0)
         {
             _overflowActive = true;
             _agent.RaiseEvent(EventTypes.OutboxOverflow, true,
-                string.Create(CultureInfo.InvariantCulture, $"{dropped} oldest unsent messages dropped"));
+                string.Create(CultureInfo.InvariantCulture, $"{_droppedUnreported} oldest unsent messages dropped"));
+            _droppedUnreported = 0;
         }
         else if (_overflowActive && _agent.Outbox.PendingCount == 0)
         {
