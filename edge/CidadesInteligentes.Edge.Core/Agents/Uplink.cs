@@ -94,8 +94,7 @@ public sealed class Uplink : IAsyncDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
             }
         }
-        // The Connected event fired before the handler could subscribe on the very first connect in some orders; publish birth again is harmless (retained).
-        await PublishBirthAsync().ConfigureAwait(false);
+        // The birth status goes out from the Connected event, on the first connect and on every reconnect.
         await _client.SubscribeAsync(_commandTopic, 1, ct).ConfigureAwait(false);
         _commandLoop = Task.Run(() => CommandLoopAsync(_stop.Token), CancellationToken.None);
         _drainLoop = Task.Run(() => DrainLoopAsync(_stop.Token), CancellationToken.None);
