@@ -1,1 +1,3 @@
-Console.WriteLine("not yet");
+using CidadesInteligentes.Edge.Hosting;
+
+return await EdgeProgram.MainAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -2,7 +2,7 @@
 # Installs the CidadesInteligentes edge agent on Raspberry Pi OS (Debian bookworm, arm64 or armhf).
 #
 #   sudo ./install.sh <published-agent-dir> --id sc-lum-000123 --city 3548906 --kind luminaire \
-#        --lat -22.0175 --lon -47.8909 --broker mqtt.cidades.sp.gov.br [--port 8883] [--tls]
+#        --lat -22.0175 --lon -47.8909 --broker mqtt.cidades.sp.gov.br [--port 8883 --tls true]
 #
 # <published-agent-dir> is the output of
 #   dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-arm64 --self-contained -p:PublishTrimmed=true
@@ -14,7 +14,7 @@ set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then echo "run as root: sudo $0 $*" >&2; exit 2; fi
 src="${1:-}"; shift || true
 if [ -z "$src" ] || [ ! -x "$src/CidadesInteligentes.Edge" ]; then
-  echo "usage: sudo $0 <published-agent-dir> --id ID --city IBGE --kind luminaire|hotspot --lat LAT --lon LON --broker HOST [--port N] [--tls]" >&2
+  echo "usage: sudo $0 <published-agent-dir> --id ID --city IBGE --kind luminaire|hotspot --lat LAT --lon LON --broker HOST [--port N --tls true]" >&2
   exit 2
 fi
 
@@ -28,6 +28,8 @@ for g in i2c gpio; do getent group "$g" >/dev/null && usermod -a -G "$g" cidades
 
 install -d -m 0755 "$prefix"
 cp -a "$src"/. "$prefix"/
+# The technician's guide next to the program (the unit's Documentation= points here).
+if [ -f "$(dirname "$0")/../../docs/edge.md" ]; then install -D -m 0644 "$(dirname "$0")/../../docs/edge.md" "$prefix/docs/edge.md"; fi
 install -d -m 0750 -o cidades -g cidades "$state" "$state/outbox"
 install -d -m 0750 -o root -g cidades "$etc"
 

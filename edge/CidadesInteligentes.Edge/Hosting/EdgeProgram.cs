@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CidadesInteligentes.Edge.Hosting;
+
+/// <summary>
+/// Entry point: <c>run</c> (default), <c>provision</c> and <c>doctor</c>. Configuration, later wins:
+/// appsettings.json next to the program, the file given by <c>--config</c> (default /etc/cidades-inteligentes/edge.json),
+/// environment variables (<c>Section__Key</c>), the command line (<c>--Section:Key value</c>).
+/// Exit codes: 0 ok, 1 doctor found a failure, 2 configuration problems.
+/// </summary>
+public static class EdgeProgram
+{
+    /// <summary>Short forms accepted on the command line (install.sh uses them).</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["--id"] = "Device:Id",
+        ["--city"] = "Device:City",
+        ["--kind"] = "Device:Kind",
+        ["--lat"] = "Device:Latitude",
+        ["--lon"] = "Device:Longitude",
+        ["--broker"] = "Mqtt:Host",
+        ["--port"] = "Mqtt:Port",
+        ["--tls"] = "Mqtt:Tls",
+        ["--config"] = "config",
+    };
+
+    public static async Task<int> MainAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0].ToLowerInvariant() : "run";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        if (verb is "help" or "--help" or "-h")
+        {
+            await output.WriteLineAsync("usage: CidadesInteligentes.Edge [run|provision|doctor] [--config FILE] [--Section:Key value ...]  (see docs/edge.md)").ConfigureAwait(false);
+            return 0;
+        }
+        var commandLine = new ConfigurationBuilder().AddCommandLine(rest, Aliases).Build();
+        var configFile = ConfigFile(commandLine);
+        switch (verb)
+        {
+            case "provision":
+                return Provisioner.Run(commandLine, configFile, output, error);
+            case "doctor":
+                return await Doctor.RunAsync(Build(rest, configFile), output).ConfigureAwait(false);
+            case "run":
+                return await RunAsync(Build(rest, configFile), error).ConfigureAwait(false);
+            default:
+                await error.WriteLineAsync($"unknown command '{verb}': use run, provision or doctor").ConfigureAwait(false);
+                return 2;
+        }
+    }
+
+    /// <summary>The configuration file in effect: <c>--config</c>, or the /etc file.</summary>
+    internal static string ConfigFile(IConfiguration commandLine) => commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : EdgeSettingsBinder.EtcFile;
+
+    internal static IConfigurationRoot Build(string[] args, string configFile) => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+        .AddJsonFile(configFile, optional: true, reloadOnChange: false)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args, Aliases)
+        .Build();
+
+    private static async Task<int> RunAsync(IConfigurationRoot config, TextWriter error)
+    {
+        var settings = EdgeSettingsBinder.Bind(config, out var problems);
+        if (problems.Count > 0)
+        {
+            await error.WriteLineAsync($"the edge agent cannot start; fix {problems.Count} configuration problem(s):").ConfigureAwait(false);
+            foreach (var p in problems)
+            {
+                await error.WriteLineAsync("  - " + p).ConfigureAwait(false);
+            }
+            return 2;
+        }
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(config);
+        builder.Logging.AddConfiguration(config.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<EdgeWorker>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        using var host = builder.Build();
+        await host.RunAsync().ConfigureAwait(false);
+        return Environment.ExitCode;
+    }
+}

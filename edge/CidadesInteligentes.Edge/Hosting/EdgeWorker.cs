@@ -1,0 +1,166 @@
+using CidadesInteligentes.Edge.Core.Agents;
+using CidadesInteligentes.Edge.Core.Hotspot;
+using CidadesInteligentes.Edge.Core.Lighting;
+using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Telemetry.Contract;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CidadesInteligentes.Edge.Hosting;
+
+/// <summary>
+/// Runs one device: opens the durable outbox and the hardware, steps the luminaire control loop every second (or
+/// probes the hotspot backhaul), reports every <c>Telemetry:IntervalSeconds</c>, and keeps the uplink to the broker.
+/// </summary>
+internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger("edge");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var identity = new DeviceIdentity(settings.Device.Id, settings.Device.City,
+            settings.Device.Kind == "hotspot" ? DeviceKind.Hotspot : DeviceKind.Luminaire, settings.Device.Firmware);
+        Directory.CreateDirectory(settings.Device.StateDirectory);
+        using var outbox = new DurableOutboxAdapter(new DurableOutbox(new OutboxOptions(settings.Outbox.Directory, settings.Outbox.MaxMessages), time));
+        var interval = TimeSpan.FromSeconds(settings.Telemetry.IntervalSeconds);
+        var uplinkOptions = new UplinkOptions(settings.Mqtt.Host, settings.Mqtt.Port, settings.Mqtt.Password)
+        {
+            KeepAliveSeconds = (ushort)settings.Mqtt.KeepAliveSeconds,
+            DrainPerSecond = settings.Outbox.DrainPerSecond,
+            DrainBurst = Math.Max(10, settings.Outbox.DrainPerSecond * 2),
+            Tls = settings.Mqtt.Tls ? new System.Net.Security.SslClientAuthenticationOptions { TargetHost = settings.Mqtt.Host } : null,
+        };
+        _logger.LogInformation("{Kind} {Id} in {City}: broker {Host}:{Port}, {Pending} messages waiting in the outbox",
+            identity.KindText, identity.Id, settings.Device.City, settings.Mqtt.Host, settings.Mqtt.Port, outbox.PendingCount);
+        if (identity.Kind == DeviceKind.Luminaire)
+        {
+            await RunLuminaireAsync(identity, outbox, interval, uplinkOptions, stoppingToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RunHotspotAsync(identity, outbox, interval, uplinkOptions, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunLuminaireAsync(DeviceIdentity identity, IOutbox outbox, TimeSpan interval, UplinkOptions uplinkOptions, CancellationToken stoppingToken)
+    {
+        var state = settings.Device.StateDirectory;
+        using var hardware = EdgeHardware.Open(settings, time);
+        var executor = new CommandExecutor(
+            new ProgramStore(Path.Combine(state, "program.json")),
+            new OverrideStore(Path.Combine(state, "override.json")),
+            new CommandIdStore(Path.Combine(state, "commands.json")),
+            time);
+        foreach (var p in executor.StoredProgramProblems)
+        {
+            _logger.LogError("stored dimming program ignored (running the default): {Problem}", p);
+        }
+        var agent = new LuminaireAgent(
+            new LuminaireAgentOptions(identity, settings.Device.Latitude, settings.Device.Longitude, settings.Hardware.LedPowerW, interval,
+                Path.Combine(state, "burn.seconds")),
+            hardware.Devices, outbox, executor, time);
+        await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
+        var start = uplink.StartAsync(stoppingToken);
+        var step = TimeSpan.FromSeconds(Math.Min(1, interval.TotalSeconds));
+        var nextReport = time.GetUtcNow() + interval;
+        agent.Step(time.GetUtcNow());
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(step, time, stoppingToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                agent.Step(now);
+                if (now >= nextReport)
+                {
+                    agent.Report(now);
+                    nextReport += interval;
+                    if (nextReport <= now)
+                    {
+                        nextReport = now + interval; // the clock jumped (NTP): do not burst
+                    }
+                    uplink.Nudge();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await Shutdown(start, uplink).ConfigureAwait(false);
+        agent.Flush();
+    }
+
+    private async Task RunHotspotAsync(DeviceIdentity identity, IOutbox outbox, TimeSpan interval, UplinkOptions uplinkOptions, CancellationToken stoppingToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var unique = new UniqueClientCounter(time);
+        IHotspotSource source;
+        if (settings.Hardware.Mode == "Simulated")
+        {
+            source = new SimulatedHotspotSource();
+        }
+        else
+        {
+            var h = settings.Hotspot;
+            var targets = h.ProbeTargets.Select(t =>
+            {
+                var colon = t.LastIndexOf(':');
+                return new ProbeTarget(t[..colon], int.Parse(t[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            }).ToList();
+            var started = time.GetUtcNow();
+            source = new HotspotSamplerSource(new HotspotSampler(
+                new HotspotSamplerSettings(targets, h.PortalUrl ?? new Uri("http://127.0.0.1/"), PortalExpectedBodyContains: h.PortalMarker,
+                    ThroughputDownloadUrl: h.ThroughputUrl),
+                h.StationSource == "hostapd" ? CommandStationSource.Hostapd(h.WifiInterface) : CommandStationSource.Iw(h.WifiInterface),
+                new WanCounterReader(h.WanInterface, Path.Combine(settings.Hardware.SysfsRoot, "class/net")),
+                unique,
+                new HotspotProbes(new TcpProbe(time, TimeSpan.FromSeconds(3)), new CaptivePortalProbe(http), new ThroughputProbe(http, time)),
+                () => (long)(time.GetUtcNow() - started).TotalSeconds,
+                time));
+        }
+        var agent = new HotspotAgent(identity, outbox, source, time, interval);
+        await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
+        var start = uplink.StartAsync(stoppingToken);
+        var probeEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, interval.Ticks / 4));
+        var nextReport = time.GetUtcNow() + interval;
+        var nextThroughput = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(probeEvery, time, stoppingToken).ConfigureAwait(false);
+                await source.ProbeAsync(stoppingToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                if (now >= nextReport)
+                {
+                    var throughput = now >= nextThroughput;
+                    if (throughput)
+                    {
+                        nextThroughput = now + TimeSpan.FromMinutes(settings.Hotspot.ThroughputEveryMinutes);
+                    }
+                    await agent.ReportAsync(throughput, stoppingToken).ConfigureAwait(false);
+                    nextReport = now + interval;
+                    uplink.Nudge();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await Shutdown(start, uplink).ConfigureAwait(false);
+    }
+
+    private async Task Shutdown(Task start, Uplink uplink)
+    {
+        try
+        {
+            await start.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // never connected: nothing to say goodbye to
+        }
+        _logger.LogInformation("stopping: publishing offline status");
+        await uplink.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+    }
+}
