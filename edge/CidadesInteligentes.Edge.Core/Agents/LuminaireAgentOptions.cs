@@ -1,0 +1,24 @@
+using CidadesInteligentes.Edge.Hardware;
+
+namespace CidadesInteligentes.Edge.Core.Agents;
+
+/// <summary>Settings of one <see cref="LuminaireAgent"/>.</summary>
+/// <param name="Identity">Device id, city (IBGE) and firmware; kind must be luminaire.</param>
+/// <param name="Latitude">Pole latitude in degrees (sunset/sunrise).</param>
+/// <param name="Longitude">Pole longitude in degrees.</param>
+/// <param name="LedPowerW">Nominal system power, for the expected-power fault checks.</param>
+/// <param name="TelemetryInterval">How often the host calls <see cref="LuminaireAgent.Report"/>.</param>
+/// <param name="BurnSecondsFile">Where the cumulative burn time is kept across restarts (null: memory only).</param>
+public sealed record LuminaireAgentOptions(
+    DeviceIdentity Identity,
+    double Latitude,
+    double Longitude,
+    double LedPowerW = 60,
+    TimeSpan? TelemetryInterval = null,
+    string? BurnSecondsFile = null)
+{
+    public TimeSpan EffectiveTelemetryInterval => TelemetryInterval ?? TimeSpan.FromSeconds(60);
+}
+
+/// <summary>The four devices a luminaire agent drives and reads.</summary>
+public sealed record LuminaireHardware(IDimmer Dimmer, IRelay Relay, IPowerMeter Meter, ILightSensor LightSensor);

@@ -1,0 +1,97 @@
+using CidadesInteligentes.Edge.Core.Outbox;
+
+namespace CidadesInteligentes.Edge.Core.Agents;
+
+/// <summary>
+/// In-memory <see cref="IOutbox"/> with the same semantics as the durable one (per-stream seq from 1, FIFO, oldest
+/// dropped past <c>maxMessages</c>), for simulators running thousands of devices. Lost on process exit.
+/// </summary>
+public sealed class MemoryOutbox : IOutbox
+{
+    private readonly object _gate = new();
+    private readonly int _maxMessages;
+    private readonly LinkedList<OutboxMessage> _pending = new();
+    private readonly Dictionary<long, LinkedListNode<OutboxMessage>> _byId = [];
+    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+    private long _lastId;
+    private long _overflow;
+
+    public MemoryOutbox(int maxMessages = 10_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
+        _maxMessages = maxMessages;
+    }
+
+    public int PendingCount
+    {
+        get { lock (_gate) { return _pending.Count; } }
+    }
+
+    public OutboxMessage Enqueue(string stream, string topic, DateTimeOffset ts, Func<long, ReadOnlyMemory<byte>> buildPayload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(buildPayload);
+        lock (_gate)
+        {
+            var seq = _lastSeq.GetValueOrDefault(stream) + 1;
+            _lastSeq[stream] = seq;
+            var message = new OutboxMessage(++_lastId, stream, seq, ts.ToUniversalTime(), topic, buildPayload(seq));
+            _byId[message.Id] = _pending.AddLast(message);
+            while (_pending.Count > _maxMessages)
+            {
+                _byId.Remove(_pending.First!.Value.Id);
+                _pending.RemoveFirst();
+                _overflow++;
+            }
+            return message;
+        }
+    }
+
+    public IReadOnlyList<OutboxMessage> Peek(int max, long afterId = 0)
+    {
+        var result = new List<OutboxMessage>();
+        lock (_gate)
+        {
+            for (var node = _pending.First; node is not null && result.Count < max; node = node.Next)
+            {
+                if (node.Value.Id > afterId)
+                {
+                    result.Add(node.Value);
+                }
+            }
+        }
+        return result;
+    }
+
+    public bool Ack(long id)
+    {
+        lock (_gate)
+        {
+            if (!_byId.Remove(id, out var node))
+            {
+                return false;
+            }
+            _pending.Remove(node);
+            return true;
+        }
+    }
+
+    public long LastSeq(string stream)
+    {
+        lock (_gate)
+        {
+            return _lastSeq.GetValueOrDefault(stream);
+        }
+    }
+
+    public long TakeOverflowCount()
+    {
+        lock (_gate)
+        {
+            var n = _overflow;
+            _overflow = 0;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text.Json;
+using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Mqtt.Client;
+using CidadesInteligentes.Telemetry.Contract;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CidadesInteligentes.Edge.Core.Agents;
+
+/// <summary>
+/// A device's MQTT connection (telemetry contract, Transport): client id = username = device id, password = its
+/// secret, persistent session, retained <c>offline</c> Will and retained <c>online</c> birth on every connect.
+/// Feeds <c>.../cmd</c> messages to the agent and drains the agent's outbox oldest first at a bounded rate,
+/// acknowledging an outbox entry only after its PUBACK. <see cref="StopAsync"/> publishes <c>offline</c>/<c>shutdown</c>.
+/// </summary>
+public sealed class Uplink : IAsyncDisposable
+{
+    private readonly IDeviceAgent _agent;
+    private readonly UplinkOptions _options;
+    private readonly ILogger _logger;
+    private readonly MqttClient _client;
+    private readonly TokenBucket _bucket;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly string _statusTopic;
+    private readonly string _commandTopic;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _drainLoop;
+    private Task? _commandLoop;
+    private int _inFlight;
+    private long _lastHandedId;
+    private bool _overflowActive;
+    private long _published;
+
+    public Uplink(IDeviceAgent agent, UplinkOptions options, TimeProvider? rateClock = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(options);
+        _agent = agent;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _statusTopic = agent.Identity.Topic(TopicStream.Status);
+        _commandTopic = agent.Identity.Topic(TopicStream.Command);
+        _bucket = new TokenBucket(Math.Max(1, options.DrainBurst), options.DrainPerSecond, rateClock ?? TimeProvider.System);
+        _client = new MqttClient(new MqttClientOptions
+        {
+            Host = options.Host,
+            Port = options.Port,
+            ClientId = agent.Identity.Id,
+            Username = agent.Identity.Id,
+            Password = options.Password,
+            CleanStart = false,
+            SessionExpirySeconds = options.SessionExpirySeconds,
+            KeepAliveSeconds = options.KeepAliveSeconds,
+            Tls = options.Tls,
+            AutoReconnect = true,
+            ReconnectMaxDelay = options.ReconnectMaxDelay,
+            Will = new Mqtt.Packets.WillMessage
+            {
+                Topic = _statusTopic,
+                Payload = """{"v":1,"state":"offline"}"""u8.ToArray(),
+                Qos = 1,
+                Retain = true,
+            },
+        }, logger);
+        _client.Connected += sessionPresent => _ = PublishBirthAsync();
+        _client.ConnectionLost += e => _logger.LogWarning("broker connection lost: {Error}", e?.Message ?? "closed");
+        agent.StatusRequested += () => _ = PublishBirthAsync();
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Outbox messages acknowledged by the broker since start.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    public MqttClient Client => _client;
+
+    /// <summary>Connects (retrying with back-off until it succeeds or <paramref name="ct"/> fires), subscribes and starts the loops.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await _client.ConnectAsync(ct).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or MqttConnectException or System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                _logger.LogWarning("cannot connect to {Host}:{Port}: {Error}; retrying in {Delay}", _options.Host, _options.Port, e.Message, delay);
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
+            }
+        }
+        // The Connected event fired before the handler could subscribe on the very first connect in some orders; publish birth again is harmless (retained).
+        await PublishBirthAsync().ConfigureAwait(false);
+        await _client.SubscribeAsync(_commandTopic, 1, ct).ConfigureAwait(false);
+        _commandLoop = Task.Run(() => CommandLoopAsync(_stop.Token), CancellationToken.None);
+        _drainLoop = Task.Run(() => DrainLoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>Wakes the drain loop now (after enqueuing), instead of at its next poll.</summary>
+    public void Nudge() => _wake.Release();
+
+    /// <summary>Waits up to <paramref name="drainTimeout"/> for in-flight publishes, publishes the clean-shutdown status and disconnects.</summary>
+    public async Task StopAsync(TimeSpan drainTimeout, CancellationToken ct = default)
+    {
+        var until = DateTime.UtcNow + drainTimeout;
+        while (_client.IsConnected && _agent.Outbox.PendingCount > 0 && DateTime.UtcNow < until && !ct.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                var status = _agent.Identity.Status("offline", _agent.Time.GetUtcNow(), "shutdown");
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                await _client.PublishAsync(_statusTopic, JsonSerializer.SerializeToUtf8Bytes(status, TelemetryJson.Default.DeviceStatus), 1, true, null, timeout.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await _client.DisconnectAsync(withWill: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        await WaitLoopsAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
+        await WaitLoopsAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task WaitLoopsAsync()
+    {
+        foreach (var t in new[] { _drainLoop, _commandLoop })
+        {
+            if (t is not null)
+            {
+                try
+                {
+                    await t.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+    }
+
+    private async Task PublishBirthAsync()
+    {
+        try
+        {
+            var status = _agent.Identity.Status("online", _agent.Time.GetUtcNow());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _client.PublishAsync(_statusTopic, JsonSerializer.SerializeToUtf8Bytes(status, TelemetryJson.Default.DeviceStatus), 1, true, null, timeout.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            _logger.LogDebug("birth status not published: {Error}", e.Message);
+        }
+    }
+
+    private async Task CommandLoopAsync(CancellationToken ct)
+    {
+        await foreach (var message in _client.Messages.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (!string.Equals(message.Topic, _commandTopic, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            DeviceCommand? command;
+            try
+            {
+                command = JsonSerializer.Deserialize(message.Payload.Span, TelemetryJson.Default.DeviceCommand);
+            }
+            catch (JsonException e)
+            {
+                _logger.LogWarning("ignored a command that is not valid JSON: {Error}", e.Message);
+                continue;
+            }
+            if (command is null)
+            {
+                continue;
+            }
+            try
+            {
+                _agent.HandleCommand(command);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+            {
+                _logger.LogError("command {Id} failed: {Error}", command.Id, e.Message);
+            }
+            Nudge();
+        }
+    }
+
+    private async Task DrainLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            ReportOverflow();
+            var room = _options.MaxInFlight - Volatile.Read(ref _inFlight);
+            var handed = 0;
+            if (room > 0)
+            {
+                var candidates = _agent.Outbox.Peek(room, _lastHandedId);
+                var allowed = candidates.Count == 0 ? 0 : _bucket.TakeUpTo(candidates.Count);
+                for (var i = 0; i < allowed; i++)
+                {
+                    var m = candidates[i];
+                    _lastHandedId = m.Id;
+                    Interlocked.Increment(ref _inFlight);
+                    _ = PublishOneAsync(m, ct);
+                    handed++;
+                }
+            }
+            if (handed == 0)
+            {
+                try
+                {
+                    await _wake.WaitAsync(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task PublishOneAsync(OutboxMessage message, CancellationToken ct)
+    {
+        try
+        {
+            // QoS 1 publishes survive reconnects inside the client (resent with DUP) until their PUBACK.
+            await _client.PublishAsync(message.Topic, message.Payload, 1, false, null, ct).ConfigureAwait(false);
+            _agent.Outbox.Ack(message.Id);
+            Interlocked.Increment(ref _published);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // stays in the outbox: sent again by the next process (a duplicate the cloud drops by seq)
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            try
+            {
+                _wake.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private void ReportOverflow()
+    {
+        var dropped = _agent.Outbox.TakeOverflowCount();
+        if (dropped > 0)
+        {
+            _overflowActive = true;
+            _agent.RaiseEvent(EventTypes.OutboxOverflow, true,
+                string.Create(CultureInfo.InvariantCulture, $"{dropped} oldest unsent messages dropped"));
+        }
+        else if (_overflowActive && _agent.Outbox.PendingCount == 0)
+        {
+            _overflowActive = false;
+            _agent.RaiseEvent(EventTypes.OutboxOverflow, false, "backlog sent");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net.Security;
+
+namespace CidadesInteligentes.Edge.Core.Agents;
+
+/// <summary>Broker connection and drain limits of an <see cref="Uplink"/>. Client id and username are the device id.</summary>
+public sealed record UplinkOptions(string Host, int Port, string Password)
+{
+    public SslClientAuthenticationOptions? Tls { get; init; }
+
+    public ushort KeepAliveSeconds { get; init; } = 60;
+
+    /// <summary>Session kept by the broker while the device is away (persistent session).</summary>
+    public uint SessionExpirySeconds { get; init; } = 7 * 24 * 3600;
+
+    /// <summary>Sustained drain rate after a reconnect, messages per second.</summary>
+    public double DrainPerSecond { get; init; } = 50;
+
+    /// <summary>Burst allowed by the token bucket.</summary>
+    public double DrainBurst { get; init; } = 100;
+
+    /// <summary>Unacknowledged publishes at once.</summary>
+    public int MaxInFlight { get; init; } = 32;
+
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+}
