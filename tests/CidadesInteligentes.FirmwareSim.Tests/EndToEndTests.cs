@@ -80,6 +80,50 @@ public class EndToEndTests
         Assert.True(sink.Statuses >= 14);
     }
 
+    [Fact]
+    public async Task Load_mode_with_injected_failures_stays_valid_and_shows_the_non_compliant_point()
+    {
+        var sink = new ValidatingSink();
+        await using var broker = new MqttBroker(new BrokerOptions { Port = 0 }, sink: sink);
+        await broker.StartAsync();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-4), TimeSpan.Zero);
+        var options = new FleetOptions
+        {
+            MqttPort = broker.Port,
+            Cities = 1,
+            LuminairesPerCity = 8,
+            HotspotsPerCity = 5,
+            Start = start,
+            Until = start.AddDays(3),
+            LoadMode = true,
+            Seed = 5,
+            // lamp failures and supply losses often enough to appear in 3 days of 8 poles
+            Failures = new FailureRates { NonCompliantWifi = 1, LampFailurePerDay = 0.2, SupplyLossPerDay = 0.5, LinkOutagePerDay = 1 },
+        };
+        await using var fleet = new FleetSimulator(options);
+        var result = await fleet.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Empty(sink.Invalid);
+        Assert.Equal(result.Published, result.Acked);
+        foreach (var stream in sink.Sequenced.GroupBy(m => (m.Device, m.Stream)))
+        {
+            var seqs = stream.Select(m => m.Seq).ToList();
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+        }
+        var events = sink.Sequenced.Where(m => m.Payload is DeviceEvent).Select(m => (m.Device, (DeviceEvent)m.Payload!)).ToList();
+        Assert.Contains(events, e => e.Item2.Type == EventTypes.LampFailure && e.Item2.Active == true);
+        Assert.Contains(events, e => e.Item2.Type == EventTypes.SupplyLoss && e.Item2.Active == true);
+        Assert.Contains(events, e => e.Device == "bb-wifi-05" && e.Item2.Type == EventTypes.BackhaulDown);
+        // the non-compliant point is down a large share of its reports, a normal one hardly ever
+        double DownShare(string id)
+        {
+            var t = sink.Sequenced.Where(m => m.Device == id && m.Payload is HotspotTelemetry).Select(m => (HotspotTelemetry)m.Payload!).ToList();
+            return t.Count(x => x.BackhaulUp == false) / (double)t.Count;
+        }
+        Assert.InRange(DownShare("bb-wifi-05"), 0.1, 0.6);
+        Assert.True(DownShare("bb-wifi-01") < 0.05);
+    }
+
     private sealed record Received(string Device, string Stream, long Seq, object? Payload);
 
     private sealed class ValidatingSink : IBrokerMessageSink
