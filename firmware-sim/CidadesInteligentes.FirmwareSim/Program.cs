@@ -1,1 +1,53 @@
-Console.WriteLine("not yet");
+using System.Globalization;
+using CidadesInteligentes.FirmwareSim.Fleet;
+using Microsoft.Extensions.Logging;
+
+var options = FleetOptionsBinder.Bind(args, out var errors);
+if (errors.Count > 0)
+{
+    foreach (var e in errors)
+    {
+        Console.Error.WriteLine("error: " + e);
+    }
+    Console.Error.WriteLine("usage: see docs/simulator.md");
+    return 2;
+}
+var lastPrint = DateTime.MinValue;
+options = options with
+{
+    Progress = new Progress<FleetProgress>(p =>
+    {
+        if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(2))
+        {
+            return;
+        }
+        lastPrint = DateTime.UtcNow;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{p.SimulatedTime:yyyy-MM-dd HH:mm}Z  queued {p.Published}  acked {p.Acked}  pending {p.Pending}  {p.AckedPerSecond:0} msg/s"));
+    }),
+};
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+};
+try
+{
+    await using var fleet = new FleetSimulator(options, loggers);
+    var result = await fleet.RunAsync(cts.Token);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"done at {result.SimulatedTime:o}: {result.Luminaires} luminaires, {result.Hotspots} hotspots, queued {result.Published}, acked {result.Acked} in {result.RealElapsed.TotalSeconds:0.0} s"));
+    return 0;
+}
+catch (OperationCanceledException)
+{
+    Console.WriteLine("stopped");
+    return 0;
+}
+catch (InvalidDataException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using CidadesInteligentes.FirmwareSim.Faults;
+
+namespace CidadesInteligentes.FirmwareSim.Fleet;
+
+/// <summary>
+/// Reads <c>--Section:Key value</c> (or <c>--Section:Key=value</c>) arguments into <see cref="FleetOptions"/>.
+/// Unknown keys and bad values are errors listed all at once, so a typo never silently runs the default.
+/// </summary>
+public static class FleetOptionsBinder
+{
+    public static FleetOptions Bind(IReadOnlyList<string> args, out IReadOnlyList<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var problems = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                problems.Add($"unexpected argument '{a}'");
+                continue;
+            }
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                values[a[2..eq]] = a[(eq + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                values[a[2..]] = args[++i];
+            }
+            else
+            {
+                problems.Add($"'{a}' needs a value");
+            }
+        }
+        var o = new FleetOptions();
+        var f = new FailureRates();
+        foreach (var (key, value) in values)
+        {
+            try
+            {
+                switch (key.ToUpperInvariant())
+                {
+                    case "MQTT:HOST": o = o with { MqttHost = value }; break;
+                    case "MQTT:PORT": o = o with { MqttPort = Int(value) }; break;
+                    case "MQTT:MAXINFLIGHT": o = o with { MaxInFlightPerDevice = Int(value) }; break;
+                    case "MQTT:DRAINPERSECOND": o = o with { DrainPerSecond = Dbl(value) }; break;
+                    case "FLEET:REGISTRY": o = o with { RegistryPath = value }; break;
+                    case "FLEET:CITIES": o = o with { Cities = Int(value) }; break;
+                    case "FLEET:LUMINAIRESPERCITY": o = o with { LuminairesPerCity = Int(value) }; break;
+                    case "FLEET:HOTSPOTSPERCITY": o = o with { HotspotsPerCity = Int(value) }; break;
+                    case "FLEET:SEED": o = o with { Seed = long.Parse(value, CultureInfo.InvariantCulture) }; break;
+                    case "FLEET:SECRETS": o = o with { SecretsPath = value }; break;
+                    case "FLEET:DATADIRECTORY": o = o with { DataDirectory = value }; break;
+                    case "FLEET:MAXPENDINGPERDEVICE": o = o with { MaxPendingPerDevice = Int(value) }; break;
+                    case "CLOCK:START": o = o with { Start = Time(value) }; break;
+                    case "CLOCK:UNTIL": o = o with { Until = Time(value) }; break;
+                    case "CLOCK:SPEED":
+                        o = o with { Speed = value.Equals("max", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : Dbl(value) };
+                        break;
+                    case "CLOCK:STEPSECONDS": o = o with { StepSeconds = Int(value) }; break;
+                    case "TELEMETRY:INTERVALSECONDS": o = o with { TelemetryIntervalSeconds = Int(value) }; break;
+                    case "LOAD:ENABLED": o = o with { LoadMode = bool.Parse(value) }; break;
+                    case "FAULT:NONCOMPLIANTWIFI": f = f with { NonCompliantWifi = Int(value) }; break;
+                    case "FAULT:NONE": f = bool.Parse(value) ? FailureRates.None with { NonCompliantWifi = f.NonCompliantWifi } : f; break;
+                    case "FAULT:LAMPFAILUREPERDAY": f = f with { LampFailurePerDay = Dbl(value) }; break;
+                    case "FAULT:DAYBURNINGPERDAY": f = f with { DayBurningPerDay = Dbl(value) }; break;
+                    case "FAULT:CYCLINGPERDAY": f = f with { CyclingPerDay = Dbl(value) }; break;
+                    case "FAULT:SUPPLYLOSSPERDAY": f = f with { SupplyLossPerDay = Dbl(value) }; break;
+                    case "FAULT:LINKOUTAGEPERDAY": f = f with { LinkOutagePerDay = Dbl(value) }; break;
+                    case "FAULT:BROKEROUTAGEPERDAY": f = f with { BrokerOutagePerDay = Dbl(value) }; break;
+                    case "FAULT:BACKHAULOUTAGEPERDAY": f = f with { BackhaulOutagePerDay = Dbl(value) }; break;
+                    case "FAULT:PORTALOUTAGEPERDAY": f = f with { PortalOutagePerDay = Dbl(value) }; break;
+                    default: problems.Add($"unknown setting '--{key}'"); break;
+                }
+            }
+            catch (FormatException)
+            {
+                problems.Add($"'--{key}' has a bad value '{value}'");
+            }
+            catch (OverflowException)
+            {
+                problems.Add($"'--{key}' value '{value}' is out of range");
+            }
+        }
+        o = o with { Failures = f };
+        if (o.Speed <= 0 || double.IsNaN(o.Speed))
+        {
+            problems.Add("--Clock:Speed must be positive (or 'max')");
+        }
+        if (o.Start is { } s && o.Until is { } u && u < s)
+        {
+            problems.Add("--Clock:Until is before --Clock:Start");
+        }
+        if (o.TelemetryIntervalSeconds is <= 0)
+        {
+            problems.Add("--Telemetry:IntervalSeconds must be positive");
+        }
+        errors = problems;
+        return o;
+    }
+
+    private static int Int(string v) => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static double Dbl(string v) => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(string v) =>
+        DateTimeOffset.Parse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
