@@ -38,7 +38,7 @@ internal sealed partial class ReportHtml
             _html.Append("<span><i class=\"sw\" style=\"background:").Append(Color(state)).Append("\"></i>")
                 .Append(HtmlFormat.Encode(label)).Append("</span>");
         }
-        _html.Append("</p>\n<table id=\"points\">\n");
+        _html.Append("</p>\n<table id=\"points\" class=\"dense\">\n");
         Header(_t.Point, _t.Availability, _t.MedianDown, _t.MedianUp, _t.P95, _t.Loss, _t.Use, _t.Outages, _t.Verdict);
         foreach (var p in w.Points)
         {
@@ -62,15 +62,19 @@ internal sealed partial class ReportHtml
         Cell(p.MeanLossPercent is { } loss ? _f.Number(loss, 2) + " %" : HtmlFormat.Dash, numeric: true);
         Cell($"{_f.Integer(p.DaysUsed)} / {_f.Integer(p.DaysInPeriod)}", numeric: true);
         Cell(_f.Integer(p.Outages.Count), numeric: true);
-        var verdict = p.Compliant ? _t.Compliant : _t.NotCompliant;
-        Cell(p.Failed.Count == 0 ? verdict : $"{verdict} ({_t.Failed}: {string.Join(", ", p.Failed)})");
+        _html.Append("<td><b>").Append(p.Compliant ? _t.Compliant : _t.NotCompliant).Append("</b>");
+        if (p.Failed.Count > 0)
+        {
+            _html.Append("<br><small>").Append(HtmlFormat.Encode($"{_t.Failed}: {string.Join(", ", p.Failed)}")).Append("</small>");
+        }
+        _html.Append("</td>");
         _html.Append("</tr>\n");
     }
 
     /// <summary>The point's month as one bar: green up, red down, grey no data.</summary>
     private void Bar(WifiPointReport p)
     {
-        _html.Append("<svg width=\"").Append(Px(BarWidth)).Append("\" height=\"10\" viewBox=\"0 0 ").Append(Px(BarWidth))
+        _html.Append("<svg width=\"100%\" height=\"10\" preserveAspectRatio=\"none\" viewBox=\"0 0 ").Append(Px(BarWidth))
             .Append(" 10\" role=\"img\" aria-label=\"").Append(HtmlFormat.Encode(_t.Availability)).Append("\">");
         if (p.Timeline.Count > 0)
         {

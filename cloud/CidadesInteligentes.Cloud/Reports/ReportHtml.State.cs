@@ -32,7 +32,7 @@ internal sealed partial class ReportHtml
         Figure(_t.Co2, _f.Unit(s.Co2AvoidedT, 4, "t"));
         Figure(_t.Completeness, _f.Percent(s.Completeness));
         Figure(_t.Luminaires, $"{_f.Integer(s.ReportingLuminaires)} / {_f.Integer(s.InventoryLuminaires)}");
-        _html.Append("</table>\n<h2>").Append(HtmlFormat.Encode(_t.Cities)).Append("</h2>\n<table id=\"cities\">\n");
+        _html.Append("</table>\n<h2>").Append(HtmlFormat.Encode(_t.Cities)).Append("</h2>\n<table id=\"cities\" class=\"dense\">\n");
         Header(_t.City, _t.Verdict, _t.WifiCompleteness, _t.SavingsBrl, _t.BillSavings, _t.PercentOfRevenue, _t.CostToCip,
             _t.Payback, _t.Completeness);
         foreach (var c in r.Cities)

@@ -16,13 +16,15 @@ internal sealed partial class ReportHtml
         h1 { font-size: 16pt; margin: 0 0 2mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
         .meta { color: #444; margin: 0 0 3mm; }
         .verdict { padding: 3mm 4mm; font-size: 14pt; font-weight: bold; color: #fff; border-radius: 2mm; }
-        .verdict small { display: block; font-size: 10pt; font-weight: normal; }
+        .verdict small { display: block; font-size: 10pt; font-weight: normal; color: inherit; }
         .ok { background: #1b7a35; } .fail { background: #b3261e; }
         .example { border: 1px solid #c77700; background: #fff4e0; padding: 2mm 3mm; margin: 3mm 0; }
         table { border-collapse: collapse; width: 100%; margin: 2mm 0; }
         th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
         td.n { text-align: right; white-space: nowrap; }
         th { background: #eee; }
+        table.dense { font-size: 8pt; } #points td:nth-child(2) { width: 30%; }
+        small { font-size: 7.5pt; color: #444; }
         tr { page-break-inside: avoid; break-inside: avoid; }
         .digest { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; word-break: break-all; }
         .legend span { display: inline-block; margin-right: 4mm; }
