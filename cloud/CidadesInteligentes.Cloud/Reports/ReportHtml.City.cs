@@ -7,6 +7,10 @@ namespace CidadesInteligentes.Cloud.Reports;
 internal sealed partial class ReportHtml
 {
     private const double BarWidth = 240;
+    private const int MaxBarSpans = 480;
+
+    // a flapping point can have thousands of outages: the printout lists the first ones, CSV and JSON all of them
+    private const int MaxOutageRows = 50;
 
     public static string City(CityReport r, string culture)
     {
@@ -76,7 +80,11 @@ internal sealed partial class ReportHtml
     {
         _html.Append("<svg width=\"100%\" height=\"10\" preserveAspectRatio=\"none\" viewBox=\"0 0 ").Append(Px(BarWidth))
             .Append(" 10\" role=\"img\" aria-label=\"").Append(HtmlFormat.Encode(_t.Availability)).Append("\">");
-        if (p.Timeline.Count > 0)
+        if (p.Timeline.Count > MaxBarSpans)
+        {
+            Columns(p);
+        }
+        else if (p.Timeline.Count > 0)
         {
             var start = p.Timeline[0].Start.UtcTicks;
             var total = (double)(p.Timeline[^1].End.UtcTicks - start);
@@ -84,8 +92,7 @@ internal sealed partial class ReportHtml
             {
                 var x = (s.Start.UtcTicks - start) / total * BarWidth;
                 var width = Math.Max((s.End.UtcTicks - s.Start.UtcTicks) / total * BarWidth, 0.25);
-                _html.Append("<rect x=\"").Append(Px(x)).Append("\" y=\"0\" width=\"").Append(Px(width))
-                    .Append("\" height=\"10\" fill=\"").Append(Color(s.State)).Append("\"/>");
+                Rect(x, width, s.State);
             }
         }
         else
@@ -95,6 +102,36 @@ internal sealed partial class ReportHtml
         }
         _html.Append("</svg>");
     }
+
+    /// <summary>
+    /// A flapping point has tens of thousands of spans: draw <see cref="MaxBarSpans"/> columns instead, each showing the
+    /// worst state inside it (down, then no data, then up) so no outage disappears from the bar.
+    /// </summary>
+    private void Columns(WifiPointReport p)
+    {
+        var start = p.Timeline[0].Start.UtcTicks;
+        var total = (double)(p.Timeline[^1].End.UtcTicks - start);
+        var worst = new int[MaxBarSpans];
+        foreach (var s in p.Timeline)
+        {
+            var rank = s.State switch { "up" => 1, "noData" => 2, _ => 3 };
+            var first = (int)Math.Min((s.Start.UtcTicks - start) / total * MaxBarSpans, MaxBarSpans - 1);
+            var last = (int)Math.Min(Math.Ceiling((s.End.UtcTicks - start) / total * MaxBarSpans) - 1, MaxBarSpans - 1);
+            for (var c = first; c <= Math.Max(first, last); c++)
+            {
+                worst[c] = Math.Max(worst[c], rank);
+            }
+        }
+        var w = BarWidth / MaxBarSpans;
+        for (var c = 0; c < MaxBarSpans; c++)
+        {
+            Rect(c * w, w, worst[c] switch { 1 => "up", 3 => "down", _ => "noData" });
+        }
+    }
+
+    private void Rect(double x, double width, string state) =>
+        _html.Append("<rect x=\"").Append(Px(x)).Append("\" y=\"0\" width=\"").Append(Px(width))
+            .Append("\" height=\"10\" fill=\"").Append(Color(state)).Append("\"/>");
 
     private static string Color(string state) => state switch
     {
@@ -117,7 +154,7 @@ internal sealed partial class ReportHtml
         Header(_t.Point, _t.Start, _t.End, "min", _t.Cause);
         foreach (var p in w.Points)
         {
-            foreach (var o in p.Outages)
+            foreach (var o in p.Outages.Take(MaxOutageRows))
             {
                 _html.Append("<tr>");
                 Cell(p.Name);
@@ -126,6 +163,12 @@ internal sealed partial class ReportHtml
                 Cell(_f.Integer((long)(o.End - o.Start).TotalMinutes), numeric: true);
                 Cell(o.Cause switch { "offline" => _t.NoData, _ => o.Cause });
                 _html.Append("</tr>\n");
+            }
+            if (p.Outages.Count > MaxOutageRows)
+            {
+                _html.Append("<tr class=\"more\"><td colspan=\"5\">")
+                    .Append(HtmlFormat.Encode(Format(_t.MoreOutages, p.Name, _f.Integer(p.Outages.Count - MaxOutageRows))))
+                    .Append("</td></tr>\n");
             }
         }
         _html.Append("</table>\n");

@@ -12,6 +12,12 @@ public sealed class ReportSet
 
     public bool AllCompliant => State.Compliant;
 
+    /// <summary>Exit code of a report run that produced every report: 0 when all cities comply, else
+    /// <see cref="NotCompliantExitCode"/> so a scheduler alerts (1 stays free for "the run itself failed").</summary>
+    public const int NotCompliantExitCode = 2;
+
+    public int ExitCode => AllCompliant ? 0 : NotCompliantExitCode;
+
     /// <summary>Every report of the set, cities first, then the state.</summary>
     public IEnumerable<IReport> All => [.. Cities, State];
 }

@@ -25,7 +25,8 @@ internal sealed class ReportText
         Adjustments = "Ajustes", NoAdjustments = "Nenhum ajuste.", Device = "Dispositivo", At = "Quando", Kind = "Tipo",
         Detail = "Detalhe", Digest = "SHA-256 do relatório", WifiDigest = "SHA-256 dos dados de Wi-Fi",
         Cities = "Municípios", City = "Município", FailingCities = "Municípios não conformes", None = "nenhum",
-        CompliantCities = "Municípios conformes", DigestNote = "Calculado sobre o conteúdo do relatório, exceto a data de geração.",
+        CompliantCities = "Municípios conformes", MoreOutages = "{0}: mais {1} interrupções (lista completa no CSV e no JSON).",
+        DigestNote = "Calculado sobre o conteúdo do relatório, exceto a data de geração.",
     };
 
     public static readonly ReportText En = new()
@@ -50,7 +51,8 @@ internal sealed class ReportText
         Adjustments = "Adjustments", NoAdjustments = "No adjustments.", Device = "Device", At = "At", Kind = "Kind",
         Detail = "Detail", Digest = "Report SHA-256", WifiDigest = "Wi-Fi input SHA-256",
         Cities = "Cities", City = "City", FailingCities = "Cities not compliant", None = "none",
-        CompliantCities = "Compliant cities", DigestNote = "Computed over the report content, except the generation time.",
+        CompliantCities = "Compliant cities", MoreOutages = "{0}: {1} more outages (full list in the CSV and JSON).",
+        DigestNote = "Computed over the report content, except the generation time.",
     };
 
     public required string Lang { get; init; }
@@ -117,6 +119,7 @@ internal sealed class ReportText
     public required string None { get; init; }
     public required string CompliantCities { get; init; }
     public required string DigestNote { get; init; }
+    public required string MoreOutages { get; init; }
 
     public static ReportText For(string culture) => culture switch
     {

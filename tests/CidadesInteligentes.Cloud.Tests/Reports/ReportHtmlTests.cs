@@ -1,3 +1,4 @@
+using CidadesInteligentes.Cloud.Domain.Wifi;
 using CidadesInteligentes.Cloud.Reports;
 using Xunit;
 
@@ -102,6 +103,28 @@ public sealed class ReportHtmlTests
         var stateHtml = ReportRenderer.RenderHtml(state);
         Assert.DoesNotContain("<script", stateHtml, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("&lt;script&gt;", stateHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flapping_point_keeps_a_small_bar_that_still_shows_its_outages()
+    {
+        // backhaul down every other minute: 43,200 timeline spans → drawn as 480 columns, every one with a down minute
+        var city = ReportInputs.City();
+        var samples = Enumerable.Range(0, ReportInputs.Minutes)
+            .Select(k => new WifiSample(k + 1, ReportInputs.June1.AddMinutes(k), k % 2 == 0, true, 40, 0, 20, 5, 1, 3)).ToList();
+        var wifi = WifiCompliance.Compute(city, ReportInputs.Month, [new WifiPointInput("sc-wifi-01", samples)]);
+        Assert.Equal(ReportInputs.Minutes, wifi.Points[0].Timeline.Count);
+        var report = ReportInputs.Builder().BuildCity(ReportInputs.Month, city, ReportInputs.Savings(city), wifi);
+
+        var html = ReportRenderer.RenderHtml(report);
+
+        Assert.Equal(480 + 4, CountOf(html, "<rect "));
+        Assert.Equal(480, CountOf(html, "fill=\"#d93025\""));
+        // point 1 has 21,600 outages: the printout lists 50 and says how many more; the CSV keeps every one
+        Assert.Contains("Praça 1: mais 21.550 interrupções", html, StringComparison.Ordinal);
+        Assert.True(html.Length < 200_000, $"{html.Length} characters");
+        // (+ the 4 silent points, one month-long offline outage each)
+        Assert.Equal(21_604, Csv.Sections(ReportRenderer.RenderCsv(report))["outages"].Count);
     }
 
     private static int CountOf(string text, string part)

@@ -15,6 +15,7 @@ public sealed class ReportSetTests
         var set = ReportInputs.Builder().Build(ReportInputs.Month, [sc, bb]);
 
         Assert.False(set.AllCompliant);
+        Assert.Equal(ReportSet.NotCompliantExitCode, set.ExitCode);
         Assert.Equal(["3505302", "3548906"], set.Cities.Select(c => c.Ibge)); // IBGE order
         Assert.False(set.Cities[0].Compliant);
         Assert.True(set.Cities[1].Compliant);
@@ -43,6 +44,7 @@ public sealed class ReportSetTests
         var set = ReportInputs.Builder().Build(ReportInputs.Month,
             [ReportInputs.Input(ReportInputs.City()), ReportInputs.Input(ReportInputs.City("3505302", "Barra Bonita", "bb"))]);
         Assert.True(set.AllCompliant);
+        Assert.Equal(0, set.ExitCode);
         Assert.Empty(set.State.FailingCities);
         Assert.Contains(">CONFORME<", ReportRenderer.RenderHtml(set.State), StringComparison.Ordinal);
     }
