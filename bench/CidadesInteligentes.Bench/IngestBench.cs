@@ -83,7 +83,7 @@ internal static class IngestBench
         var perDevice = messages / Devices;
         var latencies = new double[perDevice * Devices];
         var cpuBefore = CpuSeconds(cloud.Id);
-        var ts0 = DateTimeOffset.UtcNow.AddHours(-1);
+        var ts0 = DateTimeOffset.UtcNow.AddDays(-1);
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select((c, d) => Task.Run(async () =>
         {
@@ -106,8 +106,15 @@ internal static class IngestBench
             await Task.WhenAll(pending);
         })));
         var total = perDevice * Devices;
-        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("stored").GetInt64() >= total,
-            "every message committed", TimeSpan.FromMinutes(10));
+        await Wait.UntilAsync(async () =>
+        {
+            var stats = await http.GetFromJsonAsync<JsonElement>("/api/ingest/stats");
+            if (stats.GetProperty("rejectedTotal").GetInt64() > 0)
+            {
+                throw new InvalidOperationException("the cloud rejected bench messages: " + stats.GetProperty("rejected"));
+            }
+            return stats.GetProperty("stored").GetInt64() >= total;
+        }, "every message committed", TimeSpan.FromMinutes(10));
         var elapsed = sw.Elapsed.TotalSeconds;
         var cpu = CpuSeconds(cloud.Id) - cpuBefore;
         foreach (var c in clients)

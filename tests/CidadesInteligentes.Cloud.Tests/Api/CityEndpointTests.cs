@@ -29,6 +29,48 @@ public sealed class CityEndpointTests
         await File.WriteAllTextAsync(file, Registry);
         await using var cloud = await CloudApp.StartAsync(null, "--Registry:File", file, "--Ingest:MaxAgeDays", "400");
         var month = "2026-10";
+        var (readings, wifiInputs) = await PublishOctoberAsync(cloud);
+
+        var city = RegistryLoader.Parse(Registry).Document!.Expand().Cities[0];
+        var expectedSavings = SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments);
+        var expectedWifi = WifiCompliance.Compute(city, month, wifiInputs, TimeSpan.FromMinutes(15));
+
+        var savings = await cloud.GetJsonAsync($"/api/cities/3548906/savings?month={month}");
+        Assert.Equal(expectedSavings.MeasuredKwh, savings.GetProperty("measuredKwh").GetDouble(), 6);
+        Assert.Equal(expectedSavings.BaselineKwh, savings.GetProperty("baselineKwh").GetDouble(), 6);
+        Assert.Equal(expectedSavings.SavingsBrl, savings.GetProperty("savingsBrl").GetDouble(), 6);
+        Assert.Equal(expectedSavings.AneelBaselineKwh, savings.GetProperty("aneelBaselineKwh").GetDouble(), 6);
+        Assert.Equal(expectedSavings.Completeness, savings.GetProperty("completeness").GetDouble(), 6);
+        Assert.Equal(31, savings.GetProperty("daily").GetArrayLength());
+        Assert.True(expectedSavings.MeasuredKwh > 0);
+
+        var wifi = await cloud.GetJsonAsync($"/api/cities/3548906/wifi?month={month}");
+        Assert.Equal(expectedWifi.Digest, wifi.GetProperty("digest").GetString());
+        Assert.Equal(expectedWifi.CompliantPoints, wifi.GetProperty("compliantPoints").GetInt32());
+        Assert.Equal(4, wifi.GetProperty("compliantPoints").GetInt32());
+        Assert.False(wifi.GetProperty("compliant").GetBoolean());
+        var p5 = wifi.GetProperty("points").EnumerateArray().Single(p => p.GetProperty("device").GetString() == "sc-wifi-05");
+        Assert.False(p5.GetProperty("compliant").GetBoolean());
+        Assert.Equal(expectedWifi.Points.Single(p => p.Device == "sc-wifi-05").Availability, p5.GetProperty("availability").GetDouble(), 9);
+
+        var state = await cloud.GetJsonAsync($"/api/state?month={month}");
+        Assert.Equal(expectedSavings.SavingsKwh, state.GetProperty("totals").GetProperty("savingsKwh").GetDouble(), 6);
+        Assert.Equal(0, state.GetProperty("totals").GetProperty("compliantCities").GetInt32());
+        var row = state.GetProperty("cities")[0];
+        Assert.Equal(4, row.GetProperty("wifiCompliantPoints").GetInt32());
+        Assert.Equal(7, row.GetProperty("devicesTotal").GetInt32());
+
+        var cities = await cloud.GetJsonAsync("/api/cities");
+        Assert.Equal("São Carlos", cities[0].GetProperty("name").GetString());
+        Assert.True(cities[0].GetProperty("exampleValues").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await cloud.Http.GetAsync("/api/cities/3550308/savings?month=2026-10")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await cloud.Http.GetAsync("/api/cities/3548906/savings?month=October")).StatusCode);
+        Directory.Delete(dir, true);
+    }
+
+    /// <summary>October 2026 for the test registry: 2 luminaires every 2 h, 5 Wi-Fi points every 15 min (point 5 fails).</summary>
+    internal static async Task<(Dictionary<string, IReadOnlyList<EnergyReading>> Readings, List<WifiPointInput> Wifi)> PublishOctoberAsync(CloudApp cloud)
+    {
         var start = new DateTimeOffset(2026, 10, 1, 3, 0, 0, TimeSpan.Zero); // local midnight (UTC−3)
         var readings = new Dictionary<string, IReadOnlyList<EnergyReading>>();
         var publishes = new List<Task>();
@@ -73,42 +115,7 @@ public sealed class CityEndpointTests
             wifiInputs.Add(new WifiPointInput(id, samples));
         }
         await Task.WhenAll(publishes);
-
-        var city = RegistryLoader.Parse(Registry).Document!.Expand().Cities[0];
-        var expectedSavings = SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments);
-        var expectedWifi = WifiCompliance.Compute(city, month, wifiInputs, TimeSpan.FromMinutes(15));
-
-        var savings = await cloud.GetJsonAsync($"/api/cities/3548906/savings?month={month}");
-        Assert.Equal(expectedSavings.MeasuredKwh, savings.GetProperty("measuredKwh").GetDouble(), 6);
-        Assert.Equal(expectedSavings.BaselineKwh, savings.GetProperty("baselineKwh").GetDouble(), 6);
-        Assert.Equal(expectedSavings.SavingsBrl, savings.GetProperty("savingsBrl").GetDouble(), 6);
-        Assert.Equal(expectedSavings.AneelBaselineKwh, savings.GetProperty("aneelBaselineKwh").GetDouble(), 6);
-        Assert.Equal(expectedSavings.Completeness, savings.GetProperty("completeness").GetDouble(), 6);
-        Assert.Equal(31, savings.GetProperty("daily").GetArrayLength());
-        Assert.True(expectedSavings.MeasuredKwh > 0);
-
-        var wifi = await cloud.GetJsonAsync($"/api/cities/3548906/wifi?month={month}");
-        Assert.Equal(expectedWifi.Digest, wifi.GetProperty("digest").GetString());
-        Assert.Equal(expectedWifi.CompliantPoints, wifi.GetProperty("compliantPoints").GetInt32());
-        Assert.Equal(4, wifi.GetProperty("compliantPoints").GetInt32());
-        Assert.False(wifi.GetProperty("compliant").GetBoolean());
-        var p5 = wifi.GetProperty("points").EnumerateArray().Single(p => p.GetProperty("device").GetString() == "sc-wifi-05");
-        Assert.False(p5.GetProperty("compliant").GetBoolean());
-        Assert.Equal(expectedWifi.Points.Single(p => p.Device == "sc-wifi-05").Availability, p5.GetProperty("availability").GetDouble(), 9);
-
-        var state = await cloud.GetJsonAsync($"/api/state?month={month}");
-        Assert.Equal(expectedSavings.SavingsKwh, state.GetProperty("totals").GetProperty("savingsKwh").GetDouble(), 6);
-        Assert.Equal(0, state.GetProperty("totals").GetProperty("compliantCities").GetInt32());
-        var row = state.GetProperty("cities")[0];
-        Assert.Equal(4, row.GetProperty("wifiCompliantPoints").GetInt32());
-        Assert.Equal(7, row.GetProperty("devicesTotal").GetInt32());
-
-        var cities = await cloud.GetJsonAsync("/api/cities");
-        Assert.Equal("São Carlos", cities[0].GetProperty("name").GetString());
-        Assert.True(cities[0].GetProperty("exampleValues").GetBoolean());
-        Assert.Equal(HttpStatusCode.NotFound, (await cloud.Http.GetAsync("/api/cities/3550308/savings?month=2026-10")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await cloud.Http.GetAsync("/api/cities/3548906/savings?month=October")).StatusCode);
-        Directory.Delete(dir, true);
+        return (readings, wifiInputs);
     }
 
     [Fact]
