@@ -12,8 +12,9 @@ public sealed class SimulatedClock : TimeProvider
     private readonly long _startTimestamp;
 
     /// <param name="speed">Simulated seconds per real second; <see cref="double.PositiveInfinity"/> = as fast as possible.</param>
-    public SimulatedClock(DateTimeOffset start, double speed, DateTimeOffset? until = null, TimeProvider? real = null)
+    public SimulatedClock(DateTimeOffset start, double speed, DateTimeOffset? until = null, TimeProvider? real = null, bool followRealTime = false)
     {
+        FollowRealTime = followRealTime;
         if (double.IsNaN(speed) || speed <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(speed), speed, "must be positive (or +∞ for unpaced)");
@@ -37,24 +38,41 @@ public sealed class SimulatedClock : TimeProvider
 
     public bool Unpaced => double.IsPositiveInfinity(Speed);
 
+    /// <summary>
+    /// Catch up at <see cref="Speed"/> from a past <see cref="Start"/>, then never run ahead of the real clock: once
+    /// caught up the fleet lives in real time (the demo replays last month, then keeps the dashboard live).
+    /// </summary>
+    public bool FollowRealTime { get; }
+
     /// <summary>Real time elapsed since the clock was created.</summary>
     public TimeSpan RealElapsed => _real.GetElapsedTime(_startTimestamp);
 
     public override DateTimeOffset GetUtcNow()
     {
+        var cap = Until ?? DateTimeOffset.MaxValue;
+        if (FollowRealTime && _real.GetUtcNow() < cap)
+        {
+            cap = _real.GetUtcNow();
+        }
         if (Unpaced)
         {
-            return Until ?? DateTimeOffset.MaxValue;
+            return cap;
         }
         var simTicks = RealElapsed.Ticks * Speed;
-        var max = ((Until ?? DateTimeOffset.MaxValue) - Start).Ticks;
+        var max = (cap - Start).Ticks;
         var ticks = simTicks >= max ? max : (long)simTicks;
-        return Start.AddTicks(ticks);
+        return Start.AddTicks(Math.Max(0, ticks));
     }
 
     /// <summary>Real time still to wait until the simulated clock reaches <paramref name="target"/> (zero when passed).</summary>
     public TimeSpan RealDelayUntil(DateTimeOffset target)
     {
+        if (FollowRealTime && target > _real.GetUtcNow())
+        {
+            var behind = GetUtcNow();
+            var pacedAhead = Unpaced ? 0 : (target - behind).Ticks / Speed;
+            return TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(pacedAhead, (target - _real.GetUtcNow()).Ticks)));
+        }
         if (Unpaced)
         {
             return TimeSpan.Zero;

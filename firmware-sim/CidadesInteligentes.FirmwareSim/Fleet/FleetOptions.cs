@@ -46,6 +46,9 @@ public sealed record FleetOptions
     /// <summary><c>--Clock:Until</c>: end of the run; null = run until cancelled.</summary>
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary><c>--Clock:Until live</c>: catch up from Start at Speed, then continue in real time until cancelled.</summary>
+    public bool Live { get; init; }
+
     /// <summary><c>--Clock:Speed</c>: simulated seconds per real second (1 = real time, <c>max</c> = unpaced).</summary>
     public double Speed { get; init; } = 1;
 

@@ -57,6 +57,7 @@ public static class FleetOptionsBinder
                     case "FLEET:DATADIRECTORY": o = o with { DataDirectory = value }; break;
                     case "FLEET:MAXPENDINGPERDEVICE": o = o with { MaxPendingPerDevice = Int(value) }; break;
                     case "CLOCK:START": o = o with { Start = Time(value) }; break;
+                    case "CLOCK:UNTIL" when string.Equals(value, "live", StringComparison.OrdinalIgnoreCase): o = o with { Until = null, Live = true }; break;
                     case "CLOCK:UNTIL": o = o with { Until = Time(value) }; break;
                     case "CLOCK:SPEED":
                         o = o with { Speed = value.Equals("max", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : Dbl(value) };

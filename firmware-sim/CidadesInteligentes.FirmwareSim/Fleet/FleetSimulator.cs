@@ -78,7 +78,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     public async Task<FleetProgress> RunAsync(CancellationToken ct)
     {
         var speed = _options.LoadMode ? double.PositiveInfinity : _options.Speed;
-        _pace = new SimulatedClock(Start, speed, _options.Until);
+        _pace = new SimulatedClock(Start, speed, _options.Until, followRealTime: _options.Live);
         await ConnectAllAsync(ct).ConfigureAwait(false);
         var step = _options.Step;
         var interval = _options.TelemetryInterval;
