@@ -12,6 +12,7 @@ using CidadesInteligentes.Testing;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- mqtt [messages]
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages]
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
 switch (command)
@@ -25,11 +26,14 @@ switch (command)
     case "ingest":
         await IngestBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
+    case "edge":
+        await EdgeBench.RunAsync();
+        break;
     case "mqtt":
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | edge | codec | broker <port>");
         return 2;
 }
 return 0;
