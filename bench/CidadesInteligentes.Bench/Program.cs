@@ -26,6 +26,9 @@ switch (command)
     case "ingest":
         await IngestBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
+    case "domain":
+        DomainBench.Run();
+        break;
     case "edge":
         await EdgeBench.RunAsync();
         break;
@@ -33,7 +36,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | edge | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;
