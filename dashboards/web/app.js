@@ -128,7 +128,7 @@
     let root = null;
     const refresh = throttled(() => draw(), 3000);
     async function draw() {
-      const r = await api("/api/state?month=" + encodeURIComponent(month));
+      const [r, reports] = await Promise.all([api("/api/state?month=" + encodeURIComponent(month)), api("/api/reports?month=" + encodeURIComponent(month))]);
       if (!root) return;
       if (!r.ok || !r.data) { root.replaceChildren(h("p", { class: "error", testid: "error" }, t("unavailable") + ": " + problem(r))); return; }
       const s = r.data, tot = s.totals || {};
@@ -160,7 +160,8 @@
       root.replaceChildren(
         h("h1", {}, t("overview"), " ", h("span", { class: "muted" }, s.month || month)),
         section(t("totals"), totals),
-        h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "state-table", "data-month": month }, h("thead", {}, head), h("tbody", {}, rows))));
+        h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "state-table", "data-month": month }, h("thead", {}, head), h("tbody", {}, rows))),
+        reportsPanel(reports, Object.fromEntries((s.cities || []).map((c) => [c.ibge, c.name]))));
     }
     return {
       async load(main) { root = main; await draw(); },
@@ -182,9 +183,10 @@
     const refresh = throttled(() => draw(), 3000);
     async function draw() {
       const q = "?month=" + encodeURIComponent(month);
-      const [cities, savings, wifi, devices, alerts] = await Promise.all([
+      const [cities, savings, wifi, devices, alerts, reports] = await Promise.all([
         api("/api/cities"), api(`/api/cities/${encodeURIComponent(ibge)}/savings${q}`), api(`/api/cities/${encodeURIComponent(ibge)}/wifi${q}`),
-        api("/api/devices?city=" + encodeURIComponent(ibge)), api(`/api/alerts?city=${encodeURIComponent(ibge)}&active=true`)]);
+        api("/api/devices?city=" + encodeURIComponent(ibge)), api(`/api/alerts?city=${encodeURIComponent(ibge)}&active=true`),
+        api(`/api/reports?city=${encodeURIComponent(ibge)}&month=${encodeURIComponent(month)}`)]);
       if (!root) return;
       const info = cities.ok && Array.isArray(cities.data) ? cities.data.find((c) => c.ibge === ibge) : null;
       root.replaceChildren(
@@ -193,6 +195,7 @@
         savingsPanel(savings, month),
         h("div", { class: "two" }, mapPanel(devices, month), faultsPanel(alerts)),
         wifiPanel(wifi),
+        reportsPanel(reports, info ? { [ibge]: info.name } : {}),
         devicesPanel(devices, month));
     }
     return {
@@ -241,6 +244,17 @@
     const legend = h("p", { class: "legend-row" }, ["on", "off", "offline", "alert"].map((k) => h("span", {}, h("i", { class: "swatch", style: `background:${COLORS[k]}` }), t(k))),
       h("span", {}, h("i", { class: "swatch square", style: `background:${COLORS.hotspot}` }), t("hotspot")));
     return section(t("luminaires"), chart, legend);
+  }
+
+  // ---------- reports ----------
+  function reportsPanel(r, names) {
+    if (!r.ok || !Array.isArray(r.data)) return section(t("reports"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
+    if (r.data.length === 0) return section(t("reports"), h("p", { class: "muted", testid: "reports-empty" }, t("noReports")));
+    return section(t("reports"), h("ul", { class: "reports", testid: "reports" }, r.data.map((e) => h("li", { testid: `report-${e.id}`, "data-digest": e.digest },
+      h("strong", {}, e.scope === "state" ? t("stateScope") : (names[e.city] || e.city)), " · ", e.month, " · ",
+      h("span", { class: e.compliant ? "good" : "bad", testid: `report-${e.id}-verdict` }, e.compliant ? t("compliant") : t("notCompliant")), " · ",
+      ...e.formats.flatMap((f, i) => [i > 0 ? " " : "", h("a", { href: `/api/reports/${encodeURIComponent(e.id)}.${f}`, testid: `report-${e.id}-${f}` }, f.toUpperCase())]),
+      h("div", { class: "muted digest" }, "SHA-256 " + e.digest.slice(0, 16) + "…")))));
   }
 
   function faultsPanel(r) {
