@@ -41,6 +41,23 @@ internal static class ApiEndpoints
                 recent, events, commands, alerts = fleet.Alerts(null, null).Where(a => a.Device == id).Take(50) });
         }).Require(ApiRole.Viewer);
 
+        api.MapGet("/devices/{id}/daily", (string id, string? month, FleetState fleet, SqliteStore store, TimeProvider time) =>
+        {
+            if (fleet.Find(id) is null)
+            {
+                return NotFound($"device '{id}' is not known");
+            }
+            if (!CityEndpoints.TryMonth(month, time, out var m, out var problem))
+            {
+                return problem!;
+            }
+            return Results.Ok(store.DailyRollups(null, id, m + "-01", m + "-31").Select(d => new
+            {
+                d.Date, d.Messages, d.FirstTs, d.LastTs, d.EnergyMinWh, d.EnergyMaxWh, d.EnergyWithinDayWh, d.BurnMinS, d.BurnMaxS,
+                backhaulUpSamples = d.BackhaulUp, portalOkSamples = d.PortalOk, d.MaxClients, maxUniqueClients = d.MaxUnique,
+            }));
+        }).Require(ApiRole.Viewer);
+
         api.MapGet("/alerts", (string? city, bool? active, FleetState fleet) => Results.Ok(fleet.Alerts(city, active))).Require(ApiRole.Viewer);
 
         api.MapPost("/devices/{id}/commands", async (string id, CommandRequest body, HttpContext http, CommandService commands, FleetState fleet, CancellationToken ct) =>

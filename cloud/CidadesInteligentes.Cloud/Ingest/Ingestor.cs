@@ -126,6 +126,8 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         return ReasonCodes.Success;
     }
 
+    private static readonly TimeZoneInfo SaoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+
     private static IngestItem DeadLetter(string reason, string detail, string topic, string? client, ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         new(IngestItemKind.DeadLetter, "", "", 0, "", "", default, now, "", Topic: topic, Client: client, Reason: reason, Detail: detail,
             RawPayload: payload.Length <= 64 * 1024 ? payload.ToArray() : payload[..(64 * 1024)].ToArray());
@@ -141,8 +143,11 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         }
         var ack = r.Payload as CommandAck;
         var lum = r.Payload as LuminaireTelemetry;
+        var hot = r.Payload as HotspotTelemetry;
+        var localDate = TimeZoneInfo.ConvertTime(r.Ts!.Value, SaoPaulo).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return new IngestItem(IngestItemKind.Message, t.Device, t.StreamKey, r.Seq!.Value, t.City, kind, r.Ts!.Value, now, json,
-            AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds);
+            AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds,
+            LocalDate: localDate, BackhaulUp: hot?.BackhaulUp, PortalOk: hot?.PortalOk, Clients: hot?.Clients, UniqueClients: hot?.UniqueClientsToday);
     }
 
     private void Publish(IngestedMessage m, string json)

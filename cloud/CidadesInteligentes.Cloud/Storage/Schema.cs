@@ -99,5 +99,29 @@ internal static class Schema
         ALTER TABLE messages ADD COLUMN burn_s INTEGER;
         CREATE INDEX status_log_kind ON status_log (city, kind, received_at);
         """,
+
+        // 3: daily roll-ups per device and local day, maintained in the same transaction as each stored message
+        // (only for messages actually inserted, so replays and two instances sharing the store never count twice)
+        """
+        CREATE TABLE daily_rollups (
+            device          TEXT    NOT NULL,
+            date            TEXT    NOT NULL,
+            city            TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            messages        INTEGER NOT NULL,
+            first_ts        INTEGER NOT NULL,
+            last_ts         INTEGER NOT NULL,
+            energy_min_wh   REAL,
+            energy_max_wh   REAL,
+            burn_min_s      INTEGER,
+            burn_max_s      INTEGER,
+            backhaul_up     INTEGER NOT NULL DEFAULT 0,
+            portal_ok       INTEGER NOT NULL DEFAULT 0,
+            max_clients     INTEGER,
+            max_unique      INTEGER,
+            PRIMARY KEY (device, date)
+        ) WITHOUT ROWID;
+        CREATE INDEX daily_rollups_city ON daily_rollups (city, date);
+        """,
     ];
 }

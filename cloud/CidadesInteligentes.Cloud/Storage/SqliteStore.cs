@@ -32,7 +32,20 @@ internal sealed record IngestItem(
     string? AckResult = null,
     string? AckDetail = null,
     double? EnergyWh = null,
-    long? BurnSeconds = null);
+    long? BurnSeconds = null,
+    string? LocalDate = null,
+    bool? BackhaulUp = null,
+    bool? PortalOk = null,
+    int? Clients = null,
+    int? UniqueClients = null);
+
+/// <summary>One device-day of the daily roll-up.</summary>
+internal sealed record DailyRollup(string Device, string Date, string City, string Kind, long Messages, DateTimeOffset FirstTs, DateTimeOffset LastTs,
+    double? EnergyMinWh, double? EnergyMaxWh, long? BurnMinS, long? BurnMaxS, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique)
+{
+    /// <summary>Energy between the first and last register of the day (the engines also count the step from the previous day).</summary>
+    public double? EnergyWithinDayWh => EnergyMaxWh - EnergyMinWh;
+}
 
 internal enum StoreOutcome
 {
@@ -127,7 +140,7 @@ internal sealed class SqliteStore : IDisposable
             var me = msg.Parameters.Add("$e", SqliteType.Real);
             var mb = msg.Parameters.Add("$b", SqliteType.Integer);
             msg.Prepare();
-            SqliteCommand? status = null, dead = null, ack = null;
+            SqliteCommand? status = null, dead = null, ack = null, rollup = null;
             for (var i = 0; i < items.Count; i++)
             {
                 var it = items[i];
@@ -146,6 +159,27 @@ internal sealed class SqliteStore : IDisposable
                         mb.Value = it.BurnSeconds is { } b ? b : DBNull.Value;
                         var inserted = msg.ExecuteNonQuery() == 1;
                         results[i] = inserted ? StoreOutcome.Stored : StoreOutcome.Duplicate;
+                        if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
+                        {
+                            rollup ??= Command(tx, """
+                                INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
+                                VALUES ($d, $date, $c, $k, 1, $t, $t, $e, $e, $b, $b, $up, $ok, $cl, $un)
+                                ON CONFLICT (device, date) DO UPDATE SET
+                                    messages = messages + 1,
+                                    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
+                                    energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
+                                    energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
+                                    burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
+                                    burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
+                                    backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
+                                    max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
+                                    max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
+                                """);
+                            Bind(rollup, ("$d", it.Device), ("$date", it.LocalDate), ("$c", it.City), ("$k", it.DeviceKind), ("$t", it.Ts.ToUnixTimeMilliseconds()),
+                                ("$e", it.EnergyWh), ("$b", it.BurnSeconds), ("$up", it.BackhaulUp == true ? 1 : 0), ("$ok", it.PortalOk == true ? 1 : 0),
+                                ("$cl", it.Clients), ("$un", it.UniqueClients));
+                            rollup.ExecuteNonQuery();
+                        }
                         if (inserted && it.AckId is not null)
                         {
                             ack ??= Command(tx, "UPDATE commands SET result = $res, detail = $det, ack_at = $at WHERE id = $id AND device = $dev AND ack_at IS NULL");
@@ -173,6 +207,7 @@ internal sealed class SqliteStore : IDisposable
             status?.Dispose();
             dead?.Dispose();
             ack?.Dispose();
+            rollup?.Dispose();
             return results;
         }
         finally
@@ -310,6 +345,16 @@ internal sealed class SqliteStore : IDisposable
         }
         return result;
     }
+
+    /// <summary>Daily roll-ups of one device (or a whole city) for dates in [fromDate, toDate] (yyyy-MM-dd, local).</summary>
+    public List<DailyRollup> DailyRollups(string? city, string? device, string fromDate, string toDate) =>
+        Query("SELECT device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique FROM daily_rollups WHERE date >= $f AND date <= $t"
+            + (city is null ? "" : " AND city = $c") + (device is null ? "" : " AND device = $d") + " ORDER BY device, date",
+            r => new DailyRollup(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+                r.IsDBNull(7) ? null : r.GetDouble(7), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : r.GetInt64(10),
+                r.GetInt64(11), r.GetInt64(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.IsDBNull(14) ? null : r.GetInt64(14)),
+            ("$f", fromDate), ("$t", toDate), ("$c", city), ("$d", device));
 
     /// <summary>Number of stored messages (a cheap change marker for caches).</summary>
     public long MessageCount(string city) => Scalar("SELECT count(*) FROM messages WHERE city = $c", ("$c", city));
