@@ -123,5 +123,10 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE INDEX daily_rollups_city ON daily_rollups (city, date);
         """,
+
+        // 4: the primary key (device, stream, seq) already serves per-device reads; one index less per insert
+        """
+        DROP INDEX messages_device_ts;
+        """,
     ];
 }

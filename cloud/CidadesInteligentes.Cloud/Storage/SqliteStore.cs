@@ -39,6 +39,26 @@ internal sealed record IngestItem(
     int? Clients = null,
     int? UniqueClients = null);
 
+/// <summary>What one batch adds to a device-day roll-up.</summary>
+internal readonly record struct RollupDelta(string? City, string? Kind, long Messages, long FirstTs, long LastTs, double? EnergyMin, double? EnergyMax,
+    long? BurnMin, long? BurnMax, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique)
+{
+    public RollupDelta Add(IngestItem it)
+    {
+        var ts = it.Ts.ToUnixTimeMilliseconds();
+        return Messages == 0
+            ? new(it.City, it.DeviceKind, 1, ts, ts, it.EnergyWh, it.EnergyWh, it.BurnSeconds, it.BurnSeconds, it.BackhaulUp == true ? 1 : 0, it.PortalOk == true ? 1 : 0, it.Clients, it.UniqueClients)
+            : new(City, Kind, Messages + 1, Math.Min(FirstTs, ts), Math.Max(LastTs, ts), Min(EnergyMin, it.EnergyWh), Max(EnergyMax, it.EnergyWh),
+                Min(BurnMin, it.BurnSeconds), Max(BurnMax, it.BurnSeconds), BackhaulUp + (it.BackhaulUp == true ? 1 : 0), PortalOk + (it.PortalOk == true ? 1 : 0),
+                Max(MaxClients, it.Clients), Max(MaxUnique, it.UniqueClients));
+    }
+
+    private static double? Min(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+    private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+    private static long? Min(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+}
+
 /// <summary>One device-day of the daily roll-up.</summary>
 internal sealed record DailyRollup(string Device, string Date, string City, string Kind, long Messages, DateTimeOffset FirstTs, DateTimeOffset LastTs,
     double? EnergyMinWh, double? EnergyMaxWh, long? BurnMinS, long? BurnMaxS, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique)
@@ -141,6 +161,7 @@ internal sealed class SqliteStore : IDisposable
             var mb = msg.Parameters.Add("$b", SqliteType.Integer);
             msg.Prepare();
             SqliteCommand? status = null, dead = null, ack = null, rollup = null;
+            var rollups = new Dictionary<(string Device, string Date), RollupDelta>();
             for (var i = 0; i < items.Count; i++)
             {
                 var it = items[i];
@@ -161,24 +182,10 @@ internal sealed class SqliteStore : IDisposable
                         results[i] = inserted ? StoreOutcome.Stored : StoreOutcome.Duplicate;
                         if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
                         {
-                            rollup ??= Command(tx, """
-                                INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
-                                VALUES ($d, $date, $c, $k, 1, $t, $t, $e, $e, $b, $b, $up, $ok, $cl, $un)
-                                ON CONFLICT (device, date) DO UPDATE SET
-                                    messages = messages + 1,
-                                    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
-                                    energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
-                                    energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
-                                    burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
-                                    burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
-                                    backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
-                                    max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
-                                    max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
-                                """);
-                            Bind(rollup, ("$d", it.Device), ("$date", it.LocalDate), ("$c", it.City), ("$k", it.DeviceKind), ("$t", it.Ts.ToUnixTimeMilliseconds()),
-                                ("$e", it.EnergyWh), ("$b", it.BurnSeconds), ("$up", it.BackhaulUp == true ? 1 : 0), ("$ok", it.PortalOk == true ? 1 : 0),
-                                ("$cl", it.Clients), ("$un", it.UniqueClients));
-                            rollup.ExecuteNonQuery();
+                            // aggregated per device-day over the batch, written once per group below
+                            var key = (it.Device, it.LocalDate);
+                            rollups.TryGetValue(key, out var agg);
+                            rollups[key] = agg.Add(it);
                         }
                         if (inserted && it.AckId is not null)
                         {
@@ -202,6 +209,27 @@ internal sealed class SqliteStore : IDisposable
                         results[i] = StoreOutcome.DeadLettered;
                         break;
                 }
+            }
+            foreach (var ((device, date), d) in rollups)
+            {
+                rollup ??= Command(tx, """
+                    INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
+                    VALUES ($d, $date, $c, $k, $n, $t0, $t1, $e0, $e1, $b0, $b1, $up, $ok, $cl, $un)
+                    ON CONFLICT (device, date) DO UPDATE SET
+                        messages = messages + excluded.messages,
+                        first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
+                        energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
+                        energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
+                        burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
+                        burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
+                        backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
+                        max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
+                        max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
+                    """);
+                Bind(rollup, ("$d", device), ("$date", date), ("$c", d.City), ("$k", d.Kind), ("$n", d.Messages), ("$t0", d.FirstTs), ("$t1", d.LastTs),
+                    ("$e0", d.EnergyMin), ("$e1", d.EnergyMax), ("$b0", d.BurnMin), ("$b1", d.BurnMax), ("$up", d.BackhaulUp), ("$ok", d.PortalOk),
+                    ("$cl", d.MaxClients), ("$un", d.MaxUnique));
+                rollup.ExecuteNonQuery();
             }
             tx.Commit();
             status?.Dispose();
