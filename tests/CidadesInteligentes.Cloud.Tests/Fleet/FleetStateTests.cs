@@ -241,4 +241,32 @@ public sealed class FleetStateTests
         Assert.Equal(2, fleet.Alerts(null, null).Count);
         Assert.Equal(1, fleet.OpenAlerts(City));
     }
+
+    [Fact]
+    public void A_device_that_dropped_first_is_reclassified_when_its_circuit_follows()
+    {
+        var fleet = NewFleet();
+        var ids = Enumerable.Range(1, 4).Select(i => $"sc-lum-00000{i}").ToList();
+        foreach (var id in ids)
+        {
+            fleet.Register(id, City, "luminaire", null, null, null, "C9");
+        }
+        // device 1 last heard at T0, the others 60 s later (within the 2 min window of it)
+        Luminaire(fleet, ids[0], T0);
+        foreach (var id in ids.Skip(1))
+        {
+            Luminaire(fleet, id, T0.AddSeconds(60));
+        }
+        // T0+200 s: only device 1 is past the 180 s timeout → its own communication loss
+        fleet.Sweep(T0.AddSeconds(200));
+        var first = Assert.Single(fleet.Alerts(City, true));
+        Assert.Equal(("communicationLoss", ids[0]), (first.Type, first.Device));
+
+        // T0+300 s: all 4 of 4 are silent and fell within 60 s of each other → one circuit supply loss, device alert closed
+        fleet.Sweep(T0.AddSeconds(300));
+        var alert = Assert.Single(fleet.Alerts(City, true));
+        Assert.Equal((EventTypes.SupplyLoss, "circuit", $"circuit-{City}-C9"), (alert.Type, alert.Scope, alert.Device));
+        Assert.Equal(T0, alert.OpenedAt);
+        Assert.Equal(0, fleet.OpenAlerts(device: ids[0]));
+    }
 }
