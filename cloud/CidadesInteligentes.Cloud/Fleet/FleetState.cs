@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
+using CidadesInteligentes.Cloud.Domain.Fleet;
 using CidadesInteligentes.Telemetry.Contract;
 
 namespace CidadesInteligentes.Cloud.Fleet;
@@ -16,7 +18,12 @@ internal sealed class DeviceView
     public string? Circuit { get; set; }
     public bool InRegistry { get; set; }
     public bool Online { get; set; }
+    /// <summary>What the API shows: the reported status, or <c>silent</c> once the heartbeat timeout passed.</summary>
     public string? Status { get; set; }
+    /// <summary>The last status the device (or its will) reported, when it was received and why (<c>shutdown</c>).</summary>
+    public string? ReportedStatus { get; set; }
+    public DateTimeOffset? StatusAt { get; set; }
+    public string? StatusReason { get; set; }
     public string? Firmware { get; set; }
     public DateTimeOffset? LastSeen { get; set; }
     public DateTimeOffset? LastTelemetryTs { get; set; }
@@ -31,7 +38,7 @@ internal sealed class Alert
     public required string Device { get; init; }
     public required string City { get; init; }
     public required string Type { get; init; }
-    /// <summary><c>device</c>, or <c>city</c> for a fleet-level condition (e.g. supply loss of many devices at once).</summary>
+    /// <summary><c>device</c>, or <c>circuit</c> / <c>city</c> for a fleet-level condition (supply loss of many devices at once).</summary>
     public required string Scope { get; init; }
     public bool Active { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
@@ -39,40 +46,52 @@ internal sealed class Alert
     public string? Detail { get; set; }
     /// <summary>How many times the condition was reported while open (repeats do not open new alerts).</summary>
     public int Count { get; set; }
+
+    internal static Alert From(CidadesInteligentes.Cloud.Domain.Fleet.Alert a) => new()
+    {
+        Id = a.Id, Device = a.Device, City = a.City, Type = a.Type, Scope = a.Scope, Active = a.Active,
+        OpenedAt = a.OpenedAt, ClosedAt = a.ClosedAt, Detail = a.Detail, Count = a.Count,
+    };
 }
 
 /// <summary>
 /// In-memory view of the fleet fed by the ingestor after each commit: online/offline from status, will and heartbeat
-/// timeout; latest readings; alerts from events. Offline devices are classified by the sweep: when many devices of a
-/// city drop within one window it is a supply loss (one city alert), otherwise a communication loss per device.
+/// timeout; latest readings. The rules are the domain's: alerts live in an <see cref="AlertBook"/> (events, hotspot
+/// backhaul/portal, luminaire low voltage, re-open debounce) and the sweep classifies offline devices with
+/// <see cref="FleetHealth.Evaluate"/>. Many devices of one circuit (or city) dropping together is a supply loss and
+/// opens one circuit- or city-scope alert instead of one per device; a device dropping on its own is a
+/// communication loss of that device. Thread-safe: the book is guarded by one lock, each device view by its own.
 /// </summary>
 internal sealed class FleetState
 {
     private readonly ConcurrentDictionary<string, DeviceView> _devices = new(StringComparer.Ordinal);
-    private readonly List<Alert> _alerts = [];
-    private readonly Dictionary<(string Device, string Type), Alert> _open = [];
+    private readonly AlertBook _book;
+    private readonly Dictionary<string, int> _openByDevice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _openByCity = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _groupAlerts = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private long _nextAlert;
+    private int _openTotal;
 
-    public FleetState(TimeSpan heartbeatTimeout, double supplyLossFraction = 0.3, int supplyLossMinDevices = 5)
+    public FleetState(TimeSpan heartbeatTimeout, FleetHealthOptions? options = null, TimeSpan? reopenDebounce = null)
     {
-        HeartbeatTimeout = heartbeatTimeout;
-        SupplyLossFraction = supplyLossFraction;
-        SupplyLossMinDevices = supplyLossMinDevices;
+        Options = (options ?? FleetHealthOptions.Default) with { HeartbeatTimeout = heartbeatTimeout };
+        _book = new AlertBook(reopenDebounce);
     }
 
-    /// <summary>A device silent for longer than this is offline even without a will (e.g. a dead link the broker has not noticed).</summary>
-    public TimeSpan HeartbeatTimeout { get; }
-    public double SupplyLossFraction { get; }
-    public int SupplyLossMinDevices { get; }
+    /// <summary>The fleet health rules in force (heartbeat timeout, together window, supply-loss thresholds, low voltage).</summary>
+    public FleetHealthOptions Options { get; }
 
+    /// <summary>A device silent for longer than this is offline even without a will (e.g. a dead link the broker has not noticed).</summary>
+    public TimeSpan HeartbeatTimeout => Options.HeartbeatTimeout;
+
+    /// <summary>Raised (outside any lock) when an alert opens, re-opens or closes; repeats of an open alert do not raise it.</summary>
     public event Action<Alert>? AlertChanged;
 
     public IReadOnlyCollection<DeviceView> Devices => (IReadOnlyCollection<DeviceView>)_devices.Values;
 
     public DeviceView? Find(string id) => _devices.TryGetValue(id, out var d) ? d : null;
 
-    /// <summary>Declares a device from the registry (known position and name) so it is listed before it ever reports.</summary>
+    /// <summary>Declares a device from the registry (known position, name and supply circuit) so it is listed before it ever reports.</summary>
     public void Register(string id, string city, string kind, double? latitude, double? longitude, string? name, string? circuit = null)
     {
         var d = _devices.GetOrAdd(id, _ => new DeviceView { Id = id, City = city, Kind = kind });
@@ -94,52 +113,79 @@ internal sealed class FleetState
     /// <summary>Applies a stored, valid message.</summary>
     public void Apply(TopicName topic, object payload, DateTimeOffset receivedAt)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         var d = Get(topic);
+        var newest = false;
+        string city;
         lock (d)
         {
+            city = d.City;
             d.LastSeen = receivedAt;
             switch (payload)
             {
                 case DeviceStatus s:
                     d.Status = s.State;
+                    d.ReportedStatus = s.State;
+                    d.StatusAt = receivedAt;
+                    d.StatusReason = s.Reason;
                     d.Online = s.State == "online";
                     d.Firmware = s.Firmware ?? d.Firmware;
                     break;
                 case LuminaireTelemetry l:
-                    d.Online = true;
+                    MarkAlive(d);
                     if (d.LastTelemetryTs is null || l.Ts >= d.LastTelemetryTs)
                     {
                         d.Luminaire = l;
                         d.LastTelemetryTs = l.Ts;
+                        newest = true;
                     }
                     break;
                 case HotspotTelemetry h:
-                    d.Online = true;
+                    MarkAlive(d);
                     if (d.LastTelemetryTs is null || h.Ts >= d.LastTelemetryTs)
                     {
                         d.Hotspot = h;
                         d.LastTelemetryTs = h.Ts;
+                        newest = true;
                     }
                     break;
                 default:
-                    d.Online = true;
+                    MarkAlive(d);
                     break;
             }
         }
-        if (payload is DeviceEvent e && e.Type is not null)
+        var changes = new List<AlertChange>();
+        lock (_gate)
         {
-            if (e.Active == true)
+            switch (payload)
             {
-                Open(d.Id, d.City, e.Type, "device", e.Ts ?? receivedAt, e.Detail);
+                case DeviceEvent e:
+                    Add(changes, _book.Apply(d.Id, city, e, receivedAt));
+                    break;
+                // thresholds follow the newest reading only: a late replay must not flip an alert back
+                case LuminaireTelemetry l when newest:
+                    Add(changes, _book.ApplyTelemetry(d.Id, city, l, receivedAt, Options.LowVoltageV));
+                    break;
+                case HotspotTelemetry h when newest:
+                    changes.AddRange(_book.ApplyTelemetry(d.Id, city, h, receivedAt));
+                    break;
             }
-            else
+            if (payload is not DeviceStatus { State: "offline" })
             {
-                Close(d.Id, e.Type, e.Ts ?? receivedAt);
+                // it spoke: whatever cut it off is over (a supply loss is closed by the sweep or by its voltage)
+                Add(changes, _book.Clear(d.Id, OfflineCauses.CommunicationLoss, receivedAt));
             }
+            Count(changes);
         }
-        if (payload is not DeviceStatus { State: "offline" })
+        Notify(changes);
+    }
+
+    private static void MarkAlive(DeviceView d)
+    {
+        d.Online = true;
+        if (d.Status == "silent")
         {
-            Close(d.Id, "offline", receivedAt);
+            d.Status = d.ReportedStatus;
         }
     }
 
@@ -152,100 +198,139 @@ internal sealed class FleetState
             {
                 d.Online = false;
                 d.Status = "offline";
+                d.ReportedStatus = "offline";
+                d.StatusAt = at;
+                d.StatusReason = null;
             }
         }
     }
 
     /// <summary>
-    /// Marks devices silent beyond the heartbeat timeout offline, and classifies offline devices: if at least
-    /// <see cref="SupplyLossFraction"/> of a city's devices (and <see cref="SupplyLossMinDevices"/>) went silent within
-    /// one timeout window, one city-scope <c>supplyLoss</c> alert is opened instead of one alert per device.
+    /// Re-evaluates the fleet with <see cref="FleetHealth.Evaluate"/>: devices silent beyond the heartbeat timeout go
+    /// offline; offline devices raise a device <c>communicationLoss</c> (or <c>supplyLoss</c> on low voltage) alert,
+    /// while a drop of many devices of one circuit or city raises one <c>supplyLoss</c> alert for the circuit
+    /// (device <c>circuit-{city}-{circuit}</c>) or the city (device <c>city-{city}</c>); devices back online close theirs.
     /// </summary>
     public void Sweep(DateTimeOffset now)
     {
-        foreach (var group in _devices.Values.GroupBy(d => d.City))
+        var views = _devices.Values.ToList();
+        var snapshots = new DeviceSnapshot[views.Count];
+        for (var i = 0; i < views.Count; i++)
         {
-            var offline = new List<DeviceView>();
-            var total = 0;
-            foreach (var d in group)
+            var d = views[i];
+            lock (d)
             {
-                total++;
-                lock (d)
+                snapshots[i] = new DeviceSnapshot(d.Id, d.City, d.Kind, d.Circuit, d.ReportedStatus, d.StatusAt, d.StatusReason,
+                    d.LastSeen, d.Luminaire?.VoltageV);
+            }
+        }
+        var report = FleetHealth.Evaluate(snapshots, now, Options);
+
+        var perDevice = new List<DeviceHealth>();
+        var keepOpen = new List<DeviceHealth>(); // online with a low supply voltage: its supply alert is the telemetry's to close
+        var grouped = new List<DeviceHealth>();
+        for (var i = 0; i < views.Count; i++)
+        {
+            var d = views[i];
+            var h = report.Devices[i];
+            lock (d)
+            {
+                if (d.LastSeen != snapshots[i].LastSeen || d.StatusAt != snapshots[i].StatusAt)
                 {
-                    if (d.Online && d.LastSeen is { } seen && now - seen > HeartbeatTimeout)
+                    continue; // it spoke while we evaluated: the next sweep judges it
+                }
+                if (snapshots[i].LastSeen is not null || snapshots[i].StatusAt is not null)
+                {
+                    d.Online = h.Online;
+                    if (!h.Online && d.ReportedStatus != "offline")
                     {
-                        d.Online = false;
                         d.Status = "silent";
                     }
-                    if (!d.Online && d.LastSeen is not null)
-                    {
-                        offline.Add(d);
-                    }
                 }
             }
-            var recent = offline.Where(d => d.LastSeen is { } s && offline.Count > 0).ToList();
-            var newest = recent.Count == 0 ? default : recent.Max(d => d.LastSeen!.Value);
-            var together = recent.Where(d => newest - d.LastSeen!.Value <= HeartbeatTimeout).ToList();
-            var city = group.Key;
-            if (together.Count >= SupplyLossMinDevices && together.Count >= SupplyLossFraction * total)
+            if (h.Online && snapshots[i].LastVoltageV is { } v && v < Options.LowVoltageV + 10)
             {
-                Open($"city-{city}", city, EventTypes.SupplyLoss, "city", together.Min(d => d.LastSeen!.Value),
-                    $"{together.Count} of {total} devices went silent together: supply or area network loss");
-                foreach (var d in together)
-                {
-                    Close(d.Id, "offline", now);
-                }
+                keepOpen.Add(h);
+            }
+            else if (!h.Online && h.Cause == OfflineCauses.SupplyLoss && h.Scope != "device")
+            {
+                grouped.Add(h);
             }
             else
             {
-                Close($"city-{city}", EventTypes.SupplyLoss, now);
-                foreach (var d in offline)
+                perDevice.Add(h);
+            }
+        }
+
+        var changes = new List<AlertChange>();
+        lock (_gate)
+        {
+            changes.AddRange(_book.ApplyHealth(new FleetHealthReport { Devices = perDevice }, now));
+            foreach (var h in keepOpen)
+            {
+                Add(changes, _book.Clear(h.Id, OfflineCauses.CommunicationLoss, now));
+            }
+            var groups = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var g in grouped.GroupBy(h => GroupId(h), StringComparer.Ordinal))
+            {
+                groups.Add(g.Key);
+                foreach (var h in g)
                 {
-                    Open(d.Id, d.City, "offline", "device", d.LastSeen!.Value, "no message within the heartbeat timeout or the broker published its will: communication loss");
+                    // part of a wider outage: no alert of its own (reclassified if it dropped first on its own)
+                    Add(changes, _book.Clear(h.Id, OfflineCauses.CommunicationLoss, now));
                 }
+                if (_book.IsOpen(g.Key, OfflineCauses.SupplyLoss))
+                {
+                    continue; // the same outage seen again is not a repeat
+                }
+                var first = g.First();
+                var since = g.Min(h => h.OfflineSince ?? now);
+                var size = first.Scope == "circuit"
+                    ? report.Devices.Count(x => x.City == first.City && x.Circuit == first.Circuit)
+                    : report.TotalIn(first.City);
+                var what = first.Scope == "circuit" ? $"circuit {first.Circuit}" : "the city";
+                Add(changes, _book.Raise(g.Key, first.City, OfflineCauses.SupplyLoss, since,
+                    string.Create(CultureInfo.InvariantCulture, $"{g.Count()} of {size} devices of {what} went silent together since {since:u}: supply loss"),
+                    first.Scope));
+                _groupAlerts.Add(g.Key);
             }
+            foreach (var key in _groupAlerts.Where(k => !groups.Contains(k)).ToList())
+            {
+                Add(changes, _book.Clear(key, OfflineCauses.SupplyLoss, now));
+                _groupAlerts.Remove(key);
+            }
+            Count(changes);
+        }
+        Notify(changes);
+    }
+
+    private static string GroupId(DeviceHealth h) => h.Scope == "circuit" ? $"circuit-{h.City}-{h.Circuit}" : $"city-{h.City}";
+
+    private static void Add(List<AlertChange> list, AlertChange? change)
+    {
+        if (change is not null)
+        {
+            list.Add(change);
         }
     }
 
-    private void Open(string device, string city, string type, string scope, DateTimeOffset at, string? detail)
+    /// <summary>Keeps the open-alert counters (caller holds <see cref="_gate"/>).</summary>
+    private void Count(List<AlertChange> changes)
     {
-        Alert? changed = null;
-        lock (_gate)
+        foreach (var c in changes)
         {
-            if (_open.TryGetValue((device, type), out var existing))
-            {
-                existing.Count++;
-                existing.Detail = detail ?? existing.Detail;
-            }
-            else
-            {
-                var a = new Alert { Id = ++_nextAlert, Device = device, City = city, Type = type, Scope = scope, Active = true, OpenedAt = at, Detail = detail, Count = 1 };
-                _alerts.Add(a);
-                _open[(device, type)] = a;
-                changed = a;
-            }
-        }
-        if (changed is not null)
-        {
-            AlertChanged?.Invoke(changed);
+            var delta = c.Change == AlertChange.Closed ? -1 : 1;
+            _openTotal += delta;
+            _openByDevice[c.Alert.Device] = _openByDevice.GetValueOrDefault(c.Alert.Device) + delta;
+            _openByCity[c.Alert.City] = _openByCity.GetValueOrDefault(c.Alert.City) + delta;
         }
     }
 
-    private void Close(string device, string type, DateTimeOffset at)
+    private void Notify(List<AlertChange> changes)
     {
-        Alert? changed = null;
-        lock (_gate)
+        foreach (var c in changes)
         {
-            if (_open.Remove((device, type), out var a))
-            {
-                a.Active = false;
-                a.ClosedAt = at;
-                changed = a;
-            }
-        }
-        if (changed is not null)
-        {
-            AlertChanged?.Invoke(changed);
+            AlertChanged?.Invoke(Alert.From(c.Alert));
         }
     }
 
@@ -253,7 +338,7 @@ internal sealed class FleetState
     {
         lock (_gate)
         {
-            return _alerts.Where(a => (city is null || a.City == city) && (active is null || a.Active == active)).OrderByDescending(a => a.OpenedAt).ToList();
+            return _book.List(city, active).Select(Alert.From).ToList();
         }
     }
 
@@ -261,7 +346,11 @@ internal sealed class FleetState
     {
         lock (_gate)
         {
-            return _open.Values.Count(a => (city is null || a.City == city) && (device is null || a.Device == device));
+            if (device is not null)
+            {
+                return city is null ? _openByDevice.GetValueOrDefault(device) : _book.List(city, true).Count(a => a.Device == device);
+            }
+            return city is null ? _openTotal : _openByCity.GetValueOrDefault(city);
         }
     }
 
