@@ -26,6 +26,10 @@ public static class MqttCodec
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(packet);
+        if (packet is PublishPacket publish)
+        {
+            return WritePublish(writer, publish, version);
+        }
         var body = packet.BodySize(version);
         if (body > MaxRemainingLength)
         {
@@ -37,6 +41,54 @@ public static class MqttCodec
         w.Byte((byte)(((int)packet.Type << 4) | packet.Flags));
         w.VarInt(body);
         packet.WriteBody(ref w, version);
+        if (w.Written != total)
+        {
+            throw new InvalidOperationException($"{packet} wrote {w.Written} bytes, expected {total}");
+        }
+        writer.Advance(total);
+        return total;
+    }
+
+    /// <summary>
+    /// PUBLISH is the hot packet: same bytes and checks as <see cref="PublishPacket.BodySize"/> +
+    /// <see cref="PublishPacket.WriteBody"/>, but the topic is measured once and the payload span fetched once.
+    /// </summary>
+    private static int WritePublish(IBufferWriter<byte> writer, PublishPacket packet, MqttProtocolVersion version)
+    {
+        var qos = packet.Qos;
+        PublishPacket.CheckQos(qos);
+        var topic = packet.Topic;
+        var topicBytes = SpanWriter.Utf8Count(topic);
+        var properties = packet.Properties;
+        var v5 = version == MqttProtocolVersion.V500;
+        var propertiesContent = v5 && properties is not null ? properties.ContentSize() : 0;
+        var payload = packet.Payload.Span;
+        var body = 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? SpanWriter.VarIntSize(propertiesContent) + propertiesContent : 0) + payload.Length;
+        if (body > MaxRemainingLength)
+        {
+            throw new ArgumentException($"packet body of {body} bytes exceeds the MQTT maximum", nameof(packet));
+        }
+        var total = 1 + SpanWriter.VarIntSize(body) + body;
+        var w = new SpanWriter(writer.GetSpan(total));
+        w.Byte((byte)(((int)PacketType.Publish << 4) | (packet.Dup ? 0x08 : 0) | (qos << 1) | (packet.Retain ? 1 : 0)));
+        w.VarInt(body);
+        w.String(topic, topicBytes);
+        if (qos > 0)
+        {
+            w.UInt16(packet.PacketId);
+        }
+        if (v5)
+        {
+            if (properties is null)
+            {
+                w.Byte(0);
+            }
+            else
+            {
+                MqttProperties.Write(ref w, properties, propertiesContent);
+            }
+        }
+        w.Raw(payload);
         if (w.Written != total)
         {
             throw new InvalidOperationException($"{packet} wrote {w.Written} bytes, expected {total}");
