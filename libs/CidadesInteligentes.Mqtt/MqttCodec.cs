@@ -26,6 +26,10 @@ public static class MqttCodec
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(packet);
+        if (packet is PublishPacket publish)
+        {
+            return WritePublish(writer, publish, version);
+        }
         var body = packet.BodySize(version);
         if (body > MaxRemainingLength)
         {
@@ -37,6 +41,54 @@ public static class MqttCodec
         w.Byte((byte)(((int)packet.Type << 4) | packet.Flags));
         w.VarInt(body);
         packet.WriteBody(ref w, version);
+        if (w.Written != total)
+        {
+            throw new InvalidOperationException($"{packet} wrote {w.Written} bytes, expected {total}");
+        }
+        writer.Advance(total);
+        return total;
+    }
+
+    /// <summary>
+    /// PUBLISH is the hot packet: same bytes and checks as <see cref="PublishPacket.BodySize"/> +
+    /// <see cref="PublishPacket.WriteBody"/>, but the topic is measured once and the payload span fetched once.
+    /// </summary>
+    private static int WritePublish(IBufferWriter<byte> writer, PublishPacket packet, MqttProtocolVersion version)
+    {
+        var qos = packet.Qos;
+        PublishPacket.CheckQos(qos);
+        var topic = packet.Topic;
+        var topicBytes = SpanWriter.Utf8Count(topic);
+        var properties = packet.Properties;
+        var v5 = version == MqttProtocolVersion.V500;
+        var propertiesContent = v5 && properties is not null ? properties.ContentSize() : 0;
+        var payload = packet.Payload.Span;
+        var body = 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? SpanWriter.VarIntSize(propertiesContent) + propertiesContent : 0) + payload.Length;
+        if (body > MaxRemainingLength)
+        {
+            throw new ArgumentException($"packet body of {body} bytes exceeds the MQTT maximum", nameof(packet));
+        }
+        var total = 1 + SpanWriter.VarIntSize(body) + body;
+        var w = new SpanWriter(writer.GetSpan(total));
+        w.Byte((byte)(((int)PacketType.Publish << 4) | (packet.Dup ? 0x08 : 0) | (qos << 1) | (packet.Retain ? 1 : 0)));
+        w.VarInt(body);
+        w.String(topic, topicBytes);
+        if (qos > 0)
+        {
+            w.UInt16(packet.PacketId);
+        }
+        if (v5)
+        {
+            if (properties is null)
+            {
+                w.Byte(0);
+            }
+            else
+            {
+                MqttProperties.Write(ref w, properties, propertiesContent);
+            }
+        }
+        w.Raw(payload);
         if (w.Written != total)
         {
             throw new InvalidOperationException($"{packet} wrote {w.Written} bytes, expected {total}");
@@ -62,6 +114,23 @@ public static class MqttCodec
     public static bool TryReadPacket(ref ReadOnlySequence<byte> buffer, MqttProtocolVersion version, int maxPacketSize, out MqttPacket? packet)
     {
         packet = null;
+        if (buffer.IsSingleSegment)
+        {
+            // Fast path (the usual case with pipelines): parse and decode straight from the one segment.
+            var span = buffer.FirstSpan;
+            if (span.Length < 2 || !TryReadHeader(span[..Math.Min(5, span.Length)], maxPacketSize, out var type, out var flags, out var lengthBytes, out var remaining))
+            {
+                return false;
+            }
+            var total = 1 + lengthBytes + remaining;
+            if (span.Length < total)
+            {
+                return false;
+            }
+            packet = Decode(span.Slice(1 + lengthBytes, remaining), type, flags, version);
+            buffer = buffer.Slice(total);
+            return true;
+        }
         if (buffer.Length < 2)
         {
             return false;
@@ -69,8 +138,51 @@ public static class MqttCodec
         Span<byte> head = stackalloc byte[5];
         var headLength = (int)Math.Min(5, buffer.Length);
         buffer.Slice(0, headLength).CopyTo(head);
-        var remaining = 0;
-        var lengthBytes = 0;
+        {
+            if (!TryReadHeader(head[..headLength], maxPacketSize, out var type, out var flags, out var lengthBytes, out var remaining))
+            {
+                return false;
+            }
+            var total = 1L + lengthBytes + remaining;
+            if (buffer.Length < total)
+            {
+                return false;
+            }
+            var body = buffer.Slice(1 + lengthBytes, remaining);
+            if (body.IsSingleSegment)
+            {
+                packet = Decode(body.FirstSpan, type, flags, version);
+            }
+            else
+            {
+                var rented = ArrayPool<byte>.Shared.Rent(remaining);
+                try
+                {
+                    body.CopyTo(rented);
+                    packet = Decode(rented.AsSpan(0, remaining), type, flags, version);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+            buffer = buffer.Slice(total);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Parses the fixed header from its first (at most 5) bytes <paramref name="head"/> (2 or more). False when the
+    /// remaining length continues past the bytes available; throws for a malformed header, bad flags or a packet
+    /// larger than <paramref name="maxPacketSize"/>.
+    /// </summary>
+    private static bool TryReadHeader(ReadOnlySpan<byte> head, int maxPacketSize, out PacketType type, out byte flags, out int lengthBytes, out int remaining)
+    {
+        type = 0;
+        flags = 0;
+        remaining = 0;
+        lengthBytes = 0;
+        var headLength = head.Length;
         for (var i = 1; ; i++)
         {
             if (i >= headLength)
@@ -103,32 +215,9 @@ public static class MqttCodec
             throw new MqttProtocolException($"packet of {total} bytes exceeds the maximum packet size {maxPacketSize}", ReasonCodes.PacketTooLarge);
         }
         var first = head[0];
-        var type = (PacketType)(first >> 4);
-        var flags = (byte)(first & 0x0F);
+        type = (PacketType)(first >> 4);
+        flags = (byte)(first & 0x0F);
         CheckFlags(type, flags);
-        if (buffer.Length < total)
-        {
-            return false;
-        }
-        var body = buffer.Slice(1 + lengthBytes, remaining);
-        if (body.IsSingleSegment)
-        {
-            packet = Decode(body.FirstSpan, type, flags, version);
-        }
-        else
-        {
-            var rented = ArrayPool<byte>.Shared.Rent(remaining);
-            try
-            {
-                body.CopyTo(rented);
-                packet = Decode(rented.AsSpan(0, remaining), type, flags, version);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-        buffer = buffer.Slice(total);
         return true;
     }
 

@@ -258,6 +258,14 @@ public sealed class PublishPacket : MqttPacket
 
     internal override byte Flags => (byte)((Dup ? 0x08 : 0) | (Qos << 1) | (Retain ? 1 : 0));
 
+    internal static void CheckQos(int qos)
+    {
+        if (qos is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Qos), qos, "PUBLISH QoS must be 0, 1 or 2 (MQTT 3.3.1.2); a larger value would set the DUP bit");
+        }
+    }
+
     internal override int BodySize(MqttProtocolVersion v) =>
         Qos is < 0 or > 2
             ? throw new ArgumentOutOfRangeException(nameof(Qos), Qos, "PUBLISH QoS must be 0, 1 or 2 (MQTT 3.3.1.2); a larger value would set the DUP bit")

@@ -105,7 +105,13 @@ public sealed class MqttProperties
             w.Byte(0);
             return;
         }
-        w.VarInt(p.ContentSize());
+        Write(ref w, p, p.ContentSize());
+    }
+
+    /// <summary>Writes a non-empty property set whose <see cref="ContentSize"/> the caller already computed.</summary>
+    internal static void Write(ref SpanWriter w, MqttProperties p, int contentSize)
+    {
+        w.VarInt(contentSize);
         if (p.PayloadFormatIndicator is { } pfi) { w.Byte(0x01); w.Byte(pfi); }
         if (p.MessageExpiryInterval is { } mei) { w.Byte(0x02); w.UInt32(mei); }
         if (p.ContentType is { } ct) { w.Byte(0x03); w.String(ct); }

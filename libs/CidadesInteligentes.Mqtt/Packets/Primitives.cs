@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -49,6 +50,26 @@ internal ref struct SpanWriter(Span<byte> span)
         _pos += 2 + n;
     }
 
+    /// <summary>
+    /// Writes a string whose UTF-8 length <paramref name="byteCount"/> was already computed by <see cref="Utf8Count"/>:
+    /// an ASCII string (byte count equal to its length) is narrowed without a second UTF-8 pass.
+    /// </summary>
+    public void String(string value, int byteCount)
+    {
+        var dest = _span.Slice(_pos + 2, byteCount);
+        if (byteCount == value.Length)
+        {
+            // Same length in bytes as in chars means every char is ASCII: narrowing is the UTF-8 encoding.
+            System.Text.Ascii.FromUtf16(value, dest, out _);
+        }
+        else
+        {
+            Encoding.UTF8.GetBytes(value, dest);
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(_span[_pos..], (ushort)byteCount);
+        _pos += 2 + byteCount;
+    }
+
     public void Binary(ReadOnlySpan<byte> value)
     {
         UInt16(value.Length);
@@ -61,16 +82,20 @@ internal ref struct SpanWriter(Span<byte> span)
         _pos += value.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int VarIntSize(int value) => value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
 
-    public static int StringSize(string value)
+    public static int StringSize(string value) => 2 + Utf8Count(value);
+
+    /// <summary>UTF-8 length of an MQTT string (without its 2-byte prefix); ASCII strings are counted by one vectorised check.</summary>
+    public static int Utf8Count(string value)
     {
-        var n = Encoding.UTF8.GetByteCount(value);
+        var n = System.Text.Ascii.IsValid(value) ? value.Length : Encoding.UTF8.GetByteCount(value);
         if (n > ushort.MaxValue)
         {
             throw new ArgumentException($"MQTT strings are at most 65535 bytes; this one is {n}", nameof(value));
         }
-        return 2 + n;
+        return n;
     }
 }
 
@@ -160,6 +185,12 @@ internal ref struct SpanReader(ReadOnlySpan<byte> span)
 
     public static string Utf8String(ReadOnlySpan<byte> bytes, string what)
     {
+        if (bytes.IndexOfAnyExceptInRange((byte)0x01, (byte)0x7F) < 0)
+        {
+            // Fast path, one vectorised pass: all bytes ASCII and none is U+0000, so the bytes are well-formed UTF-8
+            // and widening them (Latin-1 decoding, no validation) gives the same string as UTF-8 decoding.
+            return Encoding.Latin1.GetString(bytes);
+        }
         if (!Utf8.IsValid(bytes))
         {
             throw new MqttProtocolException($"{what} is not well-formed UTF-8 (MQTT 1.5.4)");
