@@ -21,7 +21,7 @@ internal static class EdgeBench
         var at = Array.IndexOf(args, "--trimmed");
         var trimmed = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
         await using var mosquitto = await MosquittoServer.StartAsync();
-        Console.WriteLine($"{"build",-22}{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
+        Console.WriteLine($"{"build",-24}{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
         var builds = new List<(string Name, string Executable, string? Dll)>
         {
             ("framework-dependent", "dotnet", Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll")),
@@ -36,7 +36,7 @@ internal static class EdgeBench
             foreach (var kind in new[] { "luminaire", "hotspot" })
             {
                 var (firstMs, rssMb) = await MeasureAsync(kind, b, mosquitto.Port, executable, dll);
-                Console.WriteLine($"{name,-22}{kind,-10}{firstMs,24:N0}{rssMb,26:N1}");
+                Console.WriteLine($"{name,-24}{kind,-10}{firstMs,24:N0}{rssMb,26:N1}");
             }
         }
     }
