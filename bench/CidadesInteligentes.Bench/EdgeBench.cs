@@ -8,7 +8,8 @@ using CidadesInteligentes.Testing;
 /// time from process start to its first publish, then its resident memory after it has been idle for a while.
 /// <c>edge --trimmed PATH</c> also measures a trimmed self-contained publish (PATH is its executable), e.g.
 /// <c>dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o /tmp/edge-trim</c>
-/// then <c>edge --trimmed /tmp/edge-trim/CidadesInteligentes.Edge</c>.
+/// then <c>edge --trimmed /tmp/edge-trim/CidadesInteligentes.Edge</c>; <c>--aot PATH</c> likewise for a
+/// <c>-p:PublishAot=true</c> publish.
 /// </summary>
 internal static class EdgeBench
 {
@@ -20,6 +21,8 @@ internal static class EdgeBench
         var args = Environment.GetCommandLineArgs();
         var at = Array.IndexOf(args, "--trimmed");
         var trimmed = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
+        var atAot = Array.IndexOf(args, "--aot");
+        var aot = atAot >= 0 && atAot + 1 < args.Length ? Path.GetFullPath(args[atAot + 1]) : null;
         await using var mosquitto = await MosquittoServer.StartAsync();
         Console.WriteLine($"{"build",-24}{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
         var builds = new List<(string Name, string Executable, string? Dll)>
@@ -29,6 +32,10 @@ internal static class EdgeBench
         if (trimmed is not null)
         {
             builds.Add(("trimmed self-contained", trimmed, null));
+        }
+        if (aot is not null)
+        {
+            builds.Add(("native AOT", aot, null));
         }
         for (var b = 0; b < builds.Count; b++)
         {
