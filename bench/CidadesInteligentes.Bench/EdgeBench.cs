@@ -6,6 +6,10 @@ using CidadesInteligentes.Testing;
 /// <summary>
 /// Edge agent footprint: starts the agent (framework-dependent, simulated hardware) against Mosquitto and measures the
 /// time from process start to its first publish, then its resident memory after it has been idle for a while.
+/// <c>edge --trimmed PATH</c> also measures a trimmed self-contained publish (PATH is its executable), e.g.
+/// <c>dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o /tmp/edge-trim</c>
+/// then <c>edge --trimmed /tmp/edge-trim/CidadesInteligentes.Edge</c>; <c>--aot PATH</c> likewise for a
+/// <c>-p:PublishAot=true</c> publish.
 /// </summary>
 internal static class EdgeBench
 {
@@ -13,24 +17,51 @@ internal static class EdgeBench
 
     public static async Task RunAsync()
     {
+        // Program.cs passes no arguments on; read "--trimmed PATH" from the process command line.
+        var args = Environment.GetCommandLineArgs();
+        var at = Array.IndexOf(args, "--trimmed");
+        var trimmed = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
+        var atAot = Array.IndexOf(args, "--aot");
+        var aot = atAot >= 0 && atAot + 1 < args.Length ? Path.GetFullPath(args[atAot + 1]) : null;
         await using var mosquitto = await MosquittoServer.StartAsync();
-        Console.WriteLine($"{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
-        foreach (var kind in new[] { "luminaire", "hotspot" })
+        Console.WriteLine($"{"build",-24}{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
+        var builds = new List<(string Name, string Executable, string? Dll)>
         {
-            var (firstMs, rssMb) = await MeasureAsync(kind, mosquitto.Port);
-            Console.WriteLine($"{kind,-10}{firstMs,24:N0}{rssMb,26:N1}");
+            ("framework-dependent", "dotnet", Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll")),
+        };
+        if (trimmed is not null)
+        {
+            builds.Add(("trimmed self-contained", trimmed, null));
+        }
+        if (aot is not null)
+        {
+            builds.Add(("native AOT", aot, null));
+        }
+        for (var b = 0; b < builds.Count; b++)
+        {
+            var (name, executable, dll) = builds[b];
+            foreach (var kind in new[] { "luminaire", "hotspot" })
+            {
+                var (firstMs, rssMb) = await MeasureAsync(kind, b, mosquitto.Port, executable, dll);
+                Console.WriteLine($"{name,-24}{kind,-10}{firstMs,24:N0}{rssMb,26:N1}");
+            }
         }
     }
 
-    private static async Task<(double FirstMs, double RssMb)> MeasureAsync(string kind, int port)
+    private static async Task<(double FirstMs, double RssMb)> MeasureAsync(string kind, int build, int port, string executable, string? dll)
     {
-        var id = kind == "luminaire" ? "sc-lum-000900" : "sc-wifi-09";
+        // a distinct device per build: the previous one's retained status must not count as the first publish
+        var id = kind == "luminaire" ? $"sc-lum-00090{build}" : $"sc-wifi-0{9 - build}";
         await using var sub = new MqttClient(new MqttClientOptions { Port = port, ClientId = "bench-sub-" + kind });
         await sub.ConnectAsync();
         await sub.SubscribeAsync($"ci/v1/3548906/{kind}/{id}/#", 1);
         var dir = ServerProcess.CreateTempDirectory("bench-edge");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll"), "run",
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (dll is not null)
+        {
+            info.ArgumentList.Add(dll);
+        }
+        foreach (var a in (string[])["run",
                      "--Device:Id", id, "--Device:City", "3548906", "--Device:Kind", kind, "--Device:Latitude", "-22.0087", "--Device:Longitude", "-47.8909",
                      "--Device:StateDirectory", dir, "--Mqtt:Host", "127.0.0.1", "--Mqtt:Port", port.ToString(Inv), "--Mqtt:Password", "bench-secret-0123456789abcdef",
                      "--Hardware:Mode", "Simulated", "--Telemetry:IntervalSeconds", "60", "--Logging:LogLevel:Default", "Warning"])

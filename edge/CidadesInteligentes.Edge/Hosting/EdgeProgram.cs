@@ -1,6 +1,5 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CidadesInteligentes.Edge.Hosting;
@@ -75,21 +74,28 @@ public static class EdgeProgram
             }
             return 2;
         }
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(config);
-        builder.Logging.AddConfiguration(config.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
+        // No generic host (docs/performance.md, "Edge agent footprint"): the worker is started and stopped here, and
+        // SIGTERM/SIGINT (systemctl stop, Ctrl+C) request the same graceful stop the host's console lifetime did.
+        using var log = new ConsoleLog(config.GetSection("Logging"), Console.Out, TimeProvider.System);
+        using var worker = new EdgeWorker(settings, TimeProvider.System, log);
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<EdgeWorker>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        using var host = builder.Build();
-        await host.RunAsync().ConfigureAwait(false);
+            context.Cancel = true; // we exit on our own once the offline status is out
+            stop.Cancel();
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        var running = worker.ExecuteTask ?? Task.CompletedTask;
+        await Task.WhenAny(running, Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await worker.StopAsync(shutdown.Token).ConfigureAwait(false);
+        if (running.IsFaulted)
+        {
+            log.CreateLogger("edge").LogCritical(running.Exception, "the edge agent stopped on an error");
+            return 1;
+        }
         return Environment.ExitCode;
     }
 }
