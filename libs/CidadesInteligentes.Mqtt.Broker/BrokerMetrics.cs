@@ -14,6 +14,7 @@ public sealed class BrokerMetrics : IDisposable
     internal long MessagesReceivedValue;
     internal long MessagesDeliveredValue;
     internal long MessagesDroppedValue;
+    internal long BackpressurePausesValue;
     internal long SlowReaderDisconnectsValue;
     internal long KeepAliveTimeoutsValue;
     internal long SessionTakeoversValue;
@@ -39,6 +40,9 @@ public sealed class BrokerMetrics : IDisposable
 
     /// <summary>Messages dropped because a session queue was full (oldest first) or they expired.</summary>
     public long MessagesDropped => Interlocked.Read(ref MessagesDroppedValue);
+
+    /// <summary>Times a publisher was paused because a subscriber of its message was congested.</summary>
+    public long BackpressurePauses => Interlocked.Read(ref BackpressurePausesValue);
     public long SlowReaderDisconnects => Interlocked.Read(ref SlowReaderDisconnectsValue);
     public long KeepAliveTimeouts => Interlocked.Read(ref KeepAliveTimeoutsValue);
     public long SessionTakeovers => Interlocked.Read(ref SessionTakeoversValue);

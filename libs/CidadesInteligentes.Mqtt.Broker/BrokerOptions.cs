@@ -28,6 +28,13 @@ public sealed class BrokerOptions
     /// <summary>Messages queued per session while the client is offline or its window is full; oldest dropped beyond.</summary>
     public int MaxQueuedPerSession { get; set; } = 100_000;
 
+    /// <summary>
+    /// Publisher back-pressure: when a connected subscriber has more than this many QoS 1/2 messages queued behind its
+    /// in-flight window, the broker stops reading from the publishers feeding it (for at most 1 s per message) until
+    /// the backlog halves, so a flood waits in the publishers' own windows instead of as latency in the broker. 0 = off.
+    /// </summary>
+    public int PublisherBackpressureQueue { get; set; } = 2_048;
+
     /// <summary>Packets waiting in one connection's socket queue before the client is judged a slow reader.</summary>
     public int MaxSendQueue { get; set; } = 50_000;
 

@@ -385,7 +385,7 @@ internal sealed class ClientHandler
             }
             : null;
         var message = new BrokerMessage(topic, p.Payload, p.Qos, p.Retain, props, expiresAt);
-        _broker.Route(message, client.ClientId);
+        var congestion = _broker.RouteWithCongestion(message, client.ClientId);
         Task<byte>? stored = null;
         if (_broker.Sink is { } sink)
         {
@@ -396,7 +396,15 @@ internal sealed class ClientHandler
         {
             await _acks.Writer.WriteAsync(new PendingAck(stored, p.PacketId, ackType, ReasonCodes.Success)).ConfigureAwait(false);
         }
+        if (congestion is not null)
+        {
+            // a subscriber of this message is far behind: stop reading from this publisher until it catches up
+            Interlocked.Increment(ref Metrics.BackpressurePausesValue);
+            await Task.WhenAny(congestion, Task.Delay(BackpressureTimeout, Options.TimeProvider)).ConfigureAwait(false);
+        }
     }
+
+    private static readonly TimeSpan BackpressureTimeout = TimeSpan.FromSeconds(1);
 
     private void OnSubscribe(SubscribePacket s)
     {

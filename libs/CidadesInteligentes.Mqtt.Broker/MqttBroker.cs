@@ -304,8 +304,12 @@ public sealed class MqttBroker : IAsyncDisposable
         }
     }
 
-    internal void Route(BrokerMessage message, string? publisherClientId)
+    internal void Route(BrokerMessage message, string? publisherClientId) => RouteWithCongestion(message, publisherClientId);
+
+    /// <summary>Routes the message; returns a task to await before reading more from the publisher when a subscriber is congested, else null.</summary>
+    internal Task? RouteWithCongestion(BrokerMessage message, string? publisherClientId)
     {
+        Task? congestion = null;
         if (message.Retain)
         {
             lock (_retained)
@@ -325,9 +329,15 @@ public sealed class MqttBroker : IAsyncDisposable
         {
             if (_sessions.TryGetValue(m.ClientId, out var session))
             {
-                session.Deliver(message, Math.Min(message.Qos, m.Qos), m.RetainAsPublished && message.Retain, m.SubscriptionIds);
+                var qos = Math.Min(message.Qos, m.Qos);
+                session.Deliver(message, qos, m.RetainAsPublished && message.Retain, m.SubscriptionIds);
+                if (qos > 0 && Options.PublisherBackpressureQueue > 0 && publisherClientId is not null && m.ClientId != publisherClientId)
+                {
+                    congestion ??= session.Congestion(Options.PublisherBackpressureQueue);
+                }
             }
         }
+        return congestion;
     }
 
     private bool IsOnline(string clientId) => _sessions.TryGetValue(clientId, out var s) && s.Handler is not null;

@@ -23,6 +23,38 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
     public int ClientReceiveMaximum { get; set; } = ushort.MaxValue;
     public MqttProtocolVersion Version { get; set; } = MqttProtocolVersion.V500;
     public int QueuedCount => _queue.Count;
+
+    private TaskCompletionSource? _drained;
+
+    /// <summary>
+    /// Publisher back-pressure: when this online session has more than <paramref name="high"/> QoS 1/2 messages waiting
+    /// behind its in-flight window, a task that completes once the backlog is down to half of that (or the client
+    /// goes away); otherwise null.
+    /// </summary>
+    public Task? Congestion(int high)
+    {
+        lock (Gate)
+        {
+            if (Handler is null || _queue.Count <= high)
+            {
+                return null;
+            }
+            _drainedAt = high / 2;
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    private int _drainedAt;
+
+    private void SignalDrained(bool force)
+    {
+        if (_drained is { } d && (force || _queue.Count <= _drainedAt))
+        {
+            _drained = null;
+            d.TrySetResult();
+        }
+    }
     public int InflightCount => _inflight.Count;
 
     /// <summary>Delivers (or queues) one message; caller does not hold <see cref="Gate"/>.</summary>
@@ -109,6 +141,7 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
             if (ReferenceEquals(Handler, handler))
             {
                 Handler = null;
+                SignalDrained(force: true);
             }
         }
     }
@@ -130,6 +163,7 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
             }
             StartInflight(handler, q.Message, q.Qos, q.Retain, q.SubscriptionIds);
         }
+        SignalDrained(force: false);
     }
 
     private void StartInflight(ClientHandler handler, BrokerMessage message, int qos, bool retain, IReadOnlyList<int> ids)
