@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CidadesInteligentes.Telemetry.Contract;
@@ -158,7 +159,8 @@ public static class EventTypes
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict,
-    MaxDepth = 16)]
+    MaxDepth = 16,
+    Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(LuminaireTelemetry))]
 [JsonSerializable(typeof(HotspotTelemetry))]
 [JsonSerializable(typeof(DeviceEvent))]
@@ -167,3 +169,24 @@ public static class EventTypes
 [JsonSerializable(typeof(CommandAck))]
 [JsonSerializable(typeof(DimmingProgram))]
 public sealed partial class TelemetryJson : JsonSerializerContext;
+
+/// <summary>
+/// Writes timestamps the way the contract shows them — UTC with a <c>Z</c>, whole seconds, milliseconds only when
+/// present (<c>2026-11-22T03:15:00Z</c>, <c>2026-11-22T03:15:00.250Z</c>) — and reads any ISO-8601 time with an offset.
+/// </summary>
+public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value)
+            ? value
+            : throw new JsonException("expected an ISO-8601 time such as 2026-11-22T03:15:00Z");
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        var utc = value.UtcDateTime;
+        var whole = new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        writer.WriteStringValue(whole.Millisecond == 0
+            ? whole.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : whole.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
