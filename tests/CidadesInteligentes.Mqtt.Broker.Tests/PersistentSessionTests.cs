@@ -20,6 +20,7 @@ public sealed class PersistentSessionTests
         var sub = await h.ConnectAsync("ingest", v, Persistent);
         await sub.SubscribeAsync("ci/#", 1);
         await sub.DisconnectAsync();
+        await Testing.Wait.UntilAsync(() => !h.Broker.ConnectedClients.Contains("ingest"), "the subscriber's session is offline");
         var pub = await h.ConnectAsync("dev", v);
         for (var i = 0; i < 5; i++)
         {
@@ -41,6 +42,7 @@ public sealed class PersistentSessionTests
         var sub = await h.ConnectAsync("ingest", v, Persistent);
         await sub.SubscribeAsync("ci/#", 1);
         await sub.DisconnectAsync();
+        await Testing.Wait.UntilAsync(() => !h.Broker.ConnectedClients.Contains("ingest"), "the subscriber's session is offline");
         var pub = await h.ConnectAsync("dev", v);
         for (var i = 0; i < 5; i++)
         {

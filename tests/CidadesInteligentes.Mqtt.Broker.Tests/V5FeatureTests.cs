@@ -14,6 +14,8 @@ public sealed class V5FeatureTests
         var sub = await h.ConnectAsync("ingest", V5, o => { o.CleanStart = false; o.SessionExpirySeconds = 60; o.AutoReconnect = false; });
         await sub.SubscribeAsync("ci/#", 1);
         await sub.DisconnectAsync();
+        // the broker must have seen the DISCONNECT, or the message would go in flight to the closing connection
+        await CidadesInteligentes.Testing.Wait.UntilAsync(() => !h.Broker.ConnectedClients.Contains("ingest"), "the subscriber's session is offline");
         var pub = await h.ConnectAsync("dev", V5);
         await pub.PublishAsync("ci/short", "stale"u8.ToArray(), 1, properties: new MqttProperties { MessageExpiryInterval = 1 });
         await pub.PublishAsync("ci/long", "fresh"u8.ToArray(), 1, properties: new MqttProperties { MessageExpiryInterval = 60 });
