@@ -39,8 +39,7 @@ internal static class IngestBench
     {
         var ts0 = DateTimeOffset.UtcNow.AddDays(-1);
         var topics = Enumerable.Range(1, Devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray();
-        var payloads = Enumerable.Range(1, messages).Select(seq => Encoding.UTF8.GetBytes(string.Create(Inv,
-            $$"""{"v":1,"seq":{{(seq + Devices - 1) / Devices}},"ts":"{{ts0.AddSeconds(seq / Devices):yyyy-MM-ddTHH:mm:ssZ}}","energyWh":{{1000 + (seq * 0.9):F1}},"burnSeconds":{{seq * 60}},"powerW":54.2,"voltageV":221.3,"currentA":0.25,"powerFactor":0.97,"dimPercent":70,"lampOn":true,"ambientLux":3.1,"uptimeS":{{seq * 60}}}"""))).ToArray();
+        var payloads = Enumerable.Range(1, messages).Select(n => LuminairePayload((n + Devices - 1) / Devices, ts0.AddSeconds(n / Devices), n)).ToArray();
         var now = DateTimeOffset.UtcNow;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < messages; i++)
@@ -121,7 +120,7 @@ internal static class IngestBench
         }
         var perDevice = messages / Devices;
         var latencies = new double[perDevice * Devices];
-        var cpuBefore = CpuSeconds(cloud.Id);
+        var cpuBefore = ProcStat.CpuSeconds(cloud.Id);
         var ts0 = DateTimeOffset.UtcNow.AddDays(-1);
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select((c, d) => Task.Run(async () =>
@@ -141,8 +140,7 @@ internal static class IngestBench
                 }
                 await window.WaitAsync();
                 var seq = i + 1;
-                var payload = Encoding.UTF8.GetBytes(string.Create(Inv,
-                    $$"""{"v":1,"seq":{{seq}},"ts":"{{ts0.AddSeconds(seq):yyyy-MM-ddTHH:mm:ssZ}}","energyWh":{{1000 + (seq * 0.9):F1}},"burnSeconds":{{seq * 60}},"powerW":54.2,"voltageV":221.3,"currentA":0.25,"powerFactor":0.97,"dimPercent":70,"lampOn":true,"ambientLux":3.1,"uptimeS":{{seq * 60}}}"""));
+                var payload = LuminairePayload(seq, ts0.AddSeconds(seq), seq);
                 var slot = (d * perDevice) + i;
                 var started = sw.Elapsed.TotalMilliseconds;
                 pending.Add(c.PublishAsync($"ci/v1/3548906/luminaire/sc-lum-{d + 1:D6}/telemetry", payload).ContinueWith(_ =>
@@ -164,7 +162,7 @@ internal static class IngestBench
             return stats.GetProperty("stored").GetInt64() >= total;
         }, "every message committed", TimeSpan.FromMinutes(10));
         var elapsed = sw.Elapsed.TotalSeconds;
-        var cpu = CpuSeconds(cloud.Id) - cpuBefore;
+        var cpu = ProcStat.CpuSeconds(cloud.Id) - cpuBefore;
         foreach (var c in clients)
         {
             await c.DisposeAsync();
@@ -189,10 +187,7 @@ internal static class IngestBench
         return new Result(name, total / elapsed, latencies[total / 2], latencies[(int)(total * 0.99)], cpu * 1e6 / total);
     }
 
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv)) / 100.0;
-    }
+    /// <summary>A realistic luminaire telemetry payload (every field, ≈ 240 bytes).</summary>
+    private static byte[] LuminairePayload(long seq, DateTimeOffset ts, long counter) => Encoding.UTF8.GetBytes(string.Create(Inv,
+        $$"""{"v":1,"seq":{{seq}},"ts":"{{ts:yyyy-MM-ddTHH:mm:ssZ}}","energyWh":{{1000 + (counter * 0.9):F1}},"burnSeconds":{{counter * 60}},"powerW":54.2,"voltageV":221.3,"currentA":0.25,"powerFactor":0.97,"dimPercent":70,"lampOn":true,"ambientLux":3.1,"uptimeS":{{counter * 60}}}"""));
 }

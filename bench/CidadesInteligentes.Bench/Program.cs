@@ -213,14 +213,7 @@ internal static class Bench
             return new BrokerProcess(p, null);
         }
 
-        public double CpuSeconds()
-        {
-            // fields after the ")" of the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100/s)
-            var stat = File.ReadAllText($"/proc/{_pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv);
-            return ticks / 100.0;
-        }
+        public double CpuSeconds() => ProcStat.CpuSeconds(_pid);
 
         public async ValueTask DisposeAsync()
         {

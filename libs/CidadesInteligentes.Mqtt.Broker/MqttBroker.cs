@@ -60,6 +60,19 @@ public sealed class MqttBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>The topic filters a client's session is subscribed to (empty for an unknown client).</summary>
+    public IReadOnlyList<string> SubscriptionsOf(string clientId)
+    {
+        if (!_sessions.TryGetValue(clientId, out var session))
+        {
+            return [];
+        }
+        lock (session.Gate)
+        {
+            return [.. session.Subscriptions.Keys];
+        }
+    }
+
     /// <summary>Client ids connected right now.</summary>
     public IReadOnlyList<string> ConnectedClients => _sessions.Values.Where(s => s.Handler is not null).Select(s => s.ClientId).ToList();
 

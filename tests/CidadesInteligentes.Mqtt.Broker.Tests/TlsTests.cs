@@ -87,8 +87,7 @@ public sealed class TlsTests
             info.ArgumentList.Add(a);
         }
         using var p = System.Diagnostics.Process.Start(info)!;
-        await Wait.UntilAsync(() => broker.ConnectedClients.Count == 1, "mosquitto_sub connected over TLS");
-        await Task.Delay(300); // its SUBSCRIBE follows the CONNECT
+        await Wait.UntilAsync(() => broker.ConnectedClients is [var sub] && broker.SubscriptionsOf(sub).Contains("s/#"), "mosquitto_sub connected over TLS and subscribed");
         await using var pub = new MqttClient(new MqttClientOptions { Port = broker.TlsPort, ClientId = "tls-pub2", Tls = Trusting(cert) });
         await pub.ConnectAsync();
         await pub.PublishAsync("s/y", "to mosquitto_sub", 1);

@@ -164,6 +164,4 @@ internal static class ApiEndpoints
     internal static string Month(DateTimeOffset now) => TimeZoneInfo.ConvertTime(now, SaoPaulo).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static readonly TimeZoneInfo SaoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
-
-    internal static string KindOf(DeviceKind k) => TopicName.KindText(k);
 }

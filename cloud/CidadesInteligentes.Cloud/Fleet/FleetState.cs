@@ -189,22 +189,6 @@ internal sealed class FleetState
         }
     }
 
-    /// <summary>The broker published a device's will: the link was lost without a clean disconnect.</summary>
-    public void ApplyWill(string device, DateTimeOffset at)
-    {
-        if (_devices.TryGetValue(device, out var d))
-        {
-            lock (d)
-            {
-                d.Online = false;
-                d.Status = "offline";
-                d.ReportedStatus = "offline";
-                d.StatusAt = at;
-                d.StatusReason = null;
-            }
-        }
-    }
-
     /// <summary>
     /// Re-evaluates the fleet with <see cref="FleetHealth.Evaluate"/>: devices silent beyond the heartbeat timeout go
     /// offline; offline devices raise a device <c>communicationLoss</c> (or <c>supplyLoss</c> on low voltage) alert,

@@ -19,7 +19,7 @@ internal static class CloudHost
     {
         if (args is ["report", .. var rest])
         {
-            return await ReportCommandAsync(rest).ConfigureAwait(false);
+            return await Reports.ReportCommand.RunAsync(rest).ConfigureAwait(false);
         }
         var app = Build(args, out var problems);
         if (app is null)
@@ -36,76 +36,6 @@ internal static class CloudHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
-    }
-
-    /// <summary>
-    /// <c>report --month YYYY-MM [--city IBGE] [--out DIR]</c> with the usual <c>--Storage:Directory</c> and
-    /// <c>--Registry:File</c>: writes the month's reports from the stored data (also into the store) and exits 0 when every
-    /// city is compliant, 2 when one is not (so a scheduler can alert), 1 when the reports could not be made.
-    /// </summary>
-    private static async Task<int> ReportCommandAsync(string[] args)
-    {
-        string? Option(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-        var settingsArgs = args.Where((a, i) => !(a is "--month" or "--city" or "--out") && !(i > 0 && args[i - 1] is "--month" or "--city" or "--out")).ToList();
-        settingsArgs.AddRange(["--Broker:Enabled", "true", "--Broker:Port", "0", "--Reports:Enabled", "false"]);
-        var app = Build([.. settingsArgs], out var problems);
-        if (app is null)
-        {
-            await Console.Error.WriteLineAsync("Cannot make reports: " + string.Join("; ", problems)).ConfigureAwait(false);
-            return 1;
-        }
-        await using (app.ConfigureAwait(false))
-        {
-            var time = app.Services.GetRequiredService<TimeProvider>();
-            var month = Option("--month") ?? Reports.ReportService.PreviousMonth(time.GetUtcNow());
-            if (!Domain.LocalMonth.TryParse(month, "America/Sao_Paulo", out _))
-            {
-                await Console.Error.WriteLineAsync($"--month '{month}' is not YYYY-MM").ConfigureAwait(false);
-                return 1;
-            }
-            try
-            {
-                var (set, entries) = await app.Services.GetRequiredService<Reports.ReportService>().GenerateAsync(month, Option("--city"), CancellationToken.None).ConfigureAwait(false);
-                var store = app.Services.GetRequiredService<SqliteStore>();
-                var outDir = Option("--out");
-                foreach (var e in entries)
-                {
-                    Console.WriteLine($"{e.Id}: {(e.Compliant ? "compliant" : "NOT COMPLIANT")} sha256 {e.Digest}");
-                    if (outDir is not null)
-                    {
-                        Directory.CreateDirectory(outDir);
-                        foreach (var f in e.Formats)
-                        {
-                            var path = Path.Combine(outDir, $"{e.Id}.{f}");
-                            switch (store.ReportContent(e.Id, f))
-                            {
-                                case string text:
-                                    await File.WriteAllTextAsync(path, text).ConfigureAwait(false);
-                                    break;
-                                case byte[] bytes:
-                                    await File.WriteAllBytesAsync(path, bytes).ConfigureAwait(false);
-                                    break;
-                            }
-                        }
-                    }
-                }
-                var failing = set.Cities.Where(c => !c.Compliant).Select(c => $"{c.Name} ({c.Ibge})").ToList();
-                if (failing.Count > 0)
-                {
-                    Console.WriteLine($"not compliant: {string.Join(", ", failing)}");
-                }
-                return Option("--city") is { } one ? (set.Cities.Single(c => c.Ibge == one).Compliant ? 0 : Reports.ReportSet.NotCompliantExitCode) : set.ExitCode;
-            }
-            catch (KeyNotFoundException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-                return 1;
-            }
-        }
     }
 
     /// <summary>The first HTTP address the server listens on (after start).</summary>
@@ -239,80 +169,5 @@ internal static class CloudHost
         CityEndpoints.Map(app);
         ReportEndpoints.Map(app);
         return app;
-    }
-}
-
-/// <summary>What <c>/healthz</c> reports.</summary>
-internal sealed class Readiness(IServiceProvider services, SqliteStore store)
-{
-    public (bool Ready, Dictionary<string, string> Parts) Check()
-    {
-        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ready = true;
-        if (services.GetService<MqttBroker>() is { } broker)
-        {
-            parts["broker"] = broker.IsRunning ? $"listening on {broker.Options.Address}:{broker.Port}" : "not running";
-            ready &= broker.IsRunning;
-        }
-        else if (services.GetService<UpstreamConsumer>() is { } upstream)
-        {
-            parts["broker"] = upstream.IsReady ? "upstream connected and subscribed" : "upstream not connected";
-            ready &= upstream.IsReady;
-        }
-        try
-        {
-            store.Scalar("SELECT count(*) FROM sqlite_master");
-            parts["storage"] = $"sqlite schema {store.SchemaVersion} at {store.Path}";
-        }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or ObjectDisposedException)
-        {
-            parts["storage"] = "unavailable: " + e.Message;
-            ready = false;
-        }
-        var ingestor = services.GetRequiredService<Ingestor>();
-        parts["ingestor"] = $"ready, {ingestor.Queued} queued";
-        return (ready, parts);
-    }
-}
-
-/// <summary>Starts and stops the embedded broker with the host.</summary>
-internal sealed class BrokerService(MqttBroker broker, ILogger<BrokerService> log) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await broker.StartAsync(cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"MQTT broker: {broker.Options.Address}:{broker.Port}");
-        log.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", broker.Options.Address, broker.Port);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();
-}
-
-internal sealed class EmbeddedCommandPublisher(MqttBroker broker) : ICommandPublisher
-{
-    public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
-    {
-        broker.Publish(new BrokerMessage(topic, payload, qos: 1, retain: false));
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Every few seconds: heartbeat timeouts and supply-loss vs communication-loss classification.</summary>
-internal sealed class FleetSweeper(FleetState fleet, TimeProvider time) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                fleet.Sweep(time.GetUtcNow());
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
     }
 }

@@ -142,7 +142,8 @@ public sealed class FleetStateTests
         Luminaire(fleet, "sc-lum-000002", T0);
         Assert.True(fleet.Find("sc-lum-000001")!.Online);
 
-        fleet.ApplyWill("sc-lum-000001", T0.AddSeconds(30));
+        // the broker's will, stored like any status (it has no ts and no reason)
+        fleet.Apply(Topic("sc-lum-000001", DeviceKind.Luminaire, TopicStream.Status), new DeviceStatus { V = 1, State = "offline" }, T0.AddSeconds(30));
         Assert.False(fleet.Find("sc-lum-000001")!.Online);
         fleet.Sweep(T0.AddSeconds(40));
         var alert = Assert.Single(fleet.Alerts(null, true));

@@ -40,8 +40,8 @@ public sealed class MosquittoToolsTests
     private static async Task<Process> SubscribedAsync(BrokerHarness h, string id, string args)
     {
         var p = Start("mosquitto_sub", $"-p {h.Port} -i {id} {args}");
-        await Wait.UntilAsync(() => h.Broker.ConnectedClients.Contains(id), $"{id} connected");
-        await Task.Delay(200); // SUBSCRIBE follows CONNECT immediately; give it time to be processed
+        var filters = args.Split(' ').Count(a => a == "-t");
+        await Wait.UntilAsync(() => h.Broker.SubscriptionsOf(id).Count >= filters, $"{id} connected and subscribed to {filters} filter(s)");
         return p;
     }
 

@@ -1,0 +1,83 @@
+using CidadesInteligentes.Cloud.Commands;
+using CidadesInteligentes.Cloud.Fleet;
+using CidadesInteligentes.Cloud.Ingest;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Mqtt.Broker;
+using CidadesInteligentes.Cloud.Broker;
+
+namespace CidadesInteligentes.Cloud.Hosting;
+
+/// <summary>What <c>/healthz</c> reports.</summary>
+internal sealed class Readiness(IServiceProvider services, SqliteStore store)
+{
+    public (bool Ready, Dictionary<string, string> Parts) Check()
+    {
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ready = true;
+        if (services.GetService<MqttBroker>() is { } broker)
+        {
+            parts["broker"] = broker.IsRunning ? $"listening on {broker.Options.Address}:{broker.Port}" : "not running";
+            ready &= broker.IsRunning;
+        }
+        else if (services.GetService<UpstreamConsumer>() is { } upstream)
+        {
+            parts["broker"] = upstream.IsReady ? "upstream connected and subscribed" : "upstream not connected";
+            ready &= upstream.IsReady;
+        }
+        try
+        {
+            store.Scalar("SELECT count(*) FROM sqlite_master");
+            parts["storage"] = $"sqlite schema {store.SchemaVersion} at {store.Path}";
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or ObjectDisposedException)
+        {
+            parts["storage"] = "unavailable: " + e.Message;
+            ready = false;
+        }
+        var ingestor = services.GetRequiredService<Ingestor>();
+        parts["ingestor"] = $"ready, {ingestor.Queued} queued";
+        return (ready, parts);
+    }
+}
+
+/// <summary>Starts and stops the embedded broker with the host.</summary>
+internal sealed class BrokerService(MqttBroker broker, ILogger<BrokerService> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await broker.StartAsync(cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"MQTT broker: {broker.Options.Address}:{broker.Port}");
+        log.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", broker.Options.Address, broker.Port);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();
+}
+
+internal sealed class EmbeddedCommandPublisher(MqttBroker broker) : ICommandPublisher
+{
+    public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
+    {
+        broker.Publish(new BrokerMessage(topic, payload, qos: 1, retain: false));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Every few seconds: heartbeat timeouts and supply-loss vs communication-loss classification.</summary>
+internal sealed class FleetSweeper(FleetState fleet, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                fleet.Sweep(time.GetUtcNow());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}
