@@ -12,6 +12,7 @@ using CidadesInteligentes.Testing;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- mqtt [messages]
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages]
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages]   (the ingestor alone, in process)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
@@ -26,6 +27,9 @@ switch (command)
     case "ingest":
         await IngestBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
+    case "ingestor":
+        await IngestBench.InProcessAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+        break;
     case "domain":
         DomainBench.Run();
         break;
@@ -36,7 +40,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | ingestor [messages] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

@@ -7,6 +7,8 @@ namespace CidadesInteligentes.Cloud.Ingest;
 /// <c>maxBatch</c>) and commits it in one call. Under light load a batch is one item and adds no delay; under heavy
 /// load batches grow by themselves. The queue is bounded, so a flood makes submitters wait (backpressure that reaches
 /// the MQTT client through the withheld PUBACK) instead of growing memory.
+/// Outcomes are handed back on the commit loop itself (no thread-pool hop per message): what a submitter does
+/// after its await — counting, the fleet view, queueing the PUBACK — runs there, so it must never block.
 /// </summary>
 internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
 {
@@ -39,7 +41,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
     public async ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
     {
-        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(item, new TaskCompletionSource<TResult>());
         await _queue.Writer.WriteAsync(pending, ct).ConfigureAwait(false);
         return await pending.Done.Task.WaitAsync(ct).ConfigureAwait(false);
     }

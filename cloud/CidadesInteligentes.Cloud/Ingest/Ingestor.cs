@@ -129,13 +129,29 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
     private static readonly TimeZoneInfo SaoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
 
     private static IngestItem DeadLetter(string reason, string detail, string topic, string? client, ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
-        new(IngestItemKind.DeadLetter, "", "", 0, "", "", default, now, "", Topic: topic, Client: client, Reason: reason, Detail: detail,
+        new(IngestItemKind.DeadLetter, "", "", 0, "", "", default, now, [], Topic: topic, Client: client, Reason: reason, Detail: detail,
             RawPayload: payload.Length <= 64 * 1024 ? payload.ToArray() : payload[..(64 * 1024)].ToArray());
+
+    /// <summary>The last UTC hour converted to a local date (the São Paulo offset only changes on whole hours).</summary>
+    private static volatile Tuple<long, string>? _lastHour;
+
+    /// <summary>The São Paulo calendar date of <paramref name="ts"/> (the daily roll-up key), cached per UTC hour.</summary>
+    internal static string LocalDate(DateTimeOffset ts)
+    {
+        var hour = ts.UtcTicks / TimeSpan.TicksPerHour;
+        if (_lastHour is { } last && last.Item1 == hour)
+        {
+            return last.Item2;
+        }
+        var date = TimeZoneInfo.ConvertTime(ts, SaoPaulo).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        _lastHour = Tuple.Create(hour, date);
+        return date;
+    }
 
     private static IngestItem ToItem(ValidationResult r, ReadOnlyMemory<byte> payload, DateTimeOffset now)
     {
         var t = r.Topic;
-        var json = Encoding.UTF8.GetString(payload.Span);
+        var json = payload.ToArray();
         var kind = TopicName.KindText(t.Kind);
         if (r.Payload is DeviceStatus s)
         {
@@ -144,14 +160,18 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         var ack = r.Payload as CommandAck;
         var lum = r.Payload as LuminaireTelemetry;
         var hot = r.Payload as HotspotTelemetry;
-        var localDate = TimeZoneInfo.ConvertTime(r.Ts!.Value, SaoPaulo).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var localDate = LocalDate(r.Ts!.Value);
         return new IngestItem(IngestItemKind.Message, t.Device, t.StreamKey, r.Seq!.Value, t.City, kind, r.Ts!.Value, now, json,
             AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds,
             LocalDate: localDate, BackhaulUp: hot?.BackhaulUp, PortalOk: hot?.PortalOk, Clients: hot?.Clients, UniqueClients: hot?.UniqueClientsToday);
     }
 
-    private void Publish(IngestedMessage m, string json)
+    private void Publish(IngestedMessage m, byte[] json)
     {
+        if (_live.Subscribers == 0)
+        {
+            return;
+        }
         var evt = m.Payload switch
         {
             DeviceStatus => "status",
@@ -159,12 +179,8 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
             DeviceEvent => "event",
             _ => "telemetry",
         };
-        if (_live.Subscribers == 0)
-        {
-            return;
-        }
         _live.Publish(new LiveUpdate(evt, m.Topic.City,
-            $"{{\"device\":\"{m.Topic.Device}\",\"city\":\"{m.Topic.City}\",\"kind\":\"{TopicName.KindText(m.Topic.Kind)}\",\"payload\":{json}}}"));
+            $"{{\"device\":\"{m.Topic.Device}\",\"city\":\"{m.Topic.City}\",\"kind\":\"{TopicName.KindText(m.Topic.Kind)}\",\"payload\":{Encoding.UTF8.GetString(json)}}}"));
     }
 
     public ValueTask DisposeAsync() => _committer.DisposeAsync();

@@ -13,6 +13,8 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private PreparedStatement? _insertMessage;
+    private PreparedStatement? _upsertRollup;
 
     private SqliteStore(string path)
     {
@@ -20,7 +22,9 @@ internal sealed partial class SqliteStore : IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Cache = SqliteCacheMode.Private }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        Exec(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
+        // 16 KiB pages (set before the first write; an existing database keeps its size): an ingest batch appends to
+        // fewer pages, so fewer B-tree splits and WAL frames per message (docs/performance.md, "ingestor CPU")
+        Exec(_writer, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
         Migrate();
     }
 
@@ -64,21 +68,8 @@ internal sealed partial class SqliteStore : IDisposable
         {
             var results = new StoreOutcome[items.Count];
             using var tx = _writer.BeginTransaction();
-            using var msg = _writer.CreateCommand();
-            msg.Transaction = tx;
-            msg.CommandText = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ($d, $s, $q, $c, $k, $t, $r, $p, $e, $b)";
-            var md = msg.Parameters.Add("$d", SqliteType.Text);
-            var ms = msg.Parameters.Add("$s", SqliteType.Text);
-            var mq = msg.Parameters.Add("$q", SqliteType.Integer);
-            var mc = msg.Parameters.Add("$c", SqliteType.Text);
-            var mk = msg.Parameters.Add("$k", SqliteType.Text);
-            var mt = msg.Parameters.Add("$t", SqliteType.Integer);
-            var mr = msg.Parameters.Add("$r", SqliteType.Integer);
-            var mp = msg.Parameters.Add("$p", SqliteType.Text);
-            var me = msg.Parameters.Add("$e", SqliteType.Real);
-            var mb = msg.Parameters.Add("$b", SqliteType.Integer);
-            msg.Prepare();
-            SqliteCommand? status = null, dead = null, ack = null, rollup = null;
+            _insertMessage ??= new PreparedStatement(_writer, "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+            SqliteCommand? status = null, dead = null, ack = null;
             var rollups = new Dictionary<(string Device, string Date), RollupDelta>();
             for (var i = 0; i < items.Count; i++)
             {
@@ -86,17 +77,9 @@ internal sealed partial class SqliteStore : IDisposable
                 switch (it.Kind)
                 {
                     case IngestItemKind.Message:
-                        md.Value = it.Device;
-                        ms.Value = it.Stream;
-                        mq.Value = it.Seq;
-                        mc.Value = it.City;
-                        mk.Value = it.DeviceKind;
-                        mt.Value = it.Ts.ToUnixTimeMilliseconds();
-                        mr.Value = it.ReceivedAt.ToUnixTimeMilliseconds();
-                        mp.Value = it.Payload;
-                        me.Value = it.EnergyWh is { } e ? e : DBNull.Value;
-                        mb.Value = it.BurnSeconds is { } b ? b : DBNull.Value;
-                        var inserted = msg.ExecuteNonQuery() == 1;
+                        var inserted = _insertMessage.Text(1, it.Device).Text(2, it.Stream).Int64(3, it.Seq).Text(4, it.City).Text(5, it.DeviceKind)
+                            .Int64(6, it.Ts.ToUnixTimeMilliseconds()).Int64(7, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(8, it.Payload)
+                            .Double(9, it.EnergyWh).Int64(10, it.BurnSeconds).Execute() == 1;
                         results[i] = inserted ? StoreOutcome.Stored : StoreOutcome.Duplicate;
                         if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
                         {
@@ -115,7 +98,7 @@ internal sealed partial class SqliteStore : IDisposable
                     case IngestItemKind.Status:
                         status ??= Command(tx, "INSERT INTO status_log (device, city, kind, state, ts, received_at, payload) VALUES ($d, $c, $k, $st, $t, $r, $p)");
                         Bind(status, ("$d", it.Device), ("$c", it.City), ("$k", it.DeviceKind), ("$st", it.State ?? "unknown"),
-                            ("$t", it.Ts == default ? null : it.Ts.ToUnixTimeMilliseconds()), ("$r", it.ReceivedAt.ToUnixTimeMilliseconds()), ("$p", it.Payload));
+                            ("$t", it.Ts == default ? null : it.Ts.ToUnixTimeMilliseconds()), ("$r", it.ReceivedAt.ToUnixTimeMilliseconds()), ("$p", System.Text.Encoding.UTF8.GetString(it.Payload)));
                         status.ExecuteNonQuery();
                         results[i] = StoreOutcome.Stored;
                         break;
@@ -130,30 +113,15 @@ internal sealed partial class SqliteStore : IDisposable
             }
             foreach (var ((device, date), d) in rollups)
             {
-                rollup ??= Command(tx, """
-                    INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
-                    VALUES ($d, $date, $c, $k, $n, $t0, $t1, $e0, $e1, $b0, $b1, $up, $ok, $cl, $un)
-                    ON CONFLICT (device, date) DO UPDATE SET
-                        messages = messages + excluded.messages,
-                        first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
-                        energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
-                        energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
-                        burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
-                        burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
-                        backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
-                        max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
-                        max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
-                    """);
-                Bind(rollup, ("$d", device), ("$date", date), ("$c", d.City), ("$k", d.Kind), ("$n", d.Messages), ("$t0", d.FirstTs), ("$t1", d.LastTs),
-                    ("$e0", d.EnergyMin), ("$e1", d.EnergyMax), ("$b0", d.BurnMin), ("$b1", d.BurnMax), ("$up", d.BackhaulUp), ("$ok", d.PortalOk),
-                    ("$cl", d.MaxClients), ("$un", d.MaxUnique));
-                rollup.ExecuteNonQuery();
+                _upsertRollup ??= new PreparedStatement(_writer, RollupSql);
+                _upsertRollup.Text(1, device).Text(2, date).Text(3, d.City).Text(4, d.Kind).Int64(5, d.Messages).Int64(6, d.FirstTs).Int64(7, d.LastTs)
+                    .Double(8, d.EnergyMin).Double(9, d.EnergyMax).Int64(10, d.BurnMin).Int64(11, d.BurnMax).Int64(12, d.BackhaulUp).Int64(13, d.PortalOk)
+                    .Int64(14, d.MaxClients).Int64(15, d.MaxUnique).Execute();
             }
             tx.Commit();
             status?.Dispose();
             dead?.Dispose();
             ack?.Dispose();
-            rollup?.Dispose();
             return results;
         }
         finally
@@ -161,6 +129,22 @@ internal sealed partial class SqliteStore : IDisposable
             _writeLock.Release();
         }
     }
+
+    // One upsert per device-day per batch: (device, date) aggregated in memory first.
+    private const string RollupSql = """
+        INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        ON CONFLICT (device, date) DO UPDATE SET
+            messages = messages + excluded.messages,
+            first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
+            energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
+            energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
+            burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
+            burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
+            backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
+            max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
+            max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
+        """;
 
     private SqliteCommand Command(SqliteTransaction tx, string sql)
     {
@@ -243,6 +227,8 @@ internal sealed partial class SqliteStore : IDisposable
 
     public void Dispose()
     {
+        _insertMessage?.Dispose();
+        _upsertRollup?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();

@@ -9,7 +9,7 @@ internal enum IngestItemKind
     DeadLetter,
 }
 
-/// <summary>A validated message (telemetry, event, ack), a status change, or a rejected message with its reason.</summary>
+/// <summary>A validated message (telemetry, event, ack), a status change, or a rejected message with its reason. <c>Payload</c> is the UTF-8 JSON as received.</summary>
 internal sealed record IngestItem(
     IngestItemKind Kind,
     string Device,
@@ -19,7 +19,7 @@ internal sealed record IngestItem(
     string DeviceKind,
     DateTimeOffset Ts,
     DateTimeOffset ReceivedAt,
-    string Payload,
+    byte[] Payload,
     string? State = null,
     string? Topic = null,
     string? Client = null,

@@ -276,7 +276,10 @@ public static class TelemetryValidator
 
     private sealed class Problems
     {
-        public List<string> List { get; } = [];
+        private List<string>? _list;
+
+        /// <summary>Allocated on the first problem: a valid message (the common case) costs no list.</summary>
+        public IReadOnlyList<string> List => _list ?? (IReadOnlyList<string>)[];
 
         public TimeSpan MaxAge { get; set; } = TelemetryValidator.MaxAge;
         public string? Reason { get; private set; }
@@ -284,7 +287,7 @@ public static class TelemetryValidator
         public void Add(string reason, string message)
         {
             Reason ??= reason;
-            List.Add(message);
+            (_list ??= []).Add(message);
         }
 
         public void Required<T>(string field, T? value)

@@ -83,31 +83,47 @@ public readonly record struct TopicName(string City, DeviceKind Kind, string Dev
     /// <summary>Parses a contract topic; false (with <paramref name="error"/>) for anything else.</summary>
     public static bool TryParse(string topic, out TopicName name, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(topic);
         name = default;
         error = null;
-        var parts = topic.Split('/');
-        if (parts.Length is < 6 or > 7 || parts[0] != "ci" || parts[1] != "v1")
+        // Split on '/' without allocating: every ingested message goes through here; only city and device become strings.
+        Span<Range> parts = stackalloc Range[8];
+        var t = topic.AsSpan();
+        var count = t.Split(parts, '/');
+        if (count is < 6 or > 7 || !t[parts[0]].SequenceEqual("ci") || !t[parts[1]].SequenceEqual("v1"))
         {
             error = $"topic '{topic}' is not ci/v1/{{city}}/{{kind}}/{{device}}/{{stream}}";
             return false;
         }
-        if (!IsValidCityCode(parts[2]))
+        var city = t[parts[2]];
+        if (city.Length != 7 || city.IndexOfAnyExceptInRange('0', '9') >= 0)
         {
-            error = $"city '{parts[2]}' in topic is not a 7-digit IBGE code";
+            error = $"city '{city}' in topic is not a 7-digit IBGE code";
             return false;
         }
-        if (!TryParseKind(parts[3], out var kind))
+        DeviceKind kind;
+        if (t[parts[3]].SequenceEqual("luminaire"))
         {
-            error = $"kind '{parts[3]}' in topic must be luminaire or hotspot";
+            kind = DeviceKind.Luminaire;
+        }
+        else if (t[parts[3]].SequenceEqual("hotspot"))
+        {
+            kind = DeviceKind.Hotspot;
+        }
+        else
+        {
+            error = $"kind '{t[parts[3]]}' in topic must be luminaire or hotspot";
             return false;
         }
-        if (!IsValidDeviceId(parts[4]))
+        var device = t[parts[4]].ToString();
+        if (!IsValidDeviceId(device))
         {
-            error = $"device '{parts[4]}' in topic does not match [a-z0-9][a-z0-9-]{{2,63}}";
+            error = $"device '{device}' in topic does not match [a-z0-9][a-z0-9-]{{2,63}}";
             return false;
         }
-        TopicStream? stream = parts.Length == 6
-            ? parts[5] switch
+        var last = t[parts[5]];
+        TopicStream? stream = count == 6
+            ? last switch
             {
                 "telemetry" => TopicStream.Telemetry,
                 "event" => TopicStream.Event,
@@ -115,13 +131,13 @@ public readonly record struct TopicName(string City, DeviceKind Kind, string Dev
                 "cmd" => TopicStream.Command,
                 _ => null,
             }
-            : parts[5] == "cmd" && parts[6] == "ack" ? TopicStream.CommandAck : null;
+            : last.SequenceEqual("cmd") && t[parts[6]].SequenceEqual("ack") ? TopicStream.CommandAck : null;
         if (stream is null)
         {
-            error = $"stream '{string.Join('/', parts[5..])}' in topic must be telemetry, event, status, cmd or cmd/ack";
+            error = $"stream '{t[parts[5].Start..]}' in topic must be telemetry, event, status, cmd or cmd/ack";
             return false;
         }
-        name = new TopicName(parts[2], kind, parts[4], stream.Value);
+        name = new TopicName(city.ToString(), kind, device, stream.Value);
         return true;
     }
 }

@@ -38,6 +38,20 @@ public sealed class TopicNameTests
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
 
+    [Theory]
+    [InlineData("ci/v1/3548906/luminaire/sc-lum-1/telemetry/extra/more", "topic 'ci/v1/3548906/luminaire/sc-lum-1/telemetry/extra/more' is not ci/v1/{city}/{kind}/{device}/{stream}")]
+    [InlineData("ci/v1/3548906/luminaire/sc-lum-1/a/b/c/d/e", "topic 'ci/v1/3548906/luminaire/sc-lum-1/a/b/c/d/e' is not ci/v1/{city}/{kind}/{device}/{stream}")]
+    [InlineData("ci/v1/35489x6/luminaire/sc-lum-1/telemetry", "city '35489x6' in topic is not a 7-digit IBGE code")]
+    [InlineData("ci/v1/3548906/lamp/sc-lum-1/telemetry", "kind 'lamp' in topic must be luminaire or hotspot")]
+    [InlineData("ci/v1/3548906/hotspot/Wifi_1/status", "device 'Wifi_1' in topic does not match [a-z0-9][a-z0-9-]{2,63}")]
+    [InlineData("ci/v1/3548906/luminaire/sc-lum-1/cmd/nack", "stream 'cmd/nack' in topic must be telemetry, event, status, cmd or cmd/ack")]
+    [InlineData("ci/v1/3548906/luminaire/sc-lum-1/", "stream '' in topic must be telemetry, event, status, cmd or cmd/ack")]
+    public void Each_kind_of_bad_topic_names_the_part_that_is_wrong(string topic, string expected)
+    {
+        Assert.False(TopicName.TryParse(topic, out _, out var error));
+        Assert.Equal(expected, error);
+    }
+
     [Fact]
     public void Municipality_list_has_the_645_codes_of_Sao_Paulo_state()
     {
