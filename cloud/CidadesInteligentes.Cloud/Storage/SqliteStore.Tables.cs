@@ -5,37 +5,18 @@ namespace CidadesInteligentes.Cloud.Storage;
 /// <summary>Typed reads (and the small writes outside ingest batches) per table.</summary>
 internal sealed partial class SqliteStore
 {
-    /// <summary>Sequenced messages of one stream for a city (or one device) in [from, to), ordered by device then seq.</summary>
-    public List<StoredMessage> Messages(string stream, string? city, string? device, DateTimeOffset from, DateTimeOffset to) =>
-        Query(
-            "SELECT device, city, kind, seq, ts, received_at, payload FROM messages WHERE stream = $s AND ts >= $f AND ts < $t"
-            + (city is null ? "" : " AND city = $c") + (device is null ? "" : " AND device = $d") + " ORDER BY device, seq",
-            ReadMessage, ("$s", stream), ("$f", from.ToUnixTimeMilliseconds()), ("$t", to.ToUnixTimeMilliseconds()), ("$c", city), ("$d", device));
-
     /// <summary>Energy registers of a city's luminaires with ts in [from, to), per device in seq order.</summary>
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
-        using var c = OpenReader();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT device, seq, ts, energy_wh, burn_s FROM messages WHERE city = $c AND stream = 'telemetry' AND kind = 'luminaire' AND ts >= $f AND ts < $t AND energy_wh IS NOT NULL ORDER BY device, seq";
-        cmd.Parameters.AddWithValue("$c", city);
-        cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
-        cmd.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
-        using var r = cmd.ExecuteReader();
-        List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>? current = null;
-        string? currentDevice = null;
-        while (r.Read())
+        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL", (device, r) =>
         {
-            var device = r.GetString(0);
-            if (!string.Equals(device, currentDevice, StringComparison.Ordinal))
+            if (!result.TryGetValue(device, out var list))
             {
-                currentDevice = device;
-                current = [];
-                result[device] = current;
+                result[device] = list = [];
             }
-            current!.Add(new(r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetDouble(3), r.IsDBNull(4) ? 0 : r.GetInt64(4)));
-        }
+            list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)));
+        });
         return result;
     }
 
@@ -43,24 +24,73 @@ internal sealed partial class SqliteStore
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>(StringComparer.Ordinal);
-        foreach (var m in Messages("telemetry", city, null, from, to))
+        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", null, (device, r) =>
         {
-            if (m.Kind != "hotspot")
-            {
-                continue;
-            }
-            var h = System.Text.Json.JsonSerializer.Deserialize(m.Payload, CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
+            var h = System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
             if (h is null)
             {
-                continue;
+                return;
             }
-            if (!result.TryGetValue(m.Device, out var list))
+            if (!result.TryGetValue(device, out var list))
             {
-                result[m.Device] = list = [];
+                result[device] = list = [];
             }
-            list.Add(new(m.Seq, m.Ts, h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent, h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
-        }
+            list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
+                h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
+        });
         return result;
+    }
+
+    /// <summary>
+    /// Reads a city's telemetry of one device kind with ts in [from, to), device by device in seq order. Telemetry rows
+    /// have no city index (it was most of an insert's cost): the daily roll-ups give each device-day's seq range, the
+    /// ranges are merged per device, and each is read by primary key. Every stored telemetry message is counted in the
+    /// roll-up of its local day, so its seq lies in that day's range; local dates are at most a day before the UTC date.
+    /// </summary>
+    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row)
+    {
+        using var c = OpenReader();
+        var ranges = new List<(string Device, long Min, long Max)>();
+        using (var q = c.CreateCommand())
+        {
+            q.CommandText = "SELECT device, min_seq, max_seq FROM daily_rollups WHERE city = $c AND kind = $k AND date >= $d0 AND date <= $d1 AND min_seq IS NOT NULL ORDER BY device, min_seq";
+            q.Parameters.AddWithValue("$c", city);
+            q.Parameters.AddWithValue("$k", kind);
+            q.Parameters.AddWithValue("$d0", from.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            q.Parameters.AddWithValue("$d1", to.UtcDateTime.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            using var r = q.ExecuteReader();
+            while (r.Read())
+            {
+                var (device, min, max) = (r.GetString(0), r.GetInt64(1), r.GetInt64(2));
+                if (ranges.Count > 0 && ranges[^1].Device == device && min <= ranges[^1].Max + 1)
+                {
+                    ranges[^1] = (device, ranges[^1].Min, Math.Max(ranges[^1].Max, max));
+                }
+                else
+                {
+                    ranges.Add((device, min, max));
+                }
+            }
+        }
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {columns} FROM messages WHERE device = $d AND stream = 'telemetry' AND seq >= $a AND seq <= $b AND ts >= $f AND ts < $t"
+            + (where is null ? "" : " AND " + where) + " ORDER BY seq";
+        var pd = cmd.Parameters.Add("$d", SqliteType.Text);
+        var pa = cmd.Parameters.Add("$a", SqliteType.Integer);
+        var pb = cmd.Parameters.Add("$b", SqliteType.Integer);
+        cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
+        foreach (var (device, min, max) in ranges)
+        {
+            pd.Value = device;
+            pa.Value = min;
+            pb.Value = max;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                row(device, r);
+            }
+        }
     }
 
     /// <summary>Daily roll-ups of one device (or a whole city) for dates in [fromDate, toDate] (yyyy-MM-dd, local).</summary>

@@ -116,7 +116,7 @@ internal sealed partial class SqliteStore : IDisposable
                 _upsertRollup ??= new PreparedStatement(_writer, RollupSql);
                 _upsertRollup.Text(1, device).Text(2, date).Text(3, d.City).Text(4, d.Kind).Int64(5, d.Messages).Int64(6, d.FirstTs).Int64(7, d.LastTs)
                     .Double(8, d.EnergyMin).Double(9, d.EnergyMax).Int64(10, d.BurnMin).Int64(11, d.BurnMax).Int64(12, d.BackhaulUp).Int64(13, d.PortalOk)
-                    .Int64(14, d.MaxClients).Int64(15, d.MaxUnique).Execute();
+                    .Int64(14, d.MaxClients).Int64(15, d.MaxUnique).Int64(16, d.MinSeq).Int64(17, d.MaxSeq).Execute();
             }
             tx.Commit();
             status?.Dispose();
@@ -132,8 +132,8 @@ internal sealed partial class SqliteStore : IDisposable
 
     // One upsert per device-day per batch: (device, date) aggregated in memory first.
     private const string RollupSql = """
-        INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
         ON CONFLICT (device, date) DO UPDATE SET
             messages = messages + excluded.messages,
             first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
@@ -143,7 +143,8 @@ internal sealed partial class SqliteStore : IDisposable
             burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
             backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
             max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
-            max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique))
+            max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique)),
+            min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq)
         """;
 
     private SqliteCommand Command(SqliteTransaction tx, string sql)

@@ -39,16 +39,17 @@ internal sealed record IngestItem(
 
 /// <summary>What one batch adds to a device-day roll-up.</summary>
 internal readonly record struct RollupDelta(string? City, string? Kind, long Messages, long FirstTs, long LastTs, double? EnergyMin, double? EnergyMax,
-    long? BurnMin, long? BurnMax, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique)
+    long? BurnMin, long? BurnMax, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique, long MinSeq, long MaxSeq)
 {
     public RollupDelta Add(IngestItem it)
     {
         var ts = it.Ts.ToUnixTimeMilliseconds();
         return Messages == 0
-            ? new(it.City, it.DeviceKind, 1, ts, ts, it.EnergyWh, it.EnergyWh, it.BurnSeconds, it.BurnSeconds, it.BackhaulUp == true ? 1 : 0, it.PortalOk == true ? 1 : 0, it.Clients, it.UniqueClients)
+            ? new(it.City, it.DeviceKind, 1, ts, ts, it.EnergyWh, it.EnergyWh, it.BurnSeconds, it.BurnSeconds, it.BackhaulUp == true ? 1 : 0, it.PortalOk == true ? 1 : 0, it.Clients, it.UniqueClients,
+                it.Seq, it.Seq)
             : new(City, Kind, Messages + 1, Math.Min(FirstTs, ts), Math.Max(LastTs, ts), Min(EnergyMin, it.EnergyWh), Max(EnergyMax, it.EnergyWh),
                 Min(BurnMin, it.BurnSeconds), Max(BurnMax, it.BurnSeconds), BackhaulUp + (it.BackhaulUp == true ? 1 : 0), PortalOk + (it.PortalOk == true ? 1 : 0),
-                Max(MaxClients, (long?)it.Clients), Max(MaxUnique, (long?)it.UniqueClients));
+                Max(MaxClients, (long?)it.Clients), Max(MaxUnique, (long?)it.UniqueClients), Math.Min(MinSeq, it.Seq), Math.Max(MaxSeq, it.Seq));
     }
 
     /// <summary>Min/max where a missing value (null) never wins.</summary>
