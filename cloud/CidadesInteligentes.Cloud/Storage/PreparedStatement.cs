@@ -8,7 +8,8 @@ namespace CidadesInteligentes.Cloud.Storage;
 /// position with SQLite's own calls (SQLitePCLRaw, which Microsoft.Data.Sqlite runs on). The hot insert path is a
 /// few binds and a step; going through <see cref="SqliteCommand"/> per row cost about 6 µs of CPU more per message
 /// (docs/performance.md, "ingestor CPU"). Payloads are bound as the UTF-8 bytes that arrived, stored as TEXT.
-/// Not thread-safe: used only under the store's write lock.
+/// Every parameter must be bound (a value or null) before each <see cref="Execute"/>. Not thread-safe: used only under
+/// the store's write lock.
 /// </summary>
 internal sealed class PreparedStatement : IDisposable
 {
@@ -59,8 +60,8 @@ internal sealed class PreparedStatement : IDisposable
         }
         finally
         {
+            // bindings are kept: every caller binds every parameter (a value or null) before each Execute
             raw.sqlite3_reset(_stmt);
-            raw.sqlite3_clear_bindings(_stmt);
         }
     }
 

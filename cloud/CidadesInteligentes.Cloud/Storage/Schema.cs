@@ -132,13 +132,15 @@ internal static class Schema
         // 5: telemetry (nearly every message) no longer maintains a city index. A city's telemetry for a period is found
         // through its roll-ups, which now record each device-day's seq range, and read by primary-key ranges
         // (SqliteStore.CityTelemetry). Events and acks keep a city index (partial: telemetry rows are not in it).
-        // Back-fill: a device-day's messages are exactly those with ts between its first_ts and last_ts.
+        // Back-fill: a device-day's messages are exactly those with ts between its first_ts and last_ts (a temporary
+        // (device, stream, ts) index makes that one range seek per roll-up row instead of a scan of the device's history).
         """
         ALTER TABLE daily_rollups ADD COLUMN min_seq INTEGER;
         ALTER TABLE daily_rollups ADD COLUMN max_seq INTEGER;
-        UPDATE daily_rollups SET
-            min_seq = (SELECT min(seq) FROM messages m WHERE m.device = daily_rollups.device AND m.stream = 'telemetry' AND m.ts BETWEEN daily_rollups.first_ts AND daily_rollups.last_ts),
-            max_seq = (SELECT max(seq) FROM messages m WHERE m.device = daily_rollups.device AND m.stream = 'telemetry' AND m.ts BETWEEN daily_rollups.first_ts AND daily_rollups.last_ts);
+        CREATE INDEX migration5_device_ts ON messages (device, stream, ts);
+        UPDATE daily_rollups SET (min_seq, max_seq) = (SELECT min(seq), max(seq) FROM messages m
+            WHERE m.device = daily_rollups.device AND m.stream = 'telemetry' AND m.ts BETWEEN daily_rollups.first_ts AND daily_rollups.last_ts);
+        DROP INDEX migration5_device_ts;
         DROP INDEX messages_city_ts;
         CREATE INDEX messages_city_ts ON messages (city, stream, ts) WHERE stream <> 'telemetry';
         """,
