@@ -8,8 +8,10 @@ using CidadesInteligentes.Testing;
 /// time from process start to its first publish, then its resident memory after it has been idle for a while.
 /// <c>edge --trimmed PATH</c> also measures a trimmed self-contained publish (PATH is its executable), e.g.
 /// <c>dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o /tmp/edge-trim</c>
-/// then <c>edge --trimmed /tmp/edge-trim/CidadesInteligentes.Edge</c>; <c>--aot PATH</c> likewise for a
-/// <c>-p:PublishAot=true</c> publish.
+/// then <c>edge --trimmed /tmp/edge-trim/CidadesInteligentes.Edge</c> (a trimmed publish is single-file, see the Edge
+/// csproj; add <c>-p:PublishSingleFile=false</c> to measure the multi-file layout); <c>--aot PATH</c> likewise for a
+/// <c>-p:PublishAot=true</c> publish. The published tests (tests/CidadesInteligentes.Edge.Tests/PublishedBuildTests.cs)
+/// check that both builds work; this bench only measures them.
 /// </summary>
 internal static class EdgeBench
 {

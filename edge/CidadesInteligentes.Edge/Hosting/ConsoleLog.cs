@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CidadesInteligentes.Edge.Hosting;
@@ -20,25 +19,25 @@ internal sealed class ConsoleLog : ILoggerFactory
     private readonly List<(string Prefix, LogLevel Level)> _overrides = [];
     private readonly Lock _gate = new();
 
-    public ConsoleLog(IConfiguration logging, TextWriter output, TimeProvider time)
+    public ConsoleLog(EdgeConfig config, TextWriter output, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(logging);
+        ArgumentNullException.ThrowIfNull(config);
         _out = output;
         _time = time;
         _default = LogLevel.Information;
-        foreach (var child in logging.GetSection("LogLevel").GetChildren())
+        foreach (var (key, value) in config.Children("Logging:LogLevel"))
         {
-            if (!Enum.TryParse<LogLevel>(child.Value, ignoreCase: true, out var level))
+            if (!Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level))
             {
                 continue;
             }
-            if (child.Key.Equals("Default", StringComparison.OrdinalIgnoreCase))
+            if (key.Equals("Default", StringComparison.OrdinalIgnoreCase))
             {
                 _default = level;
             }
             else
             {
-                _overrides.Add((child.Key, level));
+                _overrides.Add((key, level));
             }
         }
         _overrides.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using CidadesInteligentes.Edge.Core.Hotspot;
-using Microsoft.Extensions.Configuration;
 
 namespace CidadesInteligentes.Edge.Hosting;
 
@@ -12,7 +11,7 @@ namespace CidadesInteligentes.Edge.Hosting;
 /// </summary>
 internal static class Doctor
 {
-    public static async Task<int> RunAsync(IConfiguration config, TextWriter output)
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter output)
     {
         var failures = 0;
         void Line(string verdict, string check, string detail)

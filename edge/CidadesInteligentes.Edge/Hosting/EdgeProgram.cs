@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CidadesInteligentes.Edge.Hosting;
@@ -36,7 +35,7 @@ public static class EdgeProgram
             await output.WriteLineAsync("usage: CidadesInteligentes.Edge [run|provision|doctor] [--config FILE] [--Section:Key value ...]  (see docs/edge.md)").ConfigureAwait(false);
             return 0;
         }
-        var commandLine = new ConfigurationBuilder().AddCommandLine(rest, Aliases).Build();
+        var commandLine = new EdgeConfig().AddCommandLine(rest, Aliases);
         var configFile = ConfigFile(commandLine);
         switch (verb)
         {
@@ -53,16 +52,15 @@ public static class EdgeProgram
     }
 
     /// <summary>The configuration file in effect: <c>--config</c>, or the /etc file.</summary>
-    internal static string ConfigFile(IConfiguration commandLine) => commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : EdgeSettingsBinder.EtcFile;
+    internal static string ConfigFile(EdgeConfig commandLine) => commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : EdgeSettingsBinder.EtcFile;
 
-    internal static IConfigurationRoot Build(string[] args, string configFile) => new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-        .AddJsonFile(configFile, optional: true, reloadOnChange: false)
+    internal static EdgeConfig Build(string[] args, string configFile) => new EdgeConfig()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddJsonFile(configFile, optional: true)
         .AddEnvironmentVariables()
-        .AddCommandLine(args, Aliases)
-        .Build();
+        .AddCommandLine(args, Aliases);
 
-    private static async Task<int> RunAsync(IConfigurationRoot config, TextWriter error)
+    private static async Task<int> RunAsync(EdgeConfig config, TextWriter error)
     {
         var settings = EdgeSettingsBinder.Bind(config, out var problems);
         if (problems.Count > 0)
@@ -76,7 +74,7 @@ public static class EdgeProgram
         }
         // No generic host (docs/performance.md, "Edge agent footprint"): the worker is started and stopped here, and
         // SIGTERM/SIGINT (systemctl stop, Ctrl+C) request the same graceful stop the host's console lifetime did.
-        using var log = new ConsoleLog(config.GetSection("Logging"), Console.Out, TimeProvider.System);
+        using var log = new ConsoleLog(config, Console.Out, TimeProvider.System);
         using var worker = new EdgeWorker(settings, TimeProvider.System, log);
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
 
 namespace CidadesInteligentes.Edge.Hosting;
 
@@ -8,18 +6,12 @@ namespace CidadesInteligentes.Edge.Hosting;
 /// Reads <see cref="EdgeSettings"/> from configuration and checks it, listing every problem at once in words a
 /// technician on a pole can act on. The agent refuses to start while any problem is listed.
 /// </summary>
-internal static partial class EdgeSettingsBinder
+internal static class EdgeSettingsBinder
 {
     /// <summary>Default location of the technician-edited configuration file.</summary>
     public const string EtcFile = "/etc/cidades-inteligentes/edge.json";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]
-    private static partial Regex DeviceIdPattern();
-
-    [GeneratedRegex("^[0-9]{7}$")]
-    private static partial Regex IbgePattern();
-
-    public static EdgeSettings Bind(IConfiguration config, out IReadOnlyList<string> problems)
+    public static EdgeSettings Bind(EdgeConfig config, out IReadOnlyList<string> problems)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = new List<string>();
@@ -29,12 +21,12 @@ internal static partial class EdgeSettingsBinder
         {
             errors.Add("Device:Id is missing: run `cidades-edge provision` or set it in " + EtcFile + ".");
         }
-        else if (!DeviceIdPattern().IsMatch(id))
+        else if (!Telemetry.Contract.TopicName.IsValidDeviceId(id))
         {
             errors.Add($"Device:Id '{id}' must be 3-64 characters of lowercase letters, digits and '-', starting with a letter or digit (e.g. sc-lum-000123).");
         }
         var city = config["Device:City"] ?? "";
-        if (!IbgePattern().IsMatch(city))
+        if (city.Length != 7 || !city.All(char.IsAsciiDigit))
         {
             errors.Add($"Device:City '{city}' must be the 7-digit IBGE code of the municipality (São Carlos = 3548906).");
         }
@@ -129,7 +121,7 @@ internal static partial class EdgeSettingsBinder
         return new EdgeSettings(device, mqtt, hardware, outbox, telemetry, hotspot);
     }
 
-    private static Uri? Url(IConfiguration config, string key, List<string> errors)
+    private static Uri? Url(EdgeConfig config, string key, List<string> errors)
     {
         var raw = config[key];
         if (string.IsNullOrWhiteSpace(raw))
@@ -144,7 +136,7 @@ internal static partial class EdgeSettingsBinder
         return null;
     }
 
-    private static bool Bool(IConfiguration config, string key, bool fallback, List<string> errors)
+    private static bool Bool(EdgeConfig config, string key, bool fallback, List<string> errors)
     {
         var raw = config[key];
         if (string.IsNullOrWhiteSpace(raw))
@@ -159,7 +151,7 @@ internal static partial class EdgeSettingsBinder
         return fallback;
     }
 
-    private static int Int(IConfiguration config, string key, int fallback, int min, int max, List<string> errors)
+    private static int Int(EdgeConfig config, string key, int fallback, int min, int max, List<string> errors)
     {
         var raw = config[key];
         if (string.IsNullOrWhiteSpace(raw))
@@ -176,7 +168,7 @@ internal static partial class EdgeSettingsBinder
         return fallback;
     }
 
-    private static double Double(IConfiguration config, string key, double fallback, double min, double max, List<string> errors)
+    private static double Double(EdgeConfig config, string key, double fallback, double min, double max, List<string> errors)
     {
         var raw = config[key];
         if (string.IsNullOrWhiteSpace(raw))

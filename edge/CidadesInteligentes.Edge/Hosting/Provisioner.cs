@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CidadesInteligentes.Telemetry.Security;
-using Microsoft.Extensions.Configuration;
 
 namespace CidadesInteligentes.Edge.Hosting;
 
@@ -12,7 +11,7 @@ namespace CidadesInteligentes.Edge.Hosting;
 /// </summary>
 internal static class Provisioner
 {
-    public static int Run(IConfiguration commandLine, string configFile, TextWriter output, TextWriter error)
+    public static int Run(EdgeConfig commandLine, string configFile, TextWriter output, TextWriter error)
     {
         var id = commandLine["Device:Id"] ?? "";
         var problems = new List<string>();
@@ -45,7 +44,7 @@ internal static class Provisioner
             error.WriteLine($"{configFile} is not valid JSON ({ex.Message}); fix or remove it first.");
             return 2;
         }
-        foreach (var (key, value) in commandLine.AsEnumerable(makePathsRelative: false))
+        foreach (var (key, value) in commandLine.All)
         {
             if (value is null || key == "config" || !key.Contains(':', StringComparison.Ordinal))
             {
