@@ -39,6 +39,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
     public int Queued => _queue.Reader.Count;
 
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
     {
         var pending = new Pending(item, new TaskCompletionSource<TResult>());

@@ -74,6 +74,7 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
     /// success when stored, duplicate or dead-lettered (the device must not resend those); an error only when the
     /// store failed, so the message is not acknowledged and the device sends it again.
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte> IngestAsync(string? identity, string? client, string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         Counters.OnReceived();
