@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Reflection;
 
 namespace CidadesInteligentes.Telemetry;
@@ -9,7 +8,9 @@ namespace CidadesInteligentes.Telemetry;
 /// </summary>
 public static class Municipalities
 {
-    private static readonly Lazy<FrozenDictionary<string, string>> ByCode = new(Load);
+    // A plain Dictionary, not a FrozenDictionary: the lookup is as fast for 645 codes, and the edge agent then does not
+    // load System.Collections.Immutable (~1 MB resident, docs/performance.md "Edge agent footprint").
+    private static readonly Lazy<Dictionary<string, string>> ByCode = new(Load);
 
     /// <summary>Every code and name, ordered by code.</summary>
     public static IReadOnlyDictionary<string, string> All => ByCode.Value;
@@ -21,7 +22,7 @@ public static class Municipalities
     /// <summary>The municipality's name, or null for an unknown code.</summary>
     public static string? NameOf(string code) => ByCode.Value.GetValueOrDefault(code);
 
-    private static FrozenDictionary<string, string> Load()
+    private static Dictionary<string, string> Load()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("CidadesInteligentes.Telemetry.sp-municipalities.csv")
             ?? throw new InvalidOperationException("embedded municipality list is missing from the build");
@@ -36,6 +37,6 @@ public static class Municipalities
                 map[line[..7]] = line[(comma + 1)..].Trim().Trim('"');
             }
         }
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
+        return map;
     }
 }
