@@ -35,20 +35,33 @@ public static class EdgeProgram
             await output.WriteLineAsync("usage: CidadesInteligentes.Edge [run|provision|doctor] [--config FILE] [--Section:Key value ...]  (see docs/edge.md)").ConfigureAwait(false);
             return 0;
         }
-        var commandLine = new EdgeConfig().AddCommandLine(rest, Aliases);
-        var configFile = ConfigFile(commandLine);
-        switch (verb)
+        if (verb is not ("provision" or "doctor" or "run"))
         {
-            case "provision":
-                return Provisioner.Run(commandLine, configFile, output, error);
-            case "doctor":
-                return await Doctor.RunAsync(Build(rest, configFile), output).ConfigureAwait(false);
-            case "run":
-                return await RunAsync(Build(rest, configFile), error).ConfigureAwait(false);
-            default:
-                await error.WriteLineAsync($"unknown command '{verb}': use run, provision or doctor").ConfigureAwait(false);
-                return 2;
+            await error.WriteLineAsync($"unknown command '{verb}': use run, provision or doctor").ConfigureAwait(false);
+            return 2;
         }
+        EdgeConfig commandLine, config;
+        string configFile;
+        try
+        {
+            commandLine = new EdgeConfig().AddCommandLine(rest, Aliases);
+            configFile = ConfigFile(commandLine);
+            config = verb == "provision" ? commandLine : Build(rest, configFile);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            // a broken file or command line is a configuration problem like any other: say what and where, exit 2
+            // (the systemd unit does not restart on exit 2: a restart cannot fix it; see edge/deploy/cidades-edge.service)
+            var detail = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+            await error.WriteLineAsync($"the edge agent cannot start; fix its configuration: {detail}").ConfigureAwait(false);
+            return 2;
+        }
+        return verb switch
+        {
+            "provision" => Provisioner.Run(commandLine, configFile, output, error),
+            "doctor" => await Doctor.RunAsync(config, output).ConfigureAwait(false),
+            _ => await RunAsync(config, error).ConfigureAwait(false),
+        };
     }
 
     /// <summary>The configuration file in effect: <c>--config</c>, or the /etc file.</summary>
