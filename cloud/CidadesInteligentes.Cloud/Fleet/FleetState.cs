@@ -72,10 +72,23 @@ internal sealed class FleetState
     private readonly object _gate = new();
     private int _openTotal;
 
-    public FleetState(TimeSpan heartbeatTimeout, FleetHealthOptions? options = null, TimeSpan? reopenDebounce = null)
+    /// <param name="restore">Alerts saved before a restart (<see cref="Storage.SqliteStore.LoadAlerts"/>): open ones stay
+    /// open, so the same condition seen again counts on instead of opening a second alert.</param>
+    public FleetState(TimeSpan heartbeatTimeout, FleetHealthOptions? options = null, TimeSpan? reopenDebounce = null,
+        IEnumerable<CidadesInteligentes.Cloud.Domain.Fleet.Alert>? restore = null)
     {
         Options = (options ?? FleetHealthOptions.Default) with { HeartbeatTimeout = heartbeatTimeout };
-        _book = new AlertBook(reopenDebounce);
+        _book = new AlertBook(reopenDebounce, restore);
+        foreach (var a in _book.List(active: true))
+        {
+            _openTotal++;
+            _openByDevice[a.Device] = _openByDevice.GetValueOrDefault(a.Device) + 1;
+            _openByCity[a.City] = _openByCity.GetValueOrDefault(a.City) + 1;
+            if (a.Scope != "device" && a.Type == OfflineCauses.SupplyLoss)
+            {
+                _groupAlerts.Add(a.Device); // the sweep closes it when that outage is over
+            }
+        }
     }
 
     /// <summary>The fleet health rules in force (heartbeat timeout, together window, supply-loss thresholds, low voltage).</summary>

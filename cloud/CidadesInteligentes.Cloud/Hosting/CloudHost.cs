@@ -103,7 +103,12 @@ internal static class CloudHost
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<LiveHub>();
         services.AddSingleton(registry);
-        services.AddSingleton(sp => new FleetState(TimeSpan.FromSeconds(settings.Ingest.HeartbeatTimeoutSeconds)));
+        // open alerts and the last 90 days of closed ones come back after a restart
+        services.AddSingleton(sp => new FleetState(TimeSpan.FromSeconds(settings.Ingest.HeartbeatTimeoutSeconds),
+            restore: store.LoadAlerts(time.GetUtcNow().AddDays(-90))));
+        // registered before the broker and the upstream consumer so it stops after them and saves their last alerts
+        services.AddSingleton<AlertRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertRecorder>());
         services.AddSingleton(sp => new Ingestor(store, sp.GetRequiredService<FleetState>(), sp.GetRequiredService<LiveHub>(), sp.GetRequiredService<IngestCounters>(),
             time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest"), TimeSpan.FromDays(settings.Ingest.MaxAgeDays), checkIdentity: credentials is not null));
         if (settings.Broker.Enabled)

@@ -144,5 +144,22 @@ internal static class Schema
         DROP INDEX messages_city_ts;
         CREATE INDEX messages_city_ts ON messages (city, stream, ts) WHERE stream <> 'telemetry';
         """,
+
+        // 6: alerts survive a restart (open ones stay open, with their id and count; history stays listed)
+        """
+        CREATE TABLE alerts (
+            id          INTEGER PRIMARY KEY,
+            device      TEXT    NOT NULL,
+            city        TEXT    NOT NULL,
+            type        TEXT    NOT NULL,
+            scope       TEXT    NOT NULL,
+            active      INTEGER NOT NULL,
+            opened_at   INTEGER NOT NULL,
+            closed_at   INTEGER,
+            detail      TEXT,
+            count       INTEGER NOT NULL
+        );
+        CREATE INDEX alerts_active ON alerts (active, closed_at);
+        """,
     ];
 }

@@ -119,6 +119,50 @@ internal sealed partial class SqliteStore
                 r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.GetString(6)),
             ("$f", from.ToUnixTimeMilliseconds()), ("$t", to.ToUnixTimeMilliseconds()), ("$c", city), ("$d", device));
 
+    /// <summary>Saves alerts as they are now (insert or update by id), in one transaction.</summary>
+    public async Task SaveAlertsAsync(IReadOnlyCollection<CidadesInteligentes.Cloud.Fleet.Alert> alerts, CancellationToken ct)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            using var cmd = Command(tx, """
+                INSERT INTO alerts (id, device, city, type, scope, active, opened_at, closed_at, detail, count) VALUES ($id, $d, $c, $t, $s, $a, $o, $cl, $de, $n)
+                ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, active = excluded.active, opened_at = excluded.opened_at,
+                    closed_at = excluded.closed_at, detail = excluded.detail, count = excluded.count
+                """);
+            foreach (var a in alerts)
+            {
+                Bind(cmd, ("$id", a.Id), ("$d", a.Device), ("$c", a.City), ("$t", a.Type), ("$s", a.Scope), ("$a", a.Active ? 1 : 0),
+                    ("$o", a.OpenedAt.ToUnixTimeMilliseconds()), ("$cl", a.ClosedAt?.ToUnixTimeMilliseconds()), ("$de", a.Detail), ("$n", a.Count));
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Alerts to restore at start: every open one, those closed since <paramref name="closedSince"/> (the history the
+    /// API lists), and the newest, so new ids continue after the highest ever given.
+    /// </summary>
+    public List<CidadesInteligentes.Cloud.Domain.Fleet.Alert> LoadAlerts(DateTimeOffset closedSince) =>
+        Query("SELECT id, device, city, type, scope, active, opened_at, closed_at, detail, count FROM alerts WHERE active = 1 OR closed_at >= $since OR id = (SELECT max(id) FROM alerts) ORDER BY id",
+            r => new CidadesInteligentes.Cloud.Domain.Fleet.Alert
+            {
+                Id = r.GetInt64(0), Device = r.GetString(1), City = r.GetString(2), Type = r.GetString(3), Scope = r.GetString(4), Active = r.GetInt64(5) == 1,
+                OpenedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)), ClosedAt = r.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
+                Detail = r.IsDBNull(8) ? null : r.GetString(8), Count = (int)r.GetInt64(9),
+            },
+            ("$since", closedSince.ToUnixTimeMilliseconds()));
+
     public List<DeadLetterRow> DeadLetters(int limit) =>
         Query("SELECT id, received_at, client, topic, reason, detail FROM dead_letters ORDER BY id DESC LIMIT $l",
             r => new DeadLetterRow(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)),
