@@ -48,10 +48,11 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
 
     public long Batches => _committer.Batches;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _cityVersions = new(StringComparer.Ordinal);
+    // one counter per city, bumped in place (a lock-free lookup and an increment per stored message)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> _cityVersions = new(StringComparer.Ordinal);
 
     /// <summary>Changes whenever a message of <paramref name="city"/> is stored (cache key for computed months).</summary>
-    public long CityVersion(string city) => _cityVersions.TryGetValue(city, out var v) ? v : 0;
+    public long CityVersion(string city) => _cityVersions.TryGetValue(city, out var v) ? Interlocked.Read(ref v.Value) : 0;
 
     public int Queued => _committer.Queued;
 
@@ -110,7 +111,7 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         {
             case StoreOutcome.Stored:
                 Counters.OnStored();
-                _cityVersions.AddOrUpdate(result.Topic.City, 1, static (_, v) => v + 1);
+                Interlocked.Increment(ref _cityVersions.GetOrAdd(result.Topic.City, static _ => new(0)).Value);
                 var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
                 _fleet.Apply(result.Topic, result.Payload!, now);
                 Publish(ingested, item.Payload);
