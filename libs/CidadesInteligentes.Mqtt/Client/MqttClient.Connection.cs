@@ -1,0 +1,235 @@
+using System.Text;
+using CidadesInteligentes.Mqtt.Packets;
+using CidadesInteligentes.Mqtt.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace CidadesInteligentes.Mqtt.Client;
+
+public sealed partial class MqttClient
+{
+    private async Task<ConnAckPacket> ConnectOnceAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposing.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var connection = await MqttConnection.ConnectTcpAsync(_options.Host, _options.Port, _options.Tls, _options.MaxPacketSize, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            connection.Version = _options.Version;
+            var v5 = _options.Version == MqttProtocolVersion.V500;
+            var connect = new ConnectPacket
+            {
+                ProtocolVersion = _options.Version,
+                ClientId = _options.ClientId,
+                CleanStart = _options.CleanStart,
+                KeepAliveSeconds = _options.KeepAliveSeconds,
+                Username = _options.Username,
+                Password = _options.Password is null ? null : Encoding.UTF8.GetBytes(_options.Password),
+                Will = _options.Will,
+                Properties = v5
+                    ? new MqttProperties
+                    {
+                        SessionExpiryInterval = _options.SessionExpirySeconds == 0 ? null : _options.SessionExpirySeconds,
+                        ReceiveMaximum = _options.ReceiveMaximum,
+                        MaximumPacketSize = (uint)_options.MaxPacketSize,
+                    }
+                    : null,
+            };
+            await connection.SendAsync(connect, timeout.Token).ConfigureAwait(false);
+            var first = await connection.ReadAsync(timeout.Token).ConfigureAwait(false);
+            if (first is not ConnAckPacket ack)
+            {
+                throw new MqttProtocolException($"expected CONNACK, got {first?.ToString() ?? "end of stream"}", ReasonCodes.ProtocolError);
+            }
+            if (ack.ReasonCode != ReasonCodes.Success)
+            {
+                throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? DescribeRefusal(ack.ReasonCode)})");
+            }
+            if (ack.Properties?.MaximumPacketSize is { } max)
+            {
+                connection.MaxOutgoingPacketSize = (int)Math.Min(max, int.MaxValue);
+            }
+            var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
+            List<MqttPacket> resend = [];
+            lock (_gate)
+            {
+                // publishes started by a larger window are resent below with the rest, in packet order
+                SetWindowLimit(Math.Min(_options.MaxInflight, serverWindow));
+                foreach (var o in _inflight)
+                {
+                    if (o.Released)
+                    {
+                        resend.Add(new PubAckPacket(PacketType.PubRel, o.Packet.PacketId));
+                    }
+                    else
+                    {
+                        o.Packet.Dup = o.Sent;
+                        o.Sent = true;
+                        resend.Add(o.Packet);
+                    }
+                }
+                _connection = connection;
+                if (!ack.SessionPresent && _subscriptions.Count > 0)
+                {
+                    var id = NextPacketId();
+                    var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _pendingSubs[id] = tcs;
+                    resend.Insert(0, new SubscribePacket { PacketId = id, Subscriptions = [.. _subscriptions.Values] });
+                }
+                ConnectCount++;
+                _connectedSignal.TrySetResult();
+            }
+            _ = Task.Run(() => ReadLoopAsync(connection));
+            _ = Task.Run(() => KeepAliveLoopAsync(connection));
+            foreach (var p in resend)
+            {
+                await connection.SendAsync(p, timeout.Token).ConfigureAwait(false);
+            }
+            Volatile.Write(ref _lastSentTicks, Now());
+            Connected?.Invoke(ack.SessionPresent);
+            return ack;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static string DescribeRefusal(byte code) => code switch
+    {
+        ReasonCodes.BadUserNameOrPassword => "bad user name or password",
+        ReasonCodes.NotAuthorized => "not authorized",
+        ReasonCodes.ClientIdentifierNotValid => "client identifier not valid",
+        ReasonCodes.UnsupportedProtocolVersion => "unsupported protocol version",
+        ReasonCodes.ServerUnavailable or ReasonCodes.ServerBusy => "server unavailable",
+        _ => "refused",
+    };
+
+    private async Task ReadLoopAsync(MqttConnection connection)
+    {
+        Exception? error = null;
+        try
+        {
+            while (await connection.ReadAsync(connection.Closed).ConfigureAwait(false) is { } packet)
+            {
+                await HandleAsync(connection, packet).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = e;
+        }
+        await OnConnectionLostAsync(connection, error).ConfigureAwait(false);
+    }
+
+    private async Task KeepAliveLoopAsync(MqttConnection connection)
+    {
+        if (_options.KeepAliveSeconds == 0)
+        {
+            return;
+        }
+        var keepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds);
+        var tick = keepAlive / 4;
+        long pingSentAt = 0;
+        try
+        {
+            while (!connection.Closed.IsCancellationRequested)
+            {
+                await Task.Delay(tick, _options.TimeProvider, connection.Closed).ConfigureAwait(false);
+                var now = Now();
+                if (pingSentAt != 0 && connection.LastPingResponse < pingSentAt)
+                {
+                    if (now - pingSentAt > keepAlive.TotalMilliseconds)
+                    {
+                        // no PINGRESP within a keep-alive period: the link is dead even if TCP has not noticed
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    continue;
+                }
+                pingSentAt = 0;
+                var idle = now - Volatile.Read(ref _lastSentTicks);
+                if (idle >= keepAlive.TotalMilliseconds * 0.5)
+                {
+                    pingSentAt = now;
+                    connection.TrySend(PingPacket.Request);
+                    Volatile.Write(ref _lastSentTicks, now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task OnConnectionLostAsync(MqttConnection connection, Exception? error)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_connection, connection))
+            {
+                return;
+            }
+            _connection = null;
+            if (_connectedSignal.Task.IsCompleted)
+            {
+                _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            _incomingQos2.Clear();
+        }
+        await connection.DisposeAsync().ConfigureAwait(false);
+        if (!_stopping)
+        {
+            _log.LogWarning("MQTT connection to {Host}:{Port} lost: {Error}", _options.Host, _options.Port, error?.Message ?? "closed by server");
+            ConnectionLost?.Invoke(error);
+        }
+    }
+
+    private async Task SuperviseAsync()
+    {
+        var attempt = 0;
+        var token = _disposing.Token;
+        while (!token.IsCancellationRequested && !_stopping)
+        {
+            if (IsConnected)
+            {
+                try
+                {
+                    await _connection!.Closed.WaitHandle.WaitOneAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or NullReferenceException)
+                {
+                }
+                attempt = 0;
+                continue;
+            }
+            if (_stopping || token.IsCancellationRequested)
+            {
+                break;
+            }
+            var delay = Backoff(attempt++);
+            try
+            {
+                await Task.Delay(delay, _options.TimeProvider, token).ConfigureAwait(false);
+                await ConnectOnceAsync(token).ConfigureAwait(false);
+                _log.LogInformation("MQTT reconnected to {Host}:{Port} after {Attempts} attempt(s)", _options.Host, _options.Port, attempt);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Error}", attempt, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Exponential backoff with full jitter between the configured bounds.</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var cap = Math.Min(_options.ReconnectMaxDelay.TotalMilliseconds, _options.ReconnectMinDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20)));
+        var jittered = _options.ReconnectMinDelay.TotalMilliseconds + (Random.Shared.NextDouble() * (cap - _options.ReconnectMinDelay.TotalMilliseconds));
+        return TimeSpan.FromMilliseconds(jittered);
+    }
+}

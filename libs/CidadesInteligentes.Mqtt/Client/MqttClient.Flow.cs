@@ -1,0 +1,188 @@
+using CidadesInteligentes.Mqtt.Packets;
+using CidadesInteligentes.Mqtt.Transport;
+
+namespace CidadesInteligentes.Mqtt.Client;
+
+public sealed partial class MqttClient
+{
+    private async Task HandleAsync(MqttConnection connection, MqttPacket packet)
+    {
+        switch (packet)
+        {
+            case PublishPacket p:
+                if (p.Qos == 2)
+                {
+                    bool fresh;
+                    lock (_gate)
+                    {
+                        fresh = _incomingQos2.Add(p.PacketId);
+                    }
+                    if (fresh)
+                    {
+                        await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties), _disposing.Token).ConfigureAwait(false);
+                    }
+                    connection.TrySend(new PubAckPacket(PacketType.PubRec, p.PacketId));
+                }
+                else
+                {
+                    await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }, _disposing.Token).ConfigureAwait(false);
+                    if (p.Qos == 1 && !_options.ManualAcknowledge)
+                    {
+                        connection.TrySend(new PubAckPacket(PacketType.PubAck, p.PacketId));
+                    }
+                }
+                break;
+            case PubAckPacket { Type: PacketType.PubRel } rel:
+                lock (_gate)
+                {
+                    _incomingQos2.Remove(rel.PacketId);
+                }
+                connection.TrySend(new PubAckPacket(PacketType.PubComp, rel.PacketId));
+                break;
+            case PubAckPacket { Type: PacketType.PubRec } rec:
+                if (rec.ReasonCode >= 0x80)
+                {
+                    Complete(rec.PacketId, rec.ReasonCode);
+                    break;
+                }
+                lock (_gate)
+                {
+                    if (_inflightById.TryGetValue(rec.PacketId, out var node))
+                    {
+                        node.Value.Released = true;
+                    }
+                }
+                connection.TrySend(new PubAckPacket(PacketType.PubRel, rec.PacketId));
+                break;
+            case PubAckPacket ack: // PUBACK or PUBCOMP
+                Complete(ack.PacketId, ack.ReasonCode);
+                break;
+            case SubAckPacket sub:
+                TaskCompletionSource<SubAckPacket>? waiter;
+                lock (_gate)
+                {
+                    _pendingSubs.Remove(sub.PacketId, out waiter);
+                }
+                waiter?.TrySetResult(sub);
+                break;
+            case DisconnectPacket d:
+                throw new IOException($"server disconnected: reason 0x{d.ReasonCode:X2} {d.Properties?.ReasonString}");
+            case PingPacket:
+                connection.LastPingResponse = Now();
+                break;
+            default:
+                throw new MqttProtocolException($"unexpected {packet} from server", ReasonCodes.ProtocolError);
+        }
+    }
+
+    private void Complete(ushort id, byte reason)
+    {
+        Outgoing? done = null;
+        lock (_gate)
+        {
+            if (_inflightById.Remove(id, out var node))
+            {
+                _inflight.Remove(node);
+                done = node.Value;
+                ReleaseWindow();
+            }
+        }
+        if (done is null)
+        {
+            return;
+        }
+        if (reason >= 0x80)
+        {
+            done.Done.TrySetException(new MqttConnectException(reason, $"server rejected publish to {done.Packet.Topic}: reason 0x{reason:X2}"));
+        }
+        else
+        {
+            done.Done.TrySetResult();
+        }
+    }
+
+    private async Task<SubAckPacket> RequestAsync(MqttPacket packet, Action<ushort> setId, CancellationToken ct)
+    {
+        var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        MqttConnection connection;
+        lock (_gate)
+        {
+            connection = _connection ?? throw new InvalidOperationException("not connected");
+            var id = NextPacketId();
+            setId(id);
+            _pendingSubs[id] = tcs;
+        }
+        await connection.SendAsync(packet, ct).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, connection.Closed);
+        return await tcs.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private ushort NextPacketId()
+    {
+        for (var i = 0; i < 65_536; i++)
+        {
+            _nextId = _nextId == ushort.MaxValue ? (ushort)1 : (ushort)(_nextId + 1);
+            if (!_inflightById.ContainsKey(_nextId) && !_pendingSubs.ContainsKey(_nextId))
+            {
+                return _nextId;
+            }
+        }
+        throw new InvalidOperationException("all 65535 packet identifiers are in use");
+    }
+
+    /// <summary>Assigns a packet id, records the publish as in flight and queues it for the socket. Caller holds the gate.</summary>
+    private void StartLocked(Outgoing outgoing)
+    {
+        outgoing.Packet.PacketId = NextPacketId();
+        _inflightById[outgoing.Packet.PacketId] = _inflight.AddLast(outgoing);
+        if (_connection is { } connection && connection.TrySend(outgoing.Packet))
+        {
+            outgoing.Sent = true;
+            Volatile.Write(ref _lastSentTicks, Now());
+        }
+    }
+
+    /// <summary>A window slot became free: start the oldest waiting publish (skipping cancelled ones). Caller holds the gate.</summary>
+    private void ReleaseWindow()
+    {
+        while (_windowWaiters.TryDequeue(out var w))
+        {
+            if (!w.Done.Task.IsCompleted)
+            {
+                StartLocked(w);
+                return;
+            }
+        }
+        _window++;
+    }
+
+    private int _limit = -1;
+
+    private void SetWindowLimit(int limit)
+    {
+        // the window counts free slots; adjust by the change in the limit (never below zero permanently)
+        var previous = _limit < 0 ? _options.MaxInflight : _limit;
+        _limit = limit;
+        _window += limit - previous;
+        while (_window > 0 && _windowWaiters.TryDequeue(out var w))
+        {
+            if (!w.Done.Task.IsCompleted)
+            {
+                _window--;
+                StartLocked(w);
+            }
+        }
+    }
+
+    private sealed class Outgoing(PublishPacket packet)
+    {
+        public PublishPacket Packet { get; } = packet;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Released { get; set; }
+
+        /// <summary>Handed to a connection at least once (a resend then carries DUP).</summary>
+        public bool Sent { get; set; }
+    }
+}
