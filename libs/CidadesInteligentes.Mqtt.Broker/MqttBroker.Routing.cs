@@ -1,0 +1,94 @@
+using CidadesInteligentes.Mqtt.Broker.Topics;
+
+namespace CidadesInteligentes.Mqtt.Broker;
+
+public sealed partial class MqttBroker
+{
+    internal void Route(BrokerMessage message, string? publisherClientId) => RouteWithCongestion(message, publisherClientId);
+
+    /// <summary>Routes the message; returns a task to await before reading more from the publisher when a subscriber is congested, else null.</summary>
+    internal Task? RouteWithCongestion(BrokerMessage message, string? publisherClientId)
+    {
+        Task? congestion = null;
+        if (message.Retain)
+        {
+            lock (_retained)
+            {
+                if (message.Payload.IsEmpty)
+                {
+                    _retained.Remove(message.Topic);
+                }
+                else
+                {
+                    _retained[message.Topic] = message;
+                }
+            }
+        }
+        var matches = _tree.Match(message.Topic, publisherClientId, IsOnline);
+        foreach (var m in matches)
+        {
+            if (_sessions.TryGetValue(m.ClientId, out var session))
+            {
+                var qos = Math.Min(message.Qos, m.Qos);
+                session.Deliver(message, qos, m.RetainAsPublished && message.Retain, m.SubscriptionIds);
+                if (qos > 0 && Options.PublisherBackpressureQueue > 0 && publisherClientId is not null && m.ClientId != publisherClientId)
+                {
+                    congestion ??= session.Congestion(Options.PublisherBackpressureQueue);
+                }
+            }
+        }
+        return congestion;
+    }
+
+    private bool IsOnline(string clientId) => _sessions.TryGetValue(clientId, out var s) && s.Handler is not null;
+
+    internal bool Subscribe(Session session, Subscription subscription)
+    {
+        lock (session.Gate)
+        {
+            session.Subscriptions[subscription.Filter] = subscription;
+        }
+        return _tree.Add(subscription);
+    }
+
+    internal bool Unsubscribe(Session session, string filter)
+    {
+        lock (session.Gate)
+        {
+            session.Subscriptions.Remove(filter);
+        }
+        return _tree.Remove(session.ClientId, filter);
+    }
+
+    private void RemoveSubscriptions(Session session)
+    {
+        List<string> filters;
+        lock (session.Gate)
+        {
+            filters = [.. session.Subscriptions.Keys];
+            session.Subscriptions.Clear();
+        }
+        foreach (var f in filters)
+        {
+            _tree.Remove(session.ClientId, f);
+        }
+    }
+
+    internal void SendRetained(Session session, Subscription subscription)
+    {
+        List<BrokerMessage> matching;
+        lock (_retained)
+        {
+            matching = _retained.Values.Where(m => TopicMatcher.Matches(subscription.Filter, m.Topic)).ToList();
+        }
+        var now = Options.TimeProvider.GetUtcNow();
+        foreach (var m in matching)
+        {
+            if (m.ExpiresAt is { } at && at <= now)
+            {
+                continue;
+            }
+            session.Deliver(m, Math.Min(m.Qos, subscription.Qos), retain: true, subscription.SubscriptionId > 0 ? [subscription.SubscriptionId] : []);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using CidadesInteligentes.Mqtt.Packets;
+
+namespace CidadesInteligentes.Mqtt.Broker;
+
+public sealed partial class MqttBroker
+{
+    internal (Session Session, bool Present) OpenSession(ClientHandler handler, ConnectPacket connect)
+    {
+        lock (_connectGate)
+        {
+            var id = connect.ClientId;
+            _sessions.TryGetValue(id, out var existing);
+            if (existing?.Handler is { } old && !ReferenceEquals(old, handler))
+            {
+                Interlocked.Increment(ref Metrics.SessionTakeoversValue);
+                existing.Detach(old);
+                old.TakeOver();
+                if (old.Will is not null && old.WillDelaySeconds == 0)
+                {
+                    PublishWill(old.Will, old.Client);
+                }
+            }
+            Session session;
+            bool present;
+            if (existing is null || connect.CleanStart)
+            {
+                if (existing is not null)
+                {
+                    RemoveSubscriptions(existing);
+                }
+                session = new Session(id, Metrics, Options);
+                _sessions[id] = session;
+                present = false;
+            }
+            else
+            {
+                session = existing;
+                present = true;
+            }
+            session.Generation++;
+            session.Version = connect.ProtocolVersion;
+            session.ClientReceiveMaximum = connect.Properties?.ReceiveMaximum ?? ushort.MaxValue;
+            session.ExpirySeconds = connect.ProtocolVersion == MqttProtocolVersion.V311
+                ? (connect.CleanStart ? 0u : uint.MaxValue)
+                : connect.Properties?.SessionExpiryInterval ?? 0u;
+            Interlocked.Increment(ref Metrics.ConnectedValue);
+            return (session, present);
+        }
+    }
+
+    internal void OnClosed(ClientHandler handler, bool graceful)
+    {
+        var session = handler.Session!;
+        long generation;
+        lock (_connectGate)
+        {
+            Interlocked.Decrement(ref Metrics.ConnectedValue);
+            session.Detach(handler);
+            generation = session.Generation;
+            if (handler.TakenOver)
+            {
+                return;
+            }
+        }
+        Sink?.OnConnectionChanged(handler.Client!, connected: false, graceful);
+        if (!graceful && handler.Will is { } will)
+        {
+            var delay = Math.Min(handler.WillDelaySeconds, session.ExpirySeconds);
+            if (delay == 0)
+            {
+                PublishWill(will, handler.Client);
+            }
+            else
+            {
+                After(TimeSpan.FromSeconds(delay), () =>
+                {
+                    if (session.Generation == generation && session.Handler is null)
+                    {
+                        PublishWill(will, handler.Client);
+                    }
+                });
+            }
+        }
+        if (session.ExpirySeconds == 0)
+        {
+            EndSession(session, generation);
+        }
+        else if (session.ExpirySeconds != uint.MaxValue)
+        {
+            After(TimeSpan.FromSeconds(session.ExpirySeconds), () => EndSession(session, generation));
+        }
+    }
+
+    private void EndSession(Session session, long generation)
+    {
+        lock (_connectGate)
+        {
+            if (session.Generation != generation || session.Handler is not null)
+            {
+                return;
+            }
+            if (_sessions.TryGetValue(session.ClientId, out var current) && ReferenceEquals(current, session))
+            {
+                _sessions.TryRemove(session.ClientId, out _);
+                RemoveSubscriptions(session);
+            }
+        }
+    }
+
+    private void After(TimeSpan delay, Action action)
+    {
+        _ = Task.Delay(delay, Options.TimeProvider, _stopping.Token).ContinueWith(
+            t =>
+            {
+                if (!t.IsCanceled)
+                {
+                    action();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void PublishWill(WillMessage will, BrokerClient? client)
+    {
+        Interlocked.Increment(ref Metrics.WillsPublishedValue);
+        var props = will.Properties;
+        DateTimeOffset? expires = props?.MessageExpiryInterval is { } s ? Options.TimeProvider.GetUtcNow().AddSeconds(s) : null;
+        var keep = props is null ? null : new MqttProperties
+        {
+            PayloadFormatIndicator = props.PayloadFormatIndicator,
+            ContentType = props.ContentType,
+            ResponseTopic = props.ResponseTopic,
+            CorrelationData = props.CorrelationData,
+            UserProperties = props.UserProperties,
+        };
+        var message = new BrokerMessage(will.Topic, will.Payload, will.Qos, will.Retain, keep, expires);
+        Route(message, null);
+        if (client is not null)
+        {
+            Sink?.OnWillPublished(client, message);
+        }
+    }
+}
