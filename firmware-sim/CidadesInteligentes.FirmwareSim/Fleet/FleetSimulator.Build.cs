@@ -1,0 +1,104 @@
+using CidadesInteligentes.Edge.Core.Agents;
+using CidadesInteligentes.Edge.Core.Lighting;
+using CidadesInteligentes.Edge.Hardware;
+using CidadesInteligentes.Edge.Hardware.Simulated;
+using CidadesInteligentes.FirmwareSim.Faults;
+using CidadesInteligentes.FirmwareSim.Physics;
+using CidadesInteligentes.Telemetry.Contract;
+using CidadesInteligentes.Telemetry.Security;
+
+namespace CidadesInteligentes.FirmwareSim.Fleet;
+
+public sealed partial class FleetSimulator
+{
+    private readonly List<OutageProcess> _circuits = [];
+
+    private void Build()
+    {
+        var interval = _options.TelemetryInterval;
+        var step = _options.Step;
+        var phases = Math.Max(1, (int)(interval / step));
+        foreach (var city in Plan.Cities)
+        {
+            _clouds[city.Ibge] = new CloudModel(_options.Seed, city.Ibge);
+        }
+        var circuitKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var spec in Plan.Luminaires)
+        {
+            var random = new SimRandom(_options.Seed, spec.Id);
+            var dir = Path.Combine(_dataDirectory, spec.Id);
+            Directory.CreateDirectory(dir);
+            // ±3 % manufacturing spread around the registry's LED power
+            var model = new LedPowerModel(spec.LedW * (1 + (0.03 * Math.Clamp(random.NextGaussian(), -1, 1))));
+            var hardware = new SimulatedLuminaire(model, new EnergyRegister(Path.Combine(dir, "energy.wh"), persistEveryWh: 1000), _deviceClock);
+            var outbox = new GatedOutbox(new MemoryOutbox(20_000));
+            var executor = new CommandExecutor(new ProgramStore(Path.Combine(dir, "program.json")), new OverrideStore(Path.Combine(dir, "override.json")),
+                new CommandIdStore(Path.Combine(dir, "commands.json")), _deviceClock);
+            var identity = new DeviceIdentity(spec.Id, spec.City.Ibge, DeviceKind.Luminaire, "1.4.0-sim");
+            var agent = new LuminaireAgent(new LuminaireAgentOptions(identity, spec.Latitude, spec.Longitude, spec.LedW, interval),
+                new LuminaireHardware(hardware.Dimmer, hardware.Relay, hardware.Meter, hardware.LightSensor), outbox, executor, _deviceClock);
+            OutageProcess? supply = null;
+            if (spec.Circuit is { } c)
+            {
+                supply = _failures.SupplyLoss(c);
+                if (circuitKeys.Add(c))
+                {
+                    _circuits.Add(supply);
+                }
+            }
+            var phase = step * (double)(random.NextUInt64() % (ulong)phases);
+            var lum = new SimLuminaire(spec, agent, hardware, outbox, random, _failures.LampFailure(spec.Id), _failures.DayBurning(spec.Id),
+                _failures.Cycling(spec.Id), _failures.Link(spec.Id), supply, phase)
+            {
+                NextReport = Start + phase,
+            };
+            _luminaires.Add(lum);
+        }
+        foreach (var spec in Plan.Hotspots)
+        {
+            var random = new SimRandom(_options.Seed, spec.Id);
+            if (spec.NonCompliant)
+            {
+                _failures.MarkNonCompliant(spec.Id);
+            }
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(spec.City.TimeZone);
+            var source = new SimulatedHotspotSource(random, zone, peakClients: random.Uniform(20, 60), nominalDownMbps: random.Uniform(40, 90));
+            var outbox = new GatedOutbox(new MemoryOutbox(20_000));
+            var agent = new HotspotAgent(new DeviceIdentity(spec.Id, spec.City.Ibge, DeviceKind.Hotspot, "1.4.0-sim"), outbox, source, _deviceClock, interval);
+            var phase = step * (double)(random.NextUInt64() % (ulong)phases);
+            _hotspots.Add(new SimHotspot(spec, agent, source, outbox, _failures.Backhaul(spec.Id), _failures.Portal(spec.Id), _failures.Link(spec.Id), phase)
+            {
+                NextReport = Start + phase,
+            });
+        }
+    }
+
+    private void LoadSecrets()
+    {
+        if (_options.Secrets is { } given)
+        {
+            foreach (var (id, secret) in given)
+            {
+                _secrets[id] = secret;
+            }
+        }
+        else if (_options.SecretsPath is { } path)
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                var parts = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (parts.Length == 2 && !parts[0].StartsWith('#'))
+                {
+                    _secrets[parts[0]] = parts[1];
+                }
+            }
+        }
+        foreach (var id in Plan.Luminaires.Select(l => l.Id).Concat(Plan.Hotspots.Select(h => h.Id)))
+        {
+            if (!_secrets.ContainsKey(id))
+            {
+                _secrets[id] = DeviceSecret.Generate();
+            }
+        }
+    }
+}

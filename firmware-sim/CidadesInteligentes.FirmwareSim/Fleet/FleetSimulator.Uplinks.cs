@@ -1,0 +1,108 @@
+using CidadesInteligentes.Edge.Core.Agents;
+
+namespace CidadesInteligentes.FirmwareSim.Fleet;
+
+public sealed partial class FleetSimulator
+{
+    private async Task ConnectAllAsync(CancellationToken ct)
+    {
+        var uplinkOptions = new UplinkOptions(_options.MqttHost, _options.MqttPort, "")
+        {
+            MaxInFlight = Math.Max(1, _options.MaxInFlightPerDevice),
+            DrainPerSecond = _options.LoadMode ? 1e9 : _options.DrainPerSecond,
+            DrainBurst = _options.LoadMode ? 1e9 : Math.Max(_options.DrainPerSecond, 100),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+        };
+        var work = new List<(IDeviceAgent Agent, Action<Uplink> Attach)>();
+        work.AddRange(_luminaires.Select(l => ((IDeviceAgent)l.Agent, (Action<Uplink>)(u => l.Uplink = u))));
+        work.AddRange(_hotspots.Select(h => ((IDeviceAgent)h.Agent, (Action<Uplink>)(u => h.Uplink = u))));
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (w, token) =>
+        {
+            // uplink rates and timers run in real time; only the agents read the fleet clock
+            var uplink = new Uplink(w.Agent, uplinkOptions with { Password = _secrets[w.Agent.Identity.Id] }, TimeProvider.System);
+            w.Attach(uplink);
+            await uplink.StartAsync(token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        foreach (var o in AllOutboxes())
+        {
+            o.LinkUp = true;
+        }
+        var until = DateTime.UtcNow + timeout;
+        while (PendingTotal() > 0 && DateTime.UtcNow < until)
+        {
+            foreach (var u in AllUplinks())
+            {
+                u.Nudge();
+            }
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        var uplinks = new List<Uplink>();
+        foreach (var l in _luminaires)
+        {
+            if (l.Uplink is { } u)
+            {
+                uplinks.Add(u);
+                l.Uplink = null;
+            }
+            l.Agent.Flush();
+        }
+        foreach (var h in _hotspots)
+        {
+            if (h.Uplink is { } u)
+            {
+                uplinks.Add(u);
+                h.Uplink = null;
+            }
+        }
+        await Parallel.ForEachAsync(uplinks, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (u, _) =>
+        {
+            try
+            {
+                await u.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Add(ref _ackedByStopped, u.Published);
+                await u.DisposeAsync().ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private IEnumerable<GatedOutbox> AllOutboxes() => _luminaires.Select(l => l.Outbox).Concat(_hotspots.Select(h => h.Outbox));
+
+    private IEnumerable<Uplink> AllUplinks() =>
+        _luminaires.Select(l => l.Uplink).Concat(_hotspots.Select(h => h.Uplink)).OfType<Uplink>();
+
+    private long PendingTotal()
+    {
+        long n = 0;
+        foreach (var o in AllOutboxes())
+        {
+            n += o.PendingCount;
+        }
+        return n;
+    }
+
+    private FleetProgress Snapshot(DateTimeOffset t)
+    {
+        long queued = 0, acked = Interlocked.Read(ref _ackedByStopped);
+        foreach (var o in AllOutboxes())
+        {
+            queued += o.Queued;
+        }
+        foreach (var u in AllUplinks())
+        {
+            acked += u.Published;
+        }
+        acked = Math.Max(acked, _progress.Acked);
+        return new FleetProgress(t, queued, acked, PendingTotal(), _luminaires.Count, _hotspots.Count, _pace?.RealElapsed ?? TimeSpan.Zero);
+    }
+}
