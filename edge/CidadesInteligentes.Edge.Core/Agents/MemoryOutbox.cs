@@ -10,8 +10,7 @@ public sealed class MemoryOutbox : IOutbox
 {
     private readonly object _gate = new();
     private readonly int _maxMessages;
-    private readonly LinkedList<OutboxMessage> _pending = new();
-    private readonly Dictionary<long, LinkedListNode<OutboxMessage>> _byId = [];
+    private readonly PendingQueue _pending = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
     private long _lastId;
     private long _overflow;
@@ -37,11 +36,10 @@ public sealed class MemoryOutbox : IOutbox
             var seq = _lastSeq.GetValueOrDefault(stream) + 1;
             _lastSeq[stream] = seq;
             var message = new OutboxMessage(++_lastId, stream, seq, ts.ToUniversalTime(), topic, buildPayload(seq));
-            _byId[message.Id] = _pending.AddLast(message);
+            _pending.Add(message);
             while (_pending.Count > _maxMessages)
             {
-                _byId.Remove(_pending.First!.Value.Id);
-                _pending.RemoveFirst();
+                _pending.Remove(_pending.Oldest!.Id);
                 _overflow++;
             }
             return message;
@@ -50,30 +48,17 @@ public sealed class MemoryOutbox : IOutbox
 
     public IReadOnlyList<OutboxMessage> Peek(int max, long afterId = 0)
     {
-        var result = new List<OutboxMessage>();
         lock (_gate)
         {
-            for (var node = _pending.First; node is not null && result.Count < max; node = node.Next)
-            {
-                if (node.Value.Id > afterId)
-                {
-                    result.Add(node.Value);
-                }
-            }
+            return _pending.Peek(max, afterId);
         }
-        return result;
     }
 
     public bool Ack(long id)
     {
         lock (_gate)
         {
-            if (!_byId.Remove(id, out var node))
-            {
-                return false;
-            }
-            _pending.Remove(node);
-            return true;
+            return _pending.Remove(id) is not null;
         }
     }
 

@@ -60,7 +60,7 @@ public sealed partial class DurableOutbox
             return;
         }
         segment.Live++;
-        _byId[message.Id] = _pending.AddLast(message);
+        _pending.Add(message);
         _pendingBytes += message.Payload.Length;
     }
 

@@ -19,13 +19,13 @@ public sealed partial class DurableOutbox
         segment.LastId = message.Id;
         segment.Live++;
         segment.Bytes += record.Length;
-        _byId[message.Id] = _pending.AddLast(message);
+        _pending.Add(message);
         _pendingBytes += message.Payload.Length;
         _writtenThroughId = message.Id;
         _dirty = true;
         while (_pending.Count > _options.MaxMessages || (_pendingBytes > _options.MaxBytes && _pending.Count > 1))
         {
-            Remove(_pending.First!.Value.Id);
+            Remove(_pending.Oldest!.Id);
             _overflowDropped++;
         }
         if (segment.Bytes >= _options.SegmentBytes)
@@ -36,12 +36,11 @@ public sealed partial class DurableOutbox
 
     private bool Remove(long id)
     {
-        if (!_byId.Remove(id, out var node))
+        if (_pending.Remove(id) is not { } removed)
         {
             return false;
         }
-        _pending.Remove(node);
-        _pendingBytes -= node.Value.Payload.Length;
+        _pendingBytes -= removed.Payload.Length;
         Span<byte> body = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(body, id);
         _ackLog.Write(RecordFile.Frame(body));

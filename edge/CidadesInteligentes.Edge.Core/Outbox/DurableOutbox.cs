@@ -20,8 +20,7 @@ public sealed partial class DurableOutbox : IDisposable
     private readonly OutboxOptions _options;
     private readonly ITimer _flushTimer;
     private readonly SeqHighWaterMark _highWater;
-    private readonly LinkedList<OutboxMessage> _pending = new();
-    private readonly Dictionary<long, LinkedListNode<OutboxMessage>> _byId = [];
+    private readonly PendingQueue _pending = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
     private readonly List<Segment> _segments = [];
     private readonly HashSet<long> _ackedInLiveSegments = [];
@@ -124,18 +123,10 @@ public sealed partial class DurableOutbox : IDisposable
     /// <summary>Pending messages in queue order whose id is above <paramref name="afterId"/> (ids of those already in flight).</summary>
     public IReadOnlyList<OutboxMessage> Peek(int max, long afterId = 0)
     {
-        var result = new List<OutboxMessage>();
         lock (_gate)
         {
-            for (var node = _pending.First; node is not null && result.Count < max; node = node.Next)
-            {
-                if (node.Value.Id > afterId)
-                {
-                    result.Add(node.Value);
-                }
-            }
+            return _pending.Peek(max, afterId);
         }
-        return result;
     }
 
     /// <summary>Removes a message once its PUBACK arrived. False if it was not pending (already acked or dropped).</summary>
