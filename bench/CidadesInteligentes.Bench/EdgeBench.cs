@@ -27,30 +27,34 @@ internal static class EdgeBench
         var aot = atAot >= 0 && atAot + 1 < args.Length ? Path.GetFullPath(args[atAot + 1]) : null;
         await using var mosquitto = await MosquittoServer.StartAsync();
         Console.WriteLine($"{"build",-24}{"role",-10}{"start→first publish ms",24}{"idle RSS MB (after 20 s)",26}");
-        var builds = new List<(string Name, string Executable, string? Dll)>
+        var dll = Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll");
+        var builds = new List<(string Name, string Executable, string? Dll, string[] Environment)>
         {
-            ("framework-dependent", "dotnet", Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll")),
+            ("framework-dependent", "dotnet", dll, []),
+            // as edge/deploy/cidades-edge.service runs it: the framework's precompiled (ReadyToRun) code is not used
+            // and the tiered JIT compiles what the agent calls; see docs/performance.md
+            ("fw-dep., unit env.", "dotnet", dll, ["DOTNET_ReadyToRun=0", "DOTNET_TieredCompilation=1"]),
         };
         if (trimmed is not null)
         {
-            builds.Add(("trimmed self-contained", trimmed, null));
+            builds.Add(("trimmed self-contained", trimmed, null, []));
         }
         if (aot is not null)
         {
-            builds.Add(("native AOT", aot, null));
+            builds.Add(("native AOT", aot, null, []));
         }
         for (var b = 0; b < builds.Count; b++)
         {
-            var (name, executable, dll) = builds[b];
+            var (name, executable, path, environment) = builds[b];
             foreach (var kind in new[] { "luminaire", "hotspot" })
             {
-                var (firstMs, rssMb) = await MeasureAsync(kind, b, mosquitto.Port, executable, dll);
+                var (firstMs, rssMb) = await MeasureAsync(kind, b, mosquitto.Port, executable, path, environment);
                 Console.WriteLine($"{name,-24}{kind,-10}{firstMs,24:N0}{rssMb,26:N1}");
             }
         }
     }
 
-    private static async Task<(double FirstMs, double RssMb)> MeasureAsync(string kind, int build, int port, string executable, string? dll)
+    private static async Task<(double FirstMs, double RssMb)> MeasureAsync(string kind, int build, int port, string executable, string? dll, string[] environment)
     {
         // a distinct device per build: the previous one's retained status must not count as the first publish
         var id = kind == "luminaire" ? $"sc-lum-00090{build}" : $"sc-wifi-0{9 - build}";
@@ -62,6 +66,11 @@ internal static class EdgeBench
         if (dll is not null)
         {
             info.ArgumentList.Add(dll);
+        }
+        foreach (var variable in environment)
+        {
+            var eq = variable.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[variable[..eq]] = variable[(eq + 1)..];
         }
         foreach (var a in (string[])["run",
                      "--Device:Id", id, "--Device:City", "3548906", "--Device:Kind", kind, "--Device:Latitude", "-22.0087", "--Device:Longitude", "-47.8909",

@@ -68,10 +68,16 @@ internal static class IngestBench
         await Task.Delay(500);
         await IngestAllAsync(warmTopics, warmPayloads);
         await Task.Delay(500);
-        GC.Collect();
-        var (cpuUs, rate, stored, batches) = await IngestAllAsync(topics, payloads);
-        Console.WriteLine($"ingestor alone (in process, no MQTT, after warm-up): validation {validateUs:N2} µs/msg; whole ingest path {cpuUs:N2} µs/msg CPU, "
-            + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits)");
+        // three measured rounds, each on a fresh store: the commit loop runs only once per batch, so its methods reach
+        // their final (optimised) tier late; later rounds show the steady state a long-running cloud has
+        for (var round = 1; round <= 3; round++)
+        {
+            GC.Collect();
+            await Task.Delay(500);
+            var (cpuUs, rate, stored, batches) = await IngestAllAsync(topics, payloads);
+            Console.WriteLine($"ingestor alone (in process, no MQTT, after warm-up), round {round}: validation {validateUs:N2} µs/msg; whole ingest path {cpuUs:N2} µs/msg CPU, "
+                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits)");
+        }
     }
 
     private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, DateTimeOffset ts0) =>
