@@ -18,6 +18,11 @@ public sealed partial class InfluxWriter
 
     // The range [start, start+count) was rejected: split it in halves and send each, until the bad lines are alone.
     // n lines with one poison line cost about 2·log2(n) extra requests (5,000 lines → ~26).
+    // A 400 from influxd 1.x is usually a partial write: the good lines are already stored, and the halves send them
+    // again. That is an idempotent overwrite (same series, same timestamp, same fields), and it is the only exact way
+    // to know which lines were lost: the error text cannot say. Checked on 1.6.7: a request with one unparsable line
+    // and one field-type conflict answers only "partial write: field type conflict: ... dropped=1", and the
+    // unparsable line is dropped without a word. The batch itself is never sent twice.
     private async Task IsolateAsync(List<string> batch, int start, int count, string error, CancellationToken ct)
     {
         if (count == 1)
