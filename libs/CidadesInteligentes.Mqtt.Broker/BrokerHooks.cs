@@ -48,7 +48,10 @@ public interface IBrokerAuthorizer
 /// <summary>
 /// Receives every message clients publish, in process. For QoS 1/2 the broker acknowledges the publisher only after
 /// the returned task completes with <see cref="ReasonCodes.Success"/> (e.g. once the message is durably stored).
-/// PUBACKs keep the order of the PUBLISHes on each connection.
+/// PUBACKs keep the order of the PUBLISHes on each connection. A connection has at most
+/// <see cref="BrokerOptions.MaxPendingSinkCalls"/> calls pending (QoS 0 included); beyond that the broker stops reading
+/// it until the oldest call completes. A faulted task counts as a failure: a negative PUBACK for 5.0, and for 3.1.1
+/// the connection is closed without a PUBACK so the client sends the message again.
 /// </summary>
 public interface IBrokerMessageSink
 {

@@ -35,6 +35,14 @@ public sealed class BrokerOptions
     /// </summary>
     public int PublisherBackpressureQueue { get; set; } = 2_048;
 
+    /// <summary>
+    /// Sink back-pressure: calls to the <see cref="IBrokerMessageSink"/> one connection may have pending (not yet
+    /// completed) at once, QoS 0 included. At the limit the broker stops reading that connection until its oldest pending
+    /// call completes, so a publisher that does not wait for PUBACKs (3.1.1 has no Receive Maximum), or a QoS 0 flood,
+    /// waits in its own socket instead of piling up in the broker's memory while the store is slow. Minimum 1.
+    /// </summary>
+    public int MaxPendingSinkCalls { get; set; } = 1024;
+
     /// <summary>Packets waiting in one connection's socket queue before the client is judged a slow reader.</summary>
     public int MaxSendQueue { get; set; } = 50_000;
 

@@ -63,7 +63,7 @@ internal sealed partial class ClientHandler
                 {
                     had = session.IncomingQos2.Remove(rel.PacketId);
                 }
-                await _acks.Writer.WriteAsync(new PendingAck(null, rel.PacketId, PacketType.PubComp, had ? ReasonCodes.Success : ReasonCodes.PacketIdentifierNotFound)).ConfigureAwait(false);
+                await _acks.Writer.WriteAsync(new PendingAck(null, rel.PacketId, PacketType.PubComp, had ? ReasonCodes.Success : ReasonCodes.PacketIdentifierNotFound), _connection.Closed).ConfigureAwait(false);
                 return true;
             case SubscribePacket s:
                 OnSubscribe(s);
@@ -124,7 +124,7 @@ internal sealed partial class ClientHandler
             _broker.Log($"client {client.ClientId} may not publish to {topic}: dropped");
             if (p.Qos > 0)
             {
-                await _acks.Writer.WriteAsync(new PendingAck(null, p.PacketId, ackType, ReasonCodes.NotAuthorized)).ConfigureAwait(false);
+                await _acks.Writer.WriteAsync(new PendingAck(null, p.PacketId, ackType, ReasonCodes.NotAuthorized), _connection.Closed).ConfigureAwait(false);
             }
             return;
         }
@@ -137,7 +137,7 @@ internal sealed partial class ClientHandler
             }
             if (!fresh)
             {
-                await _acks.Writer.WriteAsync(new PendingAck(null, p.PacketId, ackType, ReasonCodes.Success)).ConfigureAwait(false);
+                await _acks.Writer.WriteAsync(new PendingAck(null, p.PacketId, ackType, ReasonCodes.Success), _connection.Closed).ConfigureAwait(false);
                 return;
             }
         }
@@ -155,14 +155,27 @@ internal sealed partial class ClientHandler
         var message = new BrokerMessage(topic, p.Payload, p.Qos, p.Retain, props, expiresAt);
         var congestion = _broker.RouteWithCongestion(message, client.ClientId);
         Task<byte>? stored = null;
+        var reason = ReasonCodes.Success;
         if (_broker.Sink is { } sink)
         {
+            if (!HasSinkRoom())
+            {
+                await WaitForSinkRoomAsync().ConfigureAwait(false);
+            }
             var pending = sink.OnPublishAsync(client, message, _connection.Closed);
-            stored = pending.IsCompletedSuccessfully ? Task.FromResult(pending.Result) : pending.AsTask();
+            if (pending.IsCompletedSuccessfully)
+            {
+                reason = pending.Result;
+            }
+            else
+            {
+                stored = pending.AsTask();
+                _pendingSink.Enqueue(stored);
+            }
         }
         if (p.Qos > 0)
         {
-            await _acks.Writer.WriteAsync(new PendingAck(stored, p.PacketId, ackType, ReasonCodes.Success)).ConfigureAwait(false);
+            await _acks.Writer.WriteAsync(new PendingAck(stored, p.PacketId, ackType, reason), _connection.Closed).ConfigureAwait(false);
         }
         if (congestion is not null)
         {
@@ -173,6 +186,27 @@ internal sealed partial class ClientHandler
     }
 
     private static readonly TimeSpan BackpressureTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Forgets the completed calls at the head of the pending queue; true when another call may start.</summary>
+    private bool HasSinkRoom()
+    {
+        while (_pendingSink.TryPeek(out var oldest) && oldest.IsCompleted)
+        {
+            _pendingSink.Dequeue();
+        }
+        return _pendingSink.Count < MaxPendingSinkCalls;
+    }
+
+    /// <summary>Sink back-pressure: stop reading this connection until its oldest pending sink call completes.</summary>
+    private async Task WaitForSinkRoomAsync()
+    {
+        while (!HasSinkRoom())
+        {
+            // a failed call is the ack loop's business (negative PUBACK or close); here it only frees room
+            await ((Task)_pendingSink.Peek()).WaitAsync(_connection.Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _connection.Closed.ThrowIfCancellationRequested();
+        }
+    }
 
     private void OnSubscribe(SubscribePacket s)
     {
@@ -257,5 +291,5 @@ internal sealed partial class ClientHandler
         }
     }
 
-    private sealed record PendingAck(Task<byte>? Stored, ushort PacketId, PacketType Type, byte Reason);
+    private readonly record struct PendingAck(Task<byte>? Stored, ushort PacketId, PacketType Type, byte Reason);
 }

@@ -12,7 +12,10 @@ internal sealed partial class ClientHandler
     private readonly MqttConnection _connection;
     private readonly EndPoint? _remote;
     private readonly Dictionary<ushort, string> _aliases = [];
-    private readonly Channel<PendingAck> _acks = Channel.CreateUnbounded<PendingAck>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<PendingAck> _acks;
+
+    /// <summary>Sink calls of this connection that had not completed when last looked at, oldest first (bounded by <see cref="BrokerOptions.MaxPendingSinkCalls"/>).</summary>
+    private readonly Queue<Task<byte>> _pendingSink = new();
     private int _incomingInflight;
     private bool _graceful;
     private bool _publishWillOnDisconnect;
@@ -23,6 +26,14 @@ internal sealed partial class ClientHandler
         _broker = broker;
         _connection = connection;
         _remote = remote;
+        // the packet loop waits here when acknowledgements pile up behind a slow sink (room for every publish a
+        // 5.0 client may have in flight, so Receive Maximum keeps its meaning)
+        _acks = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(Math.Max(MaxPendingSinkCalls, Options.MaxInflightFromClient))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
     }
 
     public BrokerClient? Client { get; private set; }
@@ -32,6 +43,7 @@ internal sealed partial class ClientHandler
     public bool TakenOver { get; private set; }
     private BrokerOptions Options => _broker.Options;
     private BrokerMetrics Metrics => _broker.Metrics;
+    private int MaxPendingSinkCalls => Math.Max(1, Options.MaxPendingSinkCalls);
 
     /// <summary>Queues a packet for the socket; a client that does not read is disconnected (slow-reader protection).</summary>
     public bool TrySendPacket(MqttPacket packet)
