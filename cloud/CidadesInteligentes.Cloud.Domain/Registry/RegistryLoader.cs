@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CidadesInteligentes.Cloud.Domain.Registry;
 
@@ -8,23 +9,52 @@ public static class RegistryLoader
     public static RegistryParseResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        RegistryDocument? doc;
+        JsonNode? root;
         try
         {
-            doc = JsonSerializer.Deserialize(json, RegistryJson.Default.RegistryDocument);
+            root = JsonNode.Parse(json, null, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
-            var where = ex.Path is { Length: > 0 } p ? p : "$";
-            var line = ex.LineNumber is { } l ? $" (line {l + 1})" : "";
-            return new RegistryParseResult(null, [new RegistryProblem(where, "not valid registry JSON" + line + ": " + FirstSentence(ex.Message))]);
+            return Broken(ex);
+        }
+        if (root is null)
+        {
+            return new RegistryParseResult(null, [new RegistryProblem("$", "the document is empty (null)")]);
+        }
+        // every wrong-typed field is listed and left out, so binding cannot stop at the first one
+        var typeProblems = new List<RegistryProblem>();
+        RegistryTypeCheck.Check(root, RegistryJson.Default.RegistryDocument, "$", typeProblems);
+        if (root is not JsonObject)
+        {
+            return new RegistryParseResult(null, typeProblems);
+        }
+        RegistryDocument? doc;
+        try
+        {
+            doc = root.Deserialize(RegistryJson.Default.RegistryDocument);
+        }
+        catch (JsonException ex)
+        {
+            return new RegistryParseResult(null, [.. typeProblems, .. Broken(ex).Problems]);
         }
         if (doc is null)
         {
             return new RegistryParseResult(null, [new RegistryProblem("$", "the document is empty (null)")]);
         }
-        var problems = RegistryValidator.Validate(doc);
-        return new RegistryParseResult(doc, problems);
+        // a range problem about a field that was left out for its type would only repeat it
+        var problems = RegistryValidator.Validate(doc).Where(p => !typeProblems.Any(t => Within(p.Path, t.Path)));
+        return new RegistryParseResult(doc, [.. typeProblems, .. problems]);
+    }
+
+    private static bool Within(string path, string outer) =>
+        path == outer || (path.StartsWith(outer, StringComparison.Ordinal) && path[outer.Length] is '.' or '[');
+
+    private static RegistryParseResult Broken(JsonException ex)
+    {
+        var where = ex.Path is { Length: > 0 } p ? p : "$";
+        var line = ex.LineNumber is { } l ? $" (line {l + 1})" : "";
+        return new RegistryParseResult(null, [new RegistryProblem(where, "not valid registry JSON" + line + ": " + FirstSentence(ex.Message))]);
     }
 
     public static string Serialize(RegistryDocument document) =>

@@ -81,7 +81,7 @@ internal sealed class CommandService(SqliteStore store, FleetState fleet, IComma
         var body = JsonSerializer.SerializeToUtf8Bytes(command, TelemetryJson.Default.DeviceCommand);
         var row = new CommandRow(command.Id, deviceId, device.City, command.Type!, System.Text.Encoding.UTF8.GetString(body), now, by, null, null, null);
         await store.InsertCommandAsync(row, ct).ConfigureAwait(false);
-        await store.AuditAsync(now, by, "command", deviceId, row.Body, ct).ConfigureAwait(false);
+        await store.AuditAsync(now, by, "command", deviceId, $"{command.Type} (command {command.Id}): {row.Body}", ct).ConfigureAwait(false);
         var kind = device.Kind == "hotspot" ? DeviceKind.Hotspot : DeviceKind.Luminaire;
         await publisher.PublishAsync(TopicName.Build(device.City, kind, deviceId, TopicStream.Command), body, ct).ConfigureAwait(false);
         return (row, []);

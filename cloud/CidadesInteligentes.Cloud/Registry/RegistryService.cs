@@ -13,6 +13,7 @@ internal sealed class RegistryService
 {
     private volatile RegistryDocument _document = new();
     private volatile RegistryDocument _expanded = new();
+    private readonly SemaphoreSlim _replacing = new(1, 1);
 
     public RegistryDocument Document => _document;
 
@@ -62,21 +63,37 @@ internal sealed class RegistryService
 
     public CityRecord? City(string ibge) => _expanded.FindCity(ibge);
 
-    /// <summary>Validates and installs a new registry; returns every problem when it is refused.</summary>
+    /// <summary>
+    /// Validates and installs a new registry; returns every problem when it is refused. Baselines and adjustments
+    /// already in the registry are frozen (<see cref="FrozenBaselines"/>); the audit entry names what changed, by id.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, DateTimeOffset now, CancellationToken ct)
     {
         var parsed = RegistryLoader.Parse(json);
         if (!parsed.Ok)
         {
-            return parsed.Problems.Select(p => $"{p.Path}: {p.Message}").ToList();
+            return parsed.Problems.Select(p => p.ToString()).ToList();
         }
-        var normalised = RegistryLoader.Serialize(parsed.Document!);
-        await store.SaveRegistryAsync(normalised, by, now, ct).ConfigureAwait(false);
-        var before = _document.Cities.Count;
-        await store.AuditAsync(now, by, "registry.replace", "registry",
-            $"{before} → {parsed.Document!.Cities.Count} cities; {parsed.Document.Cities.Sum(c => c.Luminaires.Count + (c.Fleet?.Luminaires ?? 0))} luminaires", ct).ConfigureAwait(false);
-        Set(parsed.Document);
-        return [];
+        await _replacing.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var current = _document;
+            var frozen = FrozenBaselines.Check(current, parsed.Document);
+            if (frozen.Count > 0)
+            {
+                return frozen.Select(p => p.ToString()).ToList();
+            }
+            var changes = RegistryChanges.Between(current, parsed.Document);
+            var normalised = RegistryLoader.Serialize(parsed.Document);
+            await store.SaveRegistryAsync(normalised, by, now, ct).ConfigureAwait(false);
+            await store.AuditAsync(now, by, "registry.replace", "registry", changes.ToString(), ct).ConfigureAwait(false);
+            Set(parsed.Document);
+            return [];
+        }
+        finally
+        {
+            _replacing.Release();
+        }
     }
 
     /// <summary>Lists every registry device in the fleet view so it appears (offline) before it ever reports.</summary>
