@@ -11,12 +11,18 @@
 # starts the systemd unit, then runs `doctor` and prints its pass/fail list. Re-running it keeps the existing secret.
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then echo "run as root: sudo $0 $*" >&2; exit 2; fi
-src="${1:-}"; shift || true
-if [ -z "$src" ] || [ ! -x "$src/CidadesInteligentes.Edge" ]; then
-  echo "usage: sudo $0 <published-agent-dir> --id ID --city IBGE --kind luminaire|hotspot --lat LAT --lon LON --broker HOST [--port N --tls true]" >&2
+usage="usage: sudo $0 <published-agent-dir> --id ID --city IBGE --kind luminaire|hotspot --lat LAT --lon LON --broker HOST [--port N --tls true]"
+case "${1:-}" in
+  -h|--help) echo "$usage"; exit 0 ;;
+  ""|-*) echo "$usage" >&2; exit 2 ;;
+esac
+src="$1"; shift
+if [ ! -x "$src/CidadesInteligentes.Edge" ]; then
+  echo "$src/CidadesInteligentes.Edge: not found or not executable (give the dotnet publish output folder)" >&2
+  echo "$usage" >&2
   exit 2
 fi
+if [ "$(id -u)" -ne 0 ]; then echo "run as root: sudo $0 $src $*" >&2; exit 2; fi
 
 prefix=/opt/cidades-inteligentes/edge
 etc=/etc/cidades-inteligentes

@@ -11,7 +11,7 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// cloud commands once and queues their acks. Every timestamp comes from <see cref="Time"/>, so an accelerated
 /// clock yields correct device timestamps. Thread-safe (one lock per agent).
 /// </summary>
-public sealed class LuminaireAgent : IDeviceAgent
+public sealed partial class LuminaireAgent : IDeviceAgent
 {
     private readonly object _gate = new();
     private readonly LuminaireAgentOptions _options;
@@ -28,6 +28,7 @@ public sealed class LuminaireAgent : IDeviceAgent
     private DateTimeOffset? _lastStep;
     private DimmingDecision _decision;
     private double? _lastLux;
+    private bool _rebootedAfterPowerLoss;
 
     public LuminaireAgent(LuminaireAgentOptions options, LuminaireHardware hardware, IOutbox outbox, CommandExecutor executor, TimeProvider time)
     {
@@ -52,6 +53,7 @@ public sealed class LuminaireAgent : IDeviceAgent
         _ackTopic = options.Identity.Topic(TopicStream.CommandAck);
         _started = time.GetUtcNow();
         _burnSeconds = _savedBurnSeconds = LoadBurnSeconds(options.BurnSecondsFile);
+        _rebootedAfterPowerLoss = StartRunMarker();
     }
 
     public DeviceIdentity Identity => _options.Identity;
@@ -145,12 +147,13 @@ public sealed class LuminaireAgent : IDeviceAgent
         }
     }
 
-    /// <summary>Persists the burn counter (call on shutdown).</summary>
+    /// <summary>Persists the burn counter and marks the run as cleanly stopped (call on shutdown).</summary>
     public void Flush()
     {
         lock (_gate)
         {
             SaveBurnSeconds(force: true);
+            EndRunMarker();
         }
     }
 
@@ -190,7 +193,8 @@ public sealed class LuminaireAgent : IDeviceAgent
         _decision = decision;
         if (_hardware.Meter.TryRead(out var reading))
         {
-            var sample = new LuminaireSample(now, decision.LampOn, decision.DimPercent, reading.PowerW, reading.VoltageV);
+            var sample = new LuminaireSample(now, decision.LampOn, decision.DimPercent, reading.PowerW, reading.VoltageV, _rebootedAfterPowerLoss);
+            _rebootedAfterPowerLoss = false;
             foreach (var t in _faults.Evaluate(sample))
             {
                 EnqueueEvent(t.Type, t.Active, now, t.Detail);

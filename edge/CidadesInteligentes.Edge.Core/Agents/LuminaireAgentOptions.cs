@@ -9,13 +9,20 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// <param name="LedPowerW">Nominal system power, for the expected-power fault checks.</param>
 /// <param name="TelemetryInterval">How often the host calls <see cref="LuminaireAgent.Report"/>.</param>
 /// <param name="BurnSecondsFile">Where the cumulative burn time is kept across restarts (null: memory only).</param>
+/// <param name="RunMarkerFile">
+/// Written at start and removed by <see cref="LuminaireAgent.Flush"/>: found at start from another boot, it means
+/// the controller lost power while running and the agent raises supplyLoss (null: no such check).
+/// </param>
+/// <param name="BootId">This boot's id (null: read from /proc/sys/kernel/random/boot_id); set by tests.</param>
 public sealed record LuminaireAgentOptions(
     DeviceIdentity Identity,
     double Latitude,
     double Longitude,
     double LedPowerW = 60,
     TimeSpan? TelemetryInterval = null,
-    string? BurnSecondsFile = null)
+    string? BurnSecondsFile = null,
+    string? RunMarkerFile = null,
+    string? BootId = null)
 {
     public TimeSpan EffectiveTelemetryInterval => TelemetryInterval ?? TimeSpan.FromSeconds(60);
 }

@@ -7,7 +7,9 @@ namespace CidadesInteligentes.Edge.Core.Lighting;
 /// Turns a stream of readings into fault start/clear transitions (docs/domain.md, "Faults"). Each fault raises
 /// once and clears once, after <see cref="FaultDetectorOptions.ClearReadings"/> good readings, so a reading on the
 /// boundary cannot make it flap. While the supply is lost the lamp checks pause (a dark lamp without mains is not
-/// a lamp failure). Pure: no clock, no I/O; readings must arrive in time order.
+/// a lamp failure). A supplyLoss raised by a reboot after a power loss clears like a low voltage does, after good
+/// readings; from a meter without voltage any reading counts as good (the agent is running, so mains is back).
+/// Pure: no clock, no I/O; readings must arrive in time order.
 /// </summary>
 public sealed class FaultDetector(FaultDetectorOptions options)
 {
@@ -19,6 +21,7 @@ public sealed class FaultDetector(FaultDetectorOptions options)
     private DateTimeOffset? _tooHighSince;
     private DateTimeOffset? _tooLowSince;
     private bool? _wasLit;
+    private bool _supplyLossFromReboot;
 
     public FaultDetectorOptions Options => options;
 
@@ -54,12 +57,15 @@ public sealed class FaultDetector(FaultDetectorOptions options)
         if (low || s.RebootedAfterPowerLoss)
         {
             var detail = low ? Text($"voltage {s.VoltageV:0} V below {options.SupplyLossBelowV:0} V") : "restarted after a power loss";
+            _supplyLossFromReboot = !low && (_supplyLossFromReboot || !_active.Contains(EventTypes.SupplyLoss));
             Raise(EventTypes.SupplyLoss, s, transitions, detail);
             return low;
         }
-        if (s.VoltageV is not null)
+        if (s.VoltageV is not null || _supplyLossFromReboot)
         {
-            Clear(EventTypes.SupplyLoss, s, transitions, Text($"voltage {s.VoltageV:0} V"));
+            var detail = s.VoltageV is { } volts ? Text($"voltage {volts:0} V") : "running on mains since the restart";
+            Clear(EventTypes.SupplyLoss, s, transitions, detail);
+            _supplyLossFromReboot &= _active.Contains(EventTypes.SupplyLoss);
         }
         return false;
     }

@@ -17,13 +17,13 @@ public sealed partial class DurableOutbox
         var ackPath = Path.Combine(dir, AckLogName);
         if (File.Exists(ackPath))
         {
-            RecordFile.ReadAll(ackPath, body => acked.Add(BinaryPrimitives.ReadInt64LittleEndian(body.Span)));
+            RecordFile.ReadAll(ackPath, body => acked.Add(BinaryPrimitives.ReadInt64LittleEndian(body.Span)), _syncs);
         }
         long maxId = acked.Count > 0 ? acked.Max() : 0;
         foreach (var path in Directory.GetFiles(dir, "seg-*.log").Order(StringComparer.Ordinal))
         {
             var segment = new Segment(path, ParseFirstId(path));
-            RecordFile.ReadAll(path, body => RecoverRecord(segment, OutboxRecord.Decode(body), acked));
+            RecordFile.ReadAll(path, body => RecoverRecord(segment, OutboxRecord.Decode(body), acked), _syncs);
             segment.Bytes = new FileInfo(path).Length;
             maxId = Math.Max(maxId, segment.LastId);
             if (segment.Live == 0)
@@ -73,10 +73,14 @@ public sealed partial class DurableOutbox
     private void StartSegment()
     {
         // On open the recovered segments stay closed; the new active one starts after them.
+        // A roll costs two fsyncs: the closed segment and the directory (the new file's entry).
         if (_active is not null)
         {
-            _active.Flush(flushToDisk: true);
+            _syncs.File(_active);
             _active.Dispose();
+            // A roll follows an append, so the closed segment holds everything written: it is all durable now.
+            _segmentDirty = false;
+            _durableThroughId = _writtenThroughId;
             var previous = _segments[^1];
             if (previous.Live == 0)
             {
@@ -87,7 +91,7 @@ public sealed partial class DurableOutbox
         var path = Path.Combine(_options.Directory, $"seg-{firstId:D19}.log");
         _active = RecordFile.OpenAppend(path);
         _segments.Add(new Segment(path, firstId));
-        DirectorySync.Flush(_options.Directory);
+        _syncs.Directory(_options.Directory);
     }
 
     private void DeleteSegment(Segment segment)
@@ -109,8 +113,9 @@ public sealed partial class DurableOutbox
             BinaryPrimitives.WriteInt64LittleEndian(body, id);
             content.Write(RecordFile.Frame(body));
         }
-        RecordFile.ReplaceAtomically(path, content.ToArray());
+        RecordFile.ReplaceAtomically(path, content.ToArray(), _syncs);
         _ackLogRecords = _ackedInLiveSegments.Count;
+        _ackLogDirty = false; // the rewritten log holds every ack and was synced by the replace
         _ackLog = RecordFile.OpenAppend(path);
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class DurableOutbox
         _pending.Add(message);
         _pendingBytes += message.Payload.Length;
         _writtenThroughId = message.Id;
-        _dirty = true;
+        _segmentDirty = true;
         while (_pending.Count > _options.MaxMessages || (_pendingBytes > _options.MaxBytes && _pending.Count > 1))
         {
             Remove(_pending.Oldest!.Id);
@@ -45,7 +45,7 @@ public sealed partial class DurableOutbox
         BinaryPrimitives.WriteInt64LittleEndian(body, id);
         _ackLog.Write(RecordFile.Frame(body));
         _ackLogRecords++;
-        _dirty = true;
+        _ackLogDirty = true;
         _ackedInLiveSegments.Add(id);
         var segment = _segments.FindLast(s => s.FirstId <= id)!;
         segment.Live--;

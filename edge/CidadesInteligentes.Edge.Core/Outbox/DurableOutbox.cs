@@ -21,6 +21,7 @@ public sealed partial class DurableOutbox : IDisposable
     private readonly ITimer _flushTimer;
     private readonly SeqHighWaterMark _highWater;
     private readonly PendingQueue _pending = new();
+    private readonly SyncLog _syncs = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
     private readonly List<Segment> _segments = [];
     private readonly HashSet<long> _ackedInLiveSegments = [];
@@ -32,7 +33,8 @@ public sealed partial class DurableOutbox : IDisposable
     private long _lastId;
     private long _writtenThroughId;
     private long _durableThroughId;
-    private bool _dirty;
+    private bool _segmentDirty;
+    private bool _ackLogDirty;
     private bool _disposed;
 
     public DurableOutbox(OutboxOptions options, TimeProvider timeProvider)
@@ -42,13 +44,16 @@ public sealed partial class DurableOutbox : IDisposable
         _options = options;
         TimeProvider = timeProvider;
         Directory.CreateDirectory(options.Directory);
-        _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"));
+        _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"), _syncs);
         Recover();
         var interval = options.EffectiveFlushInterval;
         _flushTimer = timeProvider.CreateTimer(_ => FlushIfDirty(), null, interval, interval);
     }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The fsyncs this outbox made (tests count them).</summary>
+    internal SyncLog Syncs => _syncs;
 
     public int PendingCount
     {
@@ -100,6 +105,7 @@ public sealed partial class DurableOutbox : IDisposable
             _lastSeq[stream] = seq;
             var id = ++_lastId;
             _highWater.Reserve(IdCounter, id, _options.SeqReserveBlock);
+            _highWater.Persist();
             var message = new OutboxMessage(id, stream, seq, ts.ToUniversalTime(), topic, buildPayload(seq));
             Append(message);
             return message;
@@ -171,7 +177,7 @@ public sealed partial class DurableOutbox : IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed && _dirty)
+            if (!_disposed && (_segmentDirty || _ackLogDirty))
             {
                 try
                 {
@@ -185,11 +191,19 @@ public sealed partial class DurableOutbox : IDisposable
         }
     }
 
+    /// <summary>One flush round: one fsync per file written since the last round (segment, ack log), none otherwise.</summary>
     private void Sync()
     {
-        _active!.Flush(flushToDisk: true);
-        _ackLog.Flush(flushToDisk: true);
+        if (_segmentDirty)
+        {
+            _syncs.File(_active!);
+            _segmentDirty = false;
+        }
+        if (_ackLogDirty)
+        {
+            _syncs.File(_ackLog);
+            _ackLogDirty = false;
+        }
         _durableThroughId = _writtenThroughId;
-        _dirty = false;
     }
 }

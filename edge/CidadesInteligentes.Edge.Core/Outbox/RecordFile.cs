@@ -22,7 +22,7 @@ internal static class RecordFile
     }
 
     /// <summary>Reads every intact record; truncates the file after the last one. Returns the bytes cut off.</summary>
-    public static long ReadAll(string path, Action<ReadOnlyMemory<byte>> onRecord)
+    public static long ReadAll(string path, Action<ReadOnlyMemory<byte>> onRecord, SyncLog syncs)
     {
         var bytes = File.ReadAllBytes(path);
         var offset = 0;
@@ -47,7 +47,7 @@ internal static class RecordFile
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
             stream.SetLength(offset);
-            stream.Flush(flushToDisk: true);
+            syncs.File(stream);
         }
         return torn;
     }
@@ -55,16 +55,16 @@ internal static class RecordFile
     public static FileStream OpenAppend(string path) =>
         new(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
 
-    /// <summary>Replaces a small file atomically: write a temp file, fsync it, rename over the old one.</summary>
-    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content)
+    /// <summary>Replaces a small file atomically: write a temp file, fsync it, rename over the old one. Two fsyncs: the file and its directory.</summary>
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, SyncLog syncs)
     {
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            syncs.File(stream);
         }
         File.Move(temp, path, overwrite: true);
-        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        syncs.Directory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }

@@ -5,19 +5,23 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 
 /// <summary>
 /// Per-counter ceilings persisted before any number below them is handed out: after a crash the counter resumes
-/// above the ceiling, so a seq (or record id) is never reused, at the cost of a gap. One fsync per block.
+/// above the ceiling, so a seq (or record id) is never reused, at the cost of a gap. Counters reserved together
+/// are persisted together: one atomic replace (two fsyncs, file and directory) per block.
 /// </summary>
 internal sealed class SeqHighWaterMark
 {
     private readonly string _path;
+    private readonly SyncLog _syncs;
     private readonly Dictionary<string, long> _ceilings = new(StringComparer.Ordinal);
+    private bool _changed;
 
-    public SeqHighWaterMark(string path)
+    public SeqHighWaterMark(string path, SyncLog syncs)
     {
         _path = path;
+        _syncs = syncs;
         if (File.Exists(path))
         {
-            RecordFile.ReadAll(path, Decode);
+            RecordFile.ReadAll(path, Decode, syncs);
         }
     }
 
@@ -25,7 +29,7 @@ internal sealed class SeqHighWaterMark
 
     public IEnumerable<string> Counters => _ceilings.Keys;
 
-    /// <summary>Makes sure <paramref name="value"/> is covered by the persisted ceiling.</summary>
+    /// <summary>Raises the ceiling of <paramref name="counter"/> to cover <paramref name="value"/>; <see cref="Persist"/> before using it.</summary>
     public void Reserve(string counter, long value, int block)
     {
         if (value <= Ceiling(counter))
@@ -33,11 +37,16 @@ internal sealed class SeqHighWaterMark
             return;
         }
         _ceilings[counter] = value + block - 1;
-        Persist();
+        _changed = true;
     }
 
-    private void Persist()
+    /// <summary>Writes the ceilings if a <see cref="Reserve"/> raised one since the last write.</summary>
+    public void Persist()
     {
+        if (!_changed)
+        {
+            return;
+        }
         using var body = new MemoryStream();
         Span<byte> number = stackalloc byte[8];
         foreach (var (name, ceiling) in _ceilings)
@@ -48,7 +57,8 @@ internal sealed class SeqHighWaterMark
             BinaryPrimitives.WriteInt64LittleEndian(number, ceiling);
             body.Write(number);
         }
-        RecordFile.ReplaceAtomically(_path, RecordFile.Frame(body.ToArray()));
+        RecordFile.ReplaceAtomically(_path, RecordFile.Frame(body.ToArray()), _syncs);
+        _changed = false;
     }
 
     private void Decode(ReadOnlyMemory<byte> record)

@@ -57,7 +57,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         }
         var agent = new LuminaireAgent(
             new LuminaireAgentOptions(identity, settings.Device.Latitude, settings.Device.Longitude, settings.Hardware.LedPowerW, interval,
-                Path.Combine(state, "burn.seconds")),
+                Path.Combine(state, "burn.seconds"), RunMarkerFile: Path.Combine(state, "agent.running")),
             hardware.Devices, outbox, executor, time);
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
         var start = uplink.StartAsync(stoppingToken);

@@ -108,4 +108,16 @@ public sealed class FaultDetectorTests
         var reboot = d.Evaluate(new LuminaireSample(T0.AddMinutes(5), true, 100, 100, null, RebootedAfterPowerLoss: true));
         Assert.Equal("restarted after a power loss", Assert.Single(reboot).Detail);
     }
+
+    [Fact]
+    public void Supply_loss_from_a_reboot_clears_after_good_readings_even_without_a_voltage()
+    {
+        var d = Detector();
+        var raised = Assert.Single(d.Evaluate(new LuminaireSample(T0, true, 100, 100, null, RebootedAfterPowerLoss: true)));
+        Assert.Equal(new FaultTransition(EventTypes.SupplyLoss, true, T0, "restarted after a power loss"), raised);
+        Assert.Empty(d.Evaluate(new LuminaireSample(T0.AddMinutes(1), true, 100, 100)));
+        var cleared = Assert.Single(d.Evaluate(new LuminaireSample(T0.AddMinutes(2), true, 100, 100)));
+        Assert.Equal(new FaultTransition(EventTypes.SupplyLoss, false, T0.AddMinutes(2), "running on mains since the restart"), cleared);
+        Assert.Empty(d.Evaluate(new LuminaireSample(T0.AddMinutes(3), true, 100, 100)));
+    }
 }
