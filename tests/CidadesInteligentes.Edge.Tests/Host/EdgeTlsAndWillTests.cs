@@ -57,42 +57,59 @@ public sealed class EdgeTlsAndWillTests : IDisposable
         return last!;
     }
 
-    /// <summary>A private CA (PEM) and a server certificate it issued for 127.0.0.1 / localhost, with its key.</summary>
-    private (string CaPem, string CertPem, string KeyPem) CreateCa(string name)
+    /// <summary>
+    /// A private CA (PEM) and a server certificate it issued for <paramref name="serverName"/> (with 127.0.0.1 when
+    /// <paramref name="loopbackIp"/>), with its key; the CA certificate returned holds its private key, to issue more.
+    /// </summary>
+    private (X509Certificate2 Ca, string CaPem, string CertPem, string KeyPem) CreateCa(string name, string serverName = "localhost", bool loopbackIp = true)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest($"CN={name} test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var caPem = Path.Combine(_dir, name + "-ca.pem");
+        File.WriteAllText(caPem, ca.ExportCertificatePem());
+        var (certPem, keyPem) = Issue(ca, name + "-server", serverName, loopbackIp);
+        return (ca, caPem, certPem, keyPem);
+    }
 
+    private (string CertPem, string KeyPem) Issue(X509Certificate2 ca, string name, string serverName, bool loopbackIp)
+    {
         using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + serverName, serverKey, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName(serverName);
+        if (loopbackIp)
+        {
+            san.AddIpAddress(IPAddress.Loopback);
+        }
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         using var server = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(29), RandomNumberGenerator.GetBytes(8));
-
-        var paths = (Path.Combine(_dir, name + "-ca.pem"), Path.Combine(_dir, name + "-server.pem"), Path.Combine(_dir, name + "-server.key"));
-        File.WriteAllText(paths.Item1, ca.ExportCertificatePem());
-        File.WriteAllText(paths.Item2, server.ExportCertificatePem());
-        File.WriteAllText(paths.Item3, serverKey.ExportPkcs8PrivateKeyPem());
+        var paths = (Path.Combine(_dir, name + ".pem"), Path.Combine(_dir, name + ".key"));
+        File.WriteAllText(paths.Item1, server.ExportCertificatePem());
+        File.WriteAllText(paths.Item2, serverKey.ExportPkcs8PrivateKeyPem());
         return paths;
     }
 
     [Fact]
     public async Task Agent_trusts_the_private_ca_in_CaFile_and_refuses_a_broker_from_another_ca_without_crashing()
     {
-        var (caPem, certPem, keyPem) = CreateCa("city");
-        var (otherCaPem, _, _) = CreateCa("other");
+        var (ca, caPem, certPem, keyPem) = CreateCa("city");
+        using var cityCa = ca;
+        var (otherCa, otherCaPem, _, _) = CreateCa("other");
+        otherCa.Dispose();
+        Issue(ca, "misnamed", "elsewhere.example", loopbackIp: false); // the right CA, but not for the host the agent dials
         var tlsPort = FreePort.Next();
-        await using var broker = await MosquittoServer.StartAsync($"listener {tlsPort} 127.0.0.1\ncertfile {certPem}\nkeyfile {keyPem}");
+        var misnamedPort = FreePort.Next();
+        await using var broker = await MosquittoServer.StartAsync(
+            $"listener {tlsPort} 127.0.0.1\ncertfile {certPem}\nkeyfile {keyPem}\n" +
+            $"listener {misnamedPort} 127.0.0.1\ncertfile {Path.Combine(_dir, "misnamed.pem")}\nkeyfile {Path.Combine(_dir, "misnamed.key")}");
         var tlsArgs = new[] { "--Mqtt:Host", "127.0.0.1", "--Mqtt:Tls", "true" };
 
         using (var trusted = StartAgent("sc-lum-tls01", tlsPort, [.. tlsArgs, "--Mqtt:CaFile", caPem]))
@@ -109,6 +126,13 @@ public sealed class EdgeTlsAndWillTests : IDisposable
         Assert.Null(await RetainedStatusAsync(broker.Port, "sc-lum-tls02", TimeSpan.FromSeconds(1)));
         Assert.False(wary.HasExited, "the agent must keep running (and queueing) when the broker's certificate is refused\n" + wary.Output);
         Assert.Equal(0, wary.Stop(TimeSpan.FromSeconds(30)));
+
+        using var misnamed = StartAgent("sc-lum-tls03", misnamedPort, [.. tlsArgs, "--Mqtt:CaFile", caPem]);
+        await Wait.UntilAsync(() => misnamed.Output.Contains("RemoteCertificateNameMismatch", StringComparison.Ordinal),
+            "the agent refuses a certificate of its CA issued for another host name\n" + misnamed.Output, TimeSpan.FromSeconds(30));
+        Assert.Contains("TLS to the broker 127.0.0.1:" + misnamedPort.ToString(CultureInfo.InvariantCulture) + " refused", misnamed.Output, StringComparison.Ordinal);
+        Assert.Null(await RetainedStatusAsync(broker.Port, "sc-lum-tls03", TimeSpan.FromSeconds(1)));
+        Assert.Equal(0, misnamed.Stop(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
