@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using CidadesInteligentes.Edge.Core.Hotspot;
+using CidadesInteligentes.Edge.Hardware;
+using CidadesInteligentes.Edge.Hardware.Linux;
 
 namespace CidadesInteligentes.Edge.Hosting;
 
@@ -46,14 +48,14 @@ internal static class Doctor
             Line("FAIL", "state directory", $"{settings.Device.StateDirectory}: {e.Message}");
         }
 
-        var (clockVerdict, clockDetail) = await CheckClockAsync(config["Doctor:TimesyncFile"] ?? "/run/systemd/timesync/synchronized").ConfigureAwait(false);
+        var (clockVerdict, clockDetail) = await CheckClockAsync(config["Doctor:TimesyncFile"] ?? "/run/systemd/timesync/synchronized", config["Doctor:Timedatectl"] ?? "timedatectl").ConfigureAwait(false);
         Line(clockVerdict, "clock", clockDetail);
 
         await CheckBrokerAsync(settings.Mqtt.Host, settings.Mqtt.Port, Line).ConfigureAwait(false);
 
         if (settings.Device.Kind == "luminaire")
         {
-            CheckLuminaire(settings, Line);
+            CheckLuminaire(settings, config, Line);
         }
         else if (settings.Device.Kind == "hotspot" && settings.Hardware.Mode == "Linux")
         {
@@ -72,7 +74,7 @@ internal static class Doctor
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<(string Verdict, string Detail)> CheckClockAsync(string timesyncFile)
+    private static async Task<(string Verdict, string Detail)> CheckClockAsync(string timesyncFile, string timedatectl)
     {
         if (File.Exists(timesyncFile))
         {
@@ -80,7 +82,7 @@ internal static class Doctor
         }
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("timedatectl", "show -p NTPSynchronized --value")
+            using var p = Process.Start(new ProcessStartInfo(timedatectl, "show -p NTPSynchronized --value")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -122,37 +124,135 @@ internal static class Doctor
         }
     }
 
-    private static void CheckLuminaire(EdgeSettings settings, Action<string, string, string> line)
+    private static void CheckLuminaire(EdgeSettings settings, EdgeConfig config, Action<string, string, string> line)
     {
-        EdgeHardware hardware;
+        var energyPath = Path.Combine(settings.Device.StateDirectory, "energy.wh");
         try
         {
-            hardware = EdgeHardware.Open(settings, TimeProvider.System);
+            // Loading only reads the file; doctor never writes it (the running agent owns it).
+            var energy = File.Exists(energyPath) ? new EnergyRegister(energyPath).EnergyWh : 0;
+            line("PASS", "energy register", string.Create(CultureInfo.InvariantCulture, $"{energy:0.###} Wh ({energyPath})"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            line("FAIL", "hardware", $"cannot open the {settings.Hardware.Mode} drivers: {e.Message}");
+            line("FAIL", "energy register", e.Message);
             return;
         }
-        using (hardware)
+        if (settings.Hardware.Mode == "Simulated")
         {
-            if (hardware.Devices.Meter.TryRead(out var r))
-            {
-                line("PASS", "power meter", string.Create(CultureInfo.InvariantCulture, $"{r.VoltageV:0.0} V, {r.CurrentA:0.000} A, {r.PowerW:0.0} W, register {r.EnergyWh:0.###} Wh"));
-            }
-            else
-            {
-                line("FAIL", "power meter", $"no answer at I2C address 0x{settings.Hardware.PowerMeterAddress:x2} on bus {settings.Hardware.I2cBus}: check wiring and Hardware:PowerMeterAddress");
-            }
-            if (hardware.Devices.LightSensor.TryReadLux(out var lux))
-            {
-                line("PASS", "light sensor", string.Create(CultureInfo.InvariantCulture, $"{lux:0.#} lx"));
-            }
-            else
-            {
-                line("FAIL", "light sensor", $"no answer at I2C address 0x{settings.Hardware.LightSensorAddress:x2} on bus {settings.Hardware.I2cBus}: check wiring and Hardware:LightSensorAddress");
-            }
-            line("PASS", "relay and dimmer", $"opened ({settings.Hardware.Mode}); relay is {(hardware.Devices.Relay.IsOn ? "on" : "off")}, dimmer at {hardware.Devices.Dimmer.LevelPercent} %");
+            CheckSimulated(settings, line);
+            return;
         }
+        var hw = settings.Hardware;
+        var i2cPrefix = config["Doctor:I2cDevicePrefix"] ?? "/dev/i2c-";
+        CheckI2c("power meter", i2cPrefix, hw.I2cBus, hw.PowerMeterAddress, "Hardware:PowerMeterAddress", line, chip =>
+        {
+            // Only register reads: the calibration the agent wrote stays, and no energy is integrated.
+            var options = new Ina219Options();
+            var busV = (ReadIna219(chip, Ina219Register.BusVoltage) >> 3) * 0.004 * options.BusVoltageScale;
+            var currentA = (short)ReadIna219(chip, Ina219Register.ShuntVoltage) * 10e-6 / options.ShuntOhms;
+            return string.Create(CultureInfo.InvariantCulture, $"{busV:0.0} V, {currentA:0.000} A");
+        });
+        CheckI2c("light sensor", i2cPrefix, hw.I2cBus, hw.LightSensorAddress, "Hardware:LightSensorAddress", line, chip =>
+        {
+            using var sensor = new Bh1750LightSensor(chip);
+            return sensor.TryReadLux(out var lux) ? string.Create(CultureInfo.InvariantCulture, $"{lux:0.#} lx") : throw new IOException("no reading");
+        });
+        CheckOutputs(hw, line);
+    }
+
+    private static void CheckSimulated(EdgeSettings settings, Action<string, string, string> line)
+    {
+        using var hardware = EdgeHardware.Open(settings, TimeProvider.System, readOnly: true);
+        line(hardware.Devices.Meter.TryRead(out var r) ? "PASS" : "FAIL", "power meter",
+            string.Create(CultureInfo.InvariantCulture, $"{r.VoltageV:0.0} V, {r.CurrentA:0.000} A, {r.PowerW:0.0} W (simulated)"));
+        line(hardware.Devices.LightSensor.TryReadLux(out var lux) ? "PASS" : "FAIL", "light sensor", string.Create(CultureInfo.InvariantCulture, $"{lux:0.#} lx (simulated)"));
+        line("PASS", "relay and dimmer", $"simulated; relay is {(hardware.Devices.Relay.IsOn ? "on" : "off")}, dimmer at {hardware.Devices.Dimmer.LevelPercent} %");
+    }
+
+    private static void CheckI2c(string check, string prefix, int busId, int address, string setting, Action<string, string, string> line, Func<LinuxI2cDevice, string> read)
+    {
+        var bus = prefix + busId.ToString(CultureInfo.InvariantCulture);
+        if (!File.Exists(bus))
+        {
+            line("FAIL", check, $"I2C bus {bus} does not exist: enable I2C (raspi-config, dtparam=i2c_arm=on) and check Hardware:I2cBus");
+            return;
+        }
+        try
+        {
+            using var chip = new LinuxI2cDevice(busId, address, prefix);
+            line("PASS", check, read(chip));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            line("FAIL", check, $"no answer at I2C address 0x{address:x2} on {bus} ({e.Message}): check wiring, i2cdetect and {setting}");
+        }
+    }
+
+    /// <summary>
+    /// Relay GPIO and dimmer PWM channel through sysfs, read-only: a running pole's lamp keeps its state (the drivers'
+    /// constructors would set the relay off and the duty to 0). Writable is checked by opening, never by writing.
+    /// </summary>
+    private static void CheckOutputs(HardwareSettings hw, Action<string, string, string> line)
+    {
+        var problems = new List<string>();
+        var found = new List<string>();
+        var gpio = Path.Combine(hw.SysfsRoot, "class/gpio");
+        var pin = Path.Combine(gpio, "gpio" + hw.RelayGpio.ToString(CultureInfo.InvariantCulture));
+        if (Directory.Exists(pin))
+        {
+            var value = ReadWritable(Path.Combine(pin, "value"), problems);
+            found.Add(value is null ? "" : $"relay (GPIO {hw.RelayGpio}) is {(value == "1" ? "on" : "off")}");
+        }
+        else if (File.Exists(Path.Combine(gpio, "export")))
+        {
+            found.Add($"relay GPIO {hw.RelayGpio} not exported yet (the agent exports it when it starts)");
+        }
+        else
+        {
+            problems.Add($"no GPIO interface at {gpio}: check the kernel and Hardware:RelayGpio");
+        }
+        var chip = Path.Combine(hw.SysfsRoot, "class/pwm", "pwmchip" + hw.PwmChip.ToString(CultureInfo.InvariantCulture));
+        var channel = Path.Combine(chip, "pwm" + hw.PwmChannel.ToString(CultureInfo.InvariantCulture));
+        if (Directory.Exists(channel))
+        {
+            var duty = ReadWritable(Path.Combine(channel, "duty_cycle"), problems);
+            var period = ReadWritable(Path.Combine(channel, "period"), problems);
+            if (long.TryParse(duty, CultureInfo.InvariantCulture, out var d) && long.TryParse(period, CultureInfo.InvariantCulture, out var p) && p > 0)
+            {
+                found.Add($"dimmer duty {d * 100 / p} %");
+            }
+        }
+        else if (Directory.Exists(chip))
+        {
+            found.Add($"PWM channel {hw.PwmChannel} not exported yet (the agent exports it when it starts)");
+        }
+        else
+        {
+            problems.Add($"PWM chip {chip} does not exist: enable the PWM overlay (dtoverlay=pwm) and check Hardware:PwmChip");
+        }
+        line(problems.Count == 0 ? "PASS" : "FAIL", "relay and dimmer", string.Join("; ", problems.Count == 0 ? found.Where(f => f.Length > 0) : problems));
+    }
+
+    private static string? ReadWritable(string path, List<string> problems)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite); // opened, never written
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{path} cannot be read and written ({e.Message}): the agent's user needs the gpio group");
+            return null;
+        }
+    }
+
+    private static ushort ReadIna219(LinuxI2cDevice chip, Ina219Register register)
+    {
+        chip.Write([(byte)register]);
+        Span<byte> value = stackalloc byte[2];
+        chip.Read(value);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
     }
 }

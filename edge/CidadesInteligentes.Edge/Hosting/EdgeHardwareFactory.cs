@@ -10,6 +10,8 @@ internal sealed class EdgeHardware : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
+    private bool _readOnly;
+
     private EdgeHardware(LuminaireHardware devices, EnergyRegister energy, SimulatedLuminaire? simulated)
     {
         Devices = devices;
@@ -23,7 +25,8 @@ internal sealed class EdgeHardware : IDisposable
 
     public SimulatedLuminaire? Simulated { get; }
 
-    public static EdgeHardware Open(EdgeSettings settings, TimeProvider time)
+    /// <summary>Opens the hardware; <paramref name="readOnly"/> (simulated only, for <c>doctor</c>) never writes the energy register file.</summary>
+    public static EdgeHardware Open(EdgeSettings settings, TimeProvider time, bool readOnly = false)
     {
         Directory.CreateDirectory(settings.Device.StateDirectory);
         var energy = new EnergyRegister(Path.Combine(settings.Device.StateDirectory, "energy.wh"));
@@ -31,9 +34,13 @@ internal sealed class EdgeHardware : IDisposable
         if (hw.Mode == "Simulated")
         {
             var sim = new SimulatedLuminaire(new LedPowerModel(hw.LedPowerW), energy, time);
-            var result = new EdgeHardware(new LuminaireHardware(sim.Dimmer, sim.Relay, sim.Meter, sim.LightSensor), energy, sim);
+            var result = new EdgeHardware(new LuminaireHardware(sim.Dimmer, sim.Relay, sim.Meter, sim.LightSensor), energy, sim) { _readOnly = readOnly };
             result._owned.Add(sim);
             return result;
+        }
+        if (readOnly)
+        {
+            throw new InvalidOperationException("the Linux drivers configure the outputs when opened; doctor checks them through sysfs instead");
         }
         var owned = new List<IDisposable>();
         try
@@ -61,7 +68,10 @@ internal sealed class EdgeHardware : IDisposable
 
     public void Dispose()
     {
-        Energy.Flush();
+        if (!_readOnly)
+        {
+            Energy.Flush();
+        }
         foreach (var o in Enumerable.Reverse(_owned))
         {
             o.Dispose();

@@ -1,3 +1,7 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CidadesInteligentes.Edge.Core.Agents;
 using CidadesInteligentes.Edge.Core.Hotspot;
 using CidadesInteligentes.Edge.Core.Lighting;
@@ -28,7 +32,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             KeepAliveSeconds = (ushort)settings.Mqtt.KeepAliveSeconds,
             DrainPerSecond = settings.Outbox.DrainPerSecond,
             DrainBurst = Math.Max(10, settings.Outbox.DrainPerSecond * 2),
-            Tls = settings.Mqtt.Tls ? new System.Net.Security.SslClientAuthenticationOptions { TargetHost = settings.Mqtt.Host } : null,
+            Tls = settings.Mqtt.Tls ? TlsOptions(settings.Mqtt) : null,
         };
         _logger.LogInformation("{Kind} {Id} in {City}: broker {Host}:{Port}, {Pending} messages waiting in the outbox",
             identity.KindText, identity.Id, settings.Device.City, settings.Mqtt.Host, settings.Mqtt.Port, outbox.PendingCount);
@@ -39,6 +43,69 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         else
         {
             await RunHotspotAsync(identity, outbox, interval, uplinkOptions, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// TLS to the broker: the host name is always checked; with <c>Mqtt:CaFile</c> the broker's chain must end at one
+    /// of the certificates in that PEM file (a private CA) instead of the system's roots.
+    /// </summary>
+    private SslClientAuthenticationOptions TlsOptions(MqttSettings mqtt)
+    {
+        var tls = new SslClientAuthenticationOptions { TargetHost = mqtt.Host };
+        if (mqtt.CaFile is not { } caFile)
+        {
+            return tls;
+        }
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPemFile(caFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            _logger.LogError("cannot read the CA certificates in Mqtt:CaFile '{CaFile}': {Error}; no broker certificate will be trusted", caFile, e.Message);
+        }
+        if (roots.Count == 0)
+        {
+            _logger.LogError("Mqtt:CaFile '{CaFile}' holds no PEM certificate; no broker certificate will be trusted", caFile);
+        }
+        else
+        {
+            _logger.LogInformation("TLS: trusting the broker certificate only if issued by {Roots} (from {CaFile})",
+                string.Join("; ", roots.Select(r => r.Subject)), caFile);
+        }
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck, // a private CA rarely publishes a CRL the pole could reach
+        };
+        policy.CustomTrustStore.AddRange(roots);
+        tls.CertificateChainPolicy = policy;
+        return tls;
+    }
+
+    /// <summary>
+    /// <see cref="Uplink.StartAsync"/> retries network errors itself; a broker certificate that is refused (wrong CA,
+    /// wrong host name, expired) is logged as an error and retried here, so the agent keeps running and queueing.
+    /// </summary>
+    private async Task StartUplinkAsync(Uplink uplink, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                await uplink.StartAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (AuthenticationException e)
+            {
+                _logger.LogError("TLS to the broker {Host}:{Port} refused: {Error}; check Mqtt:CaFile (the CA that issued the broker's certificate) and Mqtt:Host (a name in that certificate); retrying in {Delay}",
+                    settings.Mqtt.Host, settings.Mqtt.Port, e.Message, delay);
+            }
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(60).Ticks));
         }
     }
 
@@ -60,7 +127,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
                 Path.Combine(state, "burn.seconds"), RunMarkerFile: Path.Combine(state, "agent.running")),
             hardware.Devices, outbox, executor, time);
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
-        var start = uplink.StartAsync(stoppingToken);
+        var start = StartUplinkAsync(uplink, stoppingToken);
         var step = TimeSpan.FromSeconds(Math.Min(1, interval.TotalSeconds));
         var nextReport = time.GetUtcNow() + interval;
         agent.Step(time.GetUtcNow());
@@ -120,7 +187,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         }
         var agent = new HotspotAgent(identity, outbox, source, time, interval);
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
-        var start = uplink.StartAsync(stoppingToken);
+        var start = StartUplinkAsync(uplink, stoppingToken);
         var probeEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, interval.Ticks / 4));
         var nextReport = time.GetUtcNow() + interval;
         var nextThroughput = time.GetUtcNow();

@@ -53,6 +53,13 @@ internal sealed class EdgeChild : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the agent at once (SIGKILL), as a crash or a power cut would: no goodbye to the broker.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
