@@ -95,7 +95,7 @@ internal static class CloudHost
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddApiKeySchemes());
         services.AddSingleton(settings);
         services.AddSingleton(time);
         services.AddSingleton(keys);

@@ -22,15 +22,45 @@ internal sealed partial class SqliteStore : IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Cache = SqliteCacheMode.Private }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        // 16 KiB pages (set before the first write; an existing database keeps its size): an ingest batch appends to
-        // fewer pages, so fewer B-tree splits and WAL frames per message (docs/performance.md, "ingestor CPU")
-        Exec(_writer, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
-        Migrate();
+        try
+        {
+            // the version is checked before anything is written: a database of a newer program is left as it was
+            var version = UserVersion();
+            // 16 KiB pages (set before the first write; an existing database keeps its size): an ingest batch appends to
+            // fewer pages, so fewer B-tree splits and WAL frames per message (docs/performance.md, "ingestor CPU")
+            Exec(_writer, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
+            Migrate(version);
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
     }
 
     public string Path { get; }
 
     public int SchemaVersion { get; private set; }
+
+    /// <summary>The value of <c>PRAGMA <paramref name="name"/></c> on the writer connection (for checks and tests).</summary>
+    internal string? WriterPragma(string name)
+    {
+        if (!name.All(static c => char.IsAsciiLetterLower(c) || c == '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a pragma name", nameof(name));
+        }
+        _writeLock.Wait();
+        try
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "PRAGMA " + name;
+            return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     /// <summary>Opens (creating if needed) <c>cidades.db</c> in <paramref name="directory"/> and applies pending migrations.</summary>
     public static SqliteStore Open(string directory)
@@ -39,7 +69,7 @@ internal sealed partial class SqliteStore : IDisposable
         return new SqliteStore(System.IO.Path.Combine(directory, "cidades.db"));
     }
 
-    private void Migrate()
+    private int UserVersion()
     {
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = "PRAGMA user_version";
@@ -48,6 +78,11 @@ internal sealed partial class SqliteStore : IDisposable
         {
             throw new InvalidOperationException($"The database {Path} has schema version {version}, newer than this program knows ({Schema.Migrations.Length}). Run the newer program or restore a backup.");
         }
+        return version;
+    }
+
+    private void Migrate(int version)
+    {
         for (var i = version; i < Schema.Migrations.Length; i++)
         {
             using var tx = _writer.BeginTransaction();
