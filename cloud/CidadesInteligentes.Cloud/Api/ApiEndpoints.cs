@@ -18,7 +18,7 @@ internal static class ApiEndpoints
         app.MapGet("/healthz", (Readiness r) =>
         {
             var (ready, parts) = r.Check();
-            return Results.Json(new { status = ready ? "ready" : "starting", parts }, statusCode: ready ? 200 : 503);
+            return Results.Json(new { status = ready ? "ready" : "not ready", parts }, statusCode: ready ? 200 : 503);
         });
 
         var api = app.MapGroup("/api");
