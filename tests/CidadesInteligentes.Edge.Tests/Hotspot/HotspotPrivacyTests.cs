@@ -126,6 +126,8 @@ public sealed partial class HotspotPrivacyTests : IDisposable
                 await agent.ReportAsync(runThroughput: false, CancellationToken.None);
                 uplink.Nudge();
             }
+            await observer.PublishAsync(identity.Topic(TopicStream.Command), "not json");
+            await Wait.UntilAsync(() => !logLines.IsEmpty, "the uplink logged the rejected command");
             agent.HandleCommand(new DeviceCommand { V = 1, Id = Guid.NewGuid().ToString(), Type = CommandTypes.RequestStatus });
             uplink.Nudge();
             await Wait.UntilAsync(() => outbox.PendingCount == 0 && received.Count(r => r.Topic.EndsWith("/telemetry", StringComparison.Ordinal)) >= Reports + 1,
