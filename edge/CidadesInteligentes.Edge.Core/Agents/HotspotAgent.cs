@@ -12,6 +12,9 @@ public interface IHotspotSource
 
     /// <summary>Summarises the interval; <c>seq</c> and <c>ts</c> are set by the agent.</summary>
     Task<HotspotTelemetry> SampleAsync(bool runThroughput, CancellationToken cancellationToken);
+
+    /// <summary>Why the last sample's backhaul was down (the <c>backhaulDown</c> event detail); null for the default.</summary>
+    string? BackhaulDownCause => null;
 }
 
 /// <summary><see cref="IHotspotSource"/> over the real probes.</summary>
@@ -21,6 +24,8 @@ public sealed class HotspotSamplerSource(HotspotSampler sampler) : IHotspotSourc
 
     public Task<HotspotTelemetry> SampleAsync(bool runThroughput, CancellationToken cancellationToken) =>
         sampler.SampleAsync(runThroughput, cancellationToken);
+
+    public string? BackhaulDownCause => sampler.BackhaulDownCause;
 }
 
 /// <summary>
@@ -64,11 +69,14 @@ public sealed class HotspotAgent(DeviceIdentity identity, IOutbox outbox, IHotsp
     {
         var src = source ?? throw new InvalidOperationException("no hotspot source: call Report with a sample");
         var sample = await src.SampleAsync(runThroughput, cancellationToken).ConfigureAwait(false);
-        return Report(time.GetUtcNow(), sample);
+        return Report(time.GetUtcNow(), sample, src.BackhaulDownCause);
     }
 
-    /// <summary>Queues <paramref name="sample"/> as this interval's telemetry stamped <paramref name="now"/>.</summary>
-    public OutboxMessageInfo Report(DateTimeOffset now, HotspotTelemetry sample)
+    /// <summary>
+    /// Queues <paramref name="sample"/> as this interval's telemetry stamped <paramref name="now"/>;
+    /// <paramref name="backhaulDownCause"/> becomes the detail of a raised <c>backhaulDown</c>.
+    /// </summary>
+    public OutboxMessageInfo Report(DateTimeOffset now, HotspotTelemetry sample, string? backhaulDownCause = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         lock (_gate)
@@ -77,7 +85,7 @@ public sealed class HotspotAgent(DeviceIdentity identity, IOutbox outbox, IHotsp
             sample.Seq = null;
             sample.Ts = now;
             sample.UptimeS ??= Math.Max(0, (long)(now - _started).TotalSeconds);
-            Track(EventTypes.BackhaulDown, sample.BackhaulUp == false, now, "no probe target answered", "backhaul reachable again");
+            Track(EventTypes.BackhaulDown, sample.BackhaulUp == false, now, backhaulDownCause ?? "no probe target answered", "backhaul reachable again");
             Track(EventTypes.PortalDown, sample.PortalOk == false, now, "captive portal did not answer with its page", "captive portal answering again");
             _last = sample;
             var m = outbox.Enqueue(OutboxStreams.Telemetry, Identity.Topic(TopicStream.Telemetry), sample, TelemetryJson.Default.HotspotTelemetry);

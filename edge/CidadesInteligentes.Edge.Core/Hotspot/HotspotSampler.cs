@@ -6,8 +6,9 @@ namespace CidadesInteligentes.Edge.Core.Hotspot;
 /// <summary>
 /// Builds one <see cref="HotspotTelemetry"/> per interval (telemetry contract, hotspot table). Backhaul probes run
 /// several times per interval through <see cref="ProbeBackhaulAsync"/>; <see cref="SampleAsync"/> summarises them
-/// (median latency, loss %), reads stations, WAN counters and the portal, and starts a new interval.
-/// <c>seq</c> is left for the outbox to assign.
+/// (median latency, loss %), resolves the configured DNS names, reads stations, WAN counters and the portal, and
+/// starts a new interval. <c>backhaulUp</c> needs a TCP target reached and, when names are configured, one of them
+/// resolved; <see cref="BackhaulDownCause"/> says which failed. <c>seq</c> is left for the outbox to assign.
 /// </summary>
 public sealed class HotspotSampler(
     HotspotSamplerSettings settings,
@@ -25,6 +26,13 @@ public sealed class HotspotSampler(
     private int _failures;
     private bool? _lastReached;
     private WanCounters _lastWan;
+    private string? _backhaulDownCause;
+
+    /// <summary>Why the last sample's backhaul was down (no TCP target, names not resolved), or null when it was up.</summary>
+    public string? BackhaulDownCause
+    {
+        get { lock (_gate) { return _backhaulDownCause; } }
+    }
 
     public async Task<TcpProbeResult> ProbeBackhaulAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +53,9 @@ public sealed class HotspotSampler(
         {
             await ProbeBackhaulAsync(cancellationToken).ConfigureAwait(false);
         }
+        var dns = probes.Dns is { } dnsProbe && settings.DnsNames is { Count: > 0 } names
+            ? await dnsProbe.RunAllAsync(names, cancellationToken).ConfigureAwait(false)
+            : (AnyResolved: true, Failed: (IReadOnlyList<string>)[]);
         var associated = await ReadAssociatedAsync(cancellationToken).ConfigureAwait(false);
         uniqueClients.Observe(associated);
         if (wan.TryRead(out var counters))
@@ -72,7 +83,7 @@ public sealed class HotspotSampler(
             DownMbps = throughput?.DownMbps,
             UpMbps = throughput?.UpMbps,
         };
-        TakeBackhaulSummary(telemetry);
+        TakeBackhaulSummary(telemetry, dns.AnyResolved, dns.Failed);
         return telemetry;
     }
 
@@ -88,11 +99,19 @@ public sealed class HotspotSampler(
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private void TakeBackhaulSummary(HotspotTelemetry telemetry)
+    private void TakeBackhaulSummary(HotspotTelemetry telemetry, bool dnsResolved, IReadOnlyList<string> dnsFailed)
     {
         lock (_gate)
         {
-            telemetry.BackhaulUp = _lastReached ?? false;
+            var reached = _lastReached ?? false;
+            telemetry.BackhaulUp = reached && dnsResolved;
+            _backhaulDownCause = (reached, dnsResolved) switch
+            {
+                (true, true) => null,
+                (false, true) => "no probe target answered",
+                (true, false) => "DNS did not resolve " + string.Join(", ", dnsFailed),
+                (false, false) => "no probe target answered; DNS did not resolve " + string.Join(", ", dnsFailed),
+            };
             telemetry.LatencyMs = Median(_latenciesMs) is { } median ? Math.Min(median, 60_000) : null;
             telemetry.LossPercent = _attempts > 0 ? 100.0 * _failures / _attempts : null;
             _latenciesMs.Clear();

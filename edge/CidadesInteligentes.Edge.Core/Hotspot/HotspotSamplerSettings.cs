@@ -1,6 +1,9 @@
 namespace CidadesInteligentes.Edge.Core.Hotspot;
 
-/// <summary>What the hotspot sampler probes; validated by the host.</summary>
+/// <summary>
+/// What the hotspot sampler probes; validated by the host. <paramref name="DnsNames"/> are resolved once per
+/// interval: when none resolves, the backhaul counts as down (the contract has no DNS field).
+/// </summary>
 public sealed record HotspotSamplerSettings(
     IReadOnlyList<ProbeTarget> BackhaulTargets,
     Uri PortalUrl,
@@ -8,4 +11,5 @@ public sealed record HotspotSamplerSettings(
     string? PortalExpectedBodyContains = null,
     Uri? ThroughputDownloadUrl = null,
     Uri? ThroughputUploadUrl = null,
-    int ThroughputUploadBytes = 1_000_000);
+    int ThroughputUploadBytes = 1_000_000,
+    IReadOnlyList<string>? DnsNames = null);

@@ -42,4 +42,5 @@ internal sealed record HotspotSettings(
     string PortalMarker,
     string WifiInterface,
     string WanInterface,
-    string StationSource);
+    string StationSource,
+    IReadOnlyList<string> DnsNames);

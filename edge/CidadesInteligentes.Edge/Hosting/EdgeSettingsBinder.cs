@@ -111,7 +111,10 @@ internal static class EdgeSettingsBinder
             PortalMarker: config["Hotspot:PortalMarker"] ?? "Wi-Fi Livre SP",
             WifiInterface: config["Hotspot:WifiInterface"] ?? "wlan0",
             WanInterface: config["Hotspot:WanInterface"] ?? "eth0",
-            StationSource: config["Hotspot:StationSource"] ?? "iw");
+            StationSource: config["Hotspot:StationSource"] ?? "iw",
+            DnsNames: (config["Hotspot:DnsNames"] ?? "www.google.com").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        errors.AddRange(hotspot.DnsNames.Where(n => Uri.CheckHostName(n) != UriHostNameType.Dns)
+            .Select(n => $"Hotspot:DnsNames entry '{n}' must be a host name, e.g. www.google.com."));
         if (hotspot.StationSource is not ("iw" or "hostapd"))
         {
             errors.Add($"Hotspot:StationSource '{hotspot.StationSource}' must be iw or hostapd.");

@@ -177,11 +177,12 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             var started = time.GetUtcNow();
             source = new HotspotSamplerSource(new HotspotSampler(
                 new HotspotSamplerSettings(targets, h.PortalUrl ?? new Uri("http://127.0.0.1/"), PortalExpectedBodyContains: h.PortalMarker,
-                    ThroughputDownloadUrl: h.ThroughputUrl),
+                    ThroughputDownloadUrl: h.ThroughputUrl, DnsNames: h.DnsNames),
                 h.StationSource == "hostapd" ? CommandStationSource.Hostapd(h.WifiInterface) : CommandStationSource.Iw(h.WifiInterface),
                 new WanCounterReader(h.WanInterface, Path.Combine(settings.Hardware.SysfsRoot, "class/net")),
                 unique,
-                new HotspotProbes(new TcpProbe(time, TimeSpan.FromSeconds(3)), new CaptivePortalProbe(http), new ThroughputProbe(http, time)),
+                new HotspotProbes(new TcpProbe(time, TimeSpan.FromSeconds(3)), new CaptivePortalProbe(http), new ThroughputProbe(http, time),
+                    new DnsProbe(time, TimeSpan.FromSeconds(3))),
                 () => (long)(time.GetUtcNow() - started).TotalSeconds,
                 time));
         }
