@@ -44,7 +44,8 @@ public sealed class UpstreamRestartTests
         await client.ConnectAsync();
         const int total = 3000;
         var start = DateTimeOffset.UtcNow.AddHours(-1);
-        // a device-like publisher: up to 50 in flight; Mosquitto acknowledges it, the cloud's kill does not stop it
+        // a device-like publisher: up to 50 in flight, paced (a short pause every 100) so the kill lands mid-stream;
+        // Mosquitto acknowledges it, the cloud's kill does not stop it
         var publishing = Task.Run(async () =>
         {
             var window = new SemaphoreSlim(50);
@@ -52,12 +53,16 @@ public sealed class UpstreamRestartTests
             for (var seq = 1; seq <= total; seq++)
             {
                 await window.WaitAsync();
+                if (seq % 100 == 0)
+                {
+                    await Task.Delay(100);
+                }
                 var s = seq;
                 pending.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(s, start.AddSeconds(s), 1000 + s)).ContinueWith(_ => window.Release(), TaskScheduler.Default));
             }
             await Task.WhenAll(pending);
         });
-        await Wait.UntilAsync(() => StoredSeqs(dir, device).Count > total / 4, "a quarter stored before the kill", TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(async () => (await Stats(cloud)).GetProperty("stored").GetInt64() > total / 10, "a tenth stored before the kill", TimeSpan.FromSeconds(60));
         cloud.Kill();
         var afterKill = StoredSeqs(dir, device).Count;
         Assert.True(afterKill < total, "the kill must happen mid-stream");
