@@ -17,6 +17,19 @@ internal static class SysfsFile
 
     public static string Read(string path) => File.ReadAllText(path).Trim();
 
+    /// <summary>The attribute's value, or null when it does not exist or cannot be read.</summary>
+    public static string? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Read(path) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// After an export the kernel creates the attribute directory at once, but udev may need a moment to hand it to
     /// the agent's group; wait briefly instead of failing on the first write.

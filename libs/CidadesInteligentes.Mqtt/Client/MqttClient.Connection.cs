@@ -185,6 +185,9 @@ public sealed partial class MqttClient
         }
     }
 
+    /// <summary>A reconnect series logs its first failure and then every this many at Warning; the rest at Debug.</summary>
+    internal const int ReconnectWarningEvery = 10;
+
     private async Task SuperviseAsync()
     {
         var attempt = 0;
@@ -220,8 +223,25 @@ public sealed partial class MqttClient
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Error}", attempt, e.Message);
+                LogReconnectFailure(attempt, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// An unreachable broker or a refused certificate must show in the journal without flooding it: the first
+    /// failure of a series and every <see cref="ReconnectWarningEvery"/>th are warnings with the reason.
+    /// </summary>
+    private void LogReconnectFailure(int attempt, Exception e)
+    {
+        var reason = e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
+        if (attempt == 1 || attempt % ReconnectWarningEvery == 0)
+        {
+            _log.LogWarning("MQTT reconnect to {Host}:{Port} failed (attempt {Attempt}, still retrying): {Error}", _options.Host, _options.Port, attempt, reason);
+        }
+        else
+        {
+            _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Error}", attempt, reason);
         }
     }
 
