@@ -160,7 +160,8 @@ internal static class CloudHost
                 live.Publish(new LiveUpdate("alert", a.City, FleetState.Json(a)));
             }
         };
-        registry.LoadFromStoreIfEmpty(store);
+        // the registry file may add and edit, but not change baselines frozen in the stored registry
+        registry.Start(store, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry"), time.GetUtcNow());
         registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
         var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(webRoot))

@@ -36,6 +36,11 @@ internal sealed class Readiness(IServiceProvider services, SqliteStore store)
         }
         var ingestor = services.GetRequiredService<Ingestor>();
         parts["ingestor"] = $"ready, {ingestor.Queued} queued";
+        // a refused registry file does not make the host unready: the stored registry is served
+        var registry = services.GetRequiredService<RegistryService>();
+        parts["registry"] = registry.FileProblems.Count == 0
+            ? $"version {registry.Version}, {registry.Document.Cities.Count} cities"
+            : $"registry file refused at start: {registry.FileProblems.Count} frozen-baseline problem(s), serving the stored registry (see the log)";
         return (ready, parts);
     }
 }

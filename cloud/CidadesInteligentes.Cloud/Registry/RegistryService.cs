@@ -5,15 +5,20 @@ using CidadesInteligentes.Cloud.Storage;
 namespace CidadesInteligentes.Cloud;
 
 /// <summary>
-/// The current registry (cities, inventory, Wi-Fi points). Loaded from <c>--Registry:File</c> at start, or from the
-/// store (the last version saved through the API). Replacements are validated (every problem listed), stored with who
-/// made them, and audited.
+/// The current registry (cities, inventory, Wi-Fi points). At start the store's last saved registry is compared with
+/// <c>--Registry:File</c>: a file that keeps every frozen baseline is applied (and saved), one that does not is refused
+/// and the stored registry kept. Replacements are validated (every problem listed), stored with who made them, and
+/// audited; refusals for frozen baselines are audited too.
 /// </summary>
 internal sealed class RegistryService
 {
     private volatile RegistryDocument _document = new();
     private volatile RegistryDocument _expanded = new();
     private readonly SemaphoreSlim _replacing = new(1, 1);
+    private RegistryDocument? _fileDocument;
+
+    /// <summary>Who the store and the log name for a registry that came from the file.</summary>
+    public const string FileAuthor = "registry file";
 
     public RegistryDocument Document => _document;
 
@@ -25,6 +30,9 @@ internal sealed class RegistryService
     public event Action<RegistryDocument>? Changed;
 
     public string? SourceFile { get; private set; }
+
+    /// <summary>Why the registry file was not applied at start (frozen baselines), each "JSON path: explanation"; empty when it was.</summary>
+    public IReadOnlyList<string> FileProblems { get; private set; } = [];
 
     public static RegistryService Load(string? file, List<string> errors)
     {
@@ -38,19 +46,52 @@ internal sealed class RegistryService
             }
             else
             {
-                r.Set(parsed.Document!);
+                r._fileDocument = parsed.Document!;
             }
         }
         return r;
     }
 
-    /// <summary>Without a registry file, the last registry saved through the API is used.</summary>
-    public void LoadFromStoreIfEmpty(SqliteStore store)
+    /// <summary>
+    /// Installs the registry at start. Without a registry file, the last registry saved in the store is used. With one,
+    /// the file is checked against the stored registry: if it changes a frozen baseline or an existing adjustment it is
+    /// not applied, every problem is logged as an error and kept in <see cref="FileProblems"/>, and the stored registry
+    /// is served; otherwise the file is applied and saved in the store (when it differs) as the new last registry.
+    /// </summary>
+    public void Start(SqliteStore store, ILogger log, DateTimeOffset now)
     {
-        if (SourceFile is null && store.LatestRegistry() is { } json && RegistryLoader.Parse(json) is { Ok: true } parsed)
+        var storedJson = store.LatestRegistry();
+        var stored = storedJson is not null && RegistryLoader.Parse(storedJson) is { Ok: true } parsed ? parsed.Document : null;
+        if (_fileDocument is not { } file)
         {
-            Set(parsed.Document!);
+            if (stored is not null)
+            {
+                Set(stored);
+            }
+            return;
         }
+        _fileDocument = null;
+        if (stored is not null)
+        {
+            var frozen = FrozenBaselines.Check(stored, file);
+            if (frozen.Count > 0)
+            {
+                FileProblems = [.. frozen.Select(p => p.ToString())];
+                log.LogError("Registry file {File} NOT applied: it would change {Count} frozen baseline(s) of the registry saved in the store; serving the stored registry until the file is fixed", SourceFile, frozen.Count);
+                foreach (var p in frozen)
+                {
+                    log.LogError("Registry file {File}: {Path}: {Problem}", SourceFile, p.Path, p.Message);
+                }
+                Set(stored);
+                return;
+            }
+        }
+        var normalised = RegistryLoader.Serialize(file);
+        if (!string.Equals(normalised, storedJson, StringComparison.Ordinal))
+        {
+            store.SaveRegistryAsync(normalised, FileAuthor, now, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        Set(file);
     }
 
     private void Set(RegistryDocument doc)
@@ -81,7 +122,9 @@ internal sealed class RegistryService
             var frozen = FrozenBaselines.Check(current, parsed.Document);
             if (frozen.Count > 0)
             {
-                return frozen.Select(p => p.ToString()).ToList();
+                var listed = frozen.Select(p => p.ToString()).ToList();
+                await store.AuditAsync(now, by, "registry.refused", "registry", RefusalDetail(listed), ct).ConfigureAwait(false);
+                return listed;
             }
             var changes = RegistryChanges.Between(current, parsed.Document);
             var normalised = RegistryLoader.Serialize(parsed.Document);
@@ -94,6 +137,14 @@ internal sealed class RegistryService
         {
             _replacing.Release();
         }
+    }
+
+    /// <summary>The audit detail of a refused replacement: how many problems, and the first three.</summary>
+    internal static string RefusalDetail(IReadOnlyList<string> problems)
+    {
+        const int Shown = 3;
+        var detail = $"refused: {problems.Count} problem{(problems.Count == 1 ? "" : "s")} with frozen baselines: " + string.Join(" | ", problems.Take(Shown));
+        return problems.Count > Shown ? detail + $" | … and {problems.Count - Shown} more" : detail;
     }
 
     /// <summary>Lists every registry device in the fleet view so it appears (offline) before it ever reports.</summary>
