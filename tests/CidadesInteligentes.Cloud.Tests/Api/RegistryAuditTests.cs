@@ -75,7 +75,9 @@ public sealed class RegistryAuditTests : IAsyncLifetime
         Assert.StartsWith("$.cities[0].adjustments: it no longer lists the existing adjustment 'sc-lum-000001' from 2026-11-01 (250 W)", Assert.Single(Problems(back)), StringComparison.Ordinal);
         var registry = await _cloud.GetJsonAsync("/api/registry");
         Assert.Equal(1, registry.GetProperty("cities")[0].GetProperty("adjustments").GetArrayLength());
-        Assert.Single((await _cloud.GetJsonAsync("/api/audit")).EnumerateArray()); // the refusals wrote nothing
+        // each refusal is audited too (newest first): refused, the accepted replacement, the first refusal
+        Assert.Equal(["registry.refused", "registry.replace", "registry.refused"],
+            (await _cloud.GetJsonAsync("/api/audit")).EnumerateArray().Select(a => a.GetProperty("action").GetString()));
     }
 
     [Fact]
