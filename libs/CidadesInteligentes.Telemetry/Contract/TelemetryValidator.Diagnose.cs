@@ -17,9 +17,22 @@ public static partial class TelemetryValidator
     private static ValidationResult Diagnose<T>(TopicName name, ReadOnlySpan<byte> payload, JsonTypeInfo<T> info, DateTimeOffset now, TimeSpan maxAge, Rules<T> rules, JsonException error)
         where T : class
     {
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(payload.ToArray(), DocumentOptions);
+            document = JsonDocument.Parse(payload.ToArray(), DocumentOptions);
+        }
+        catch (JsonException syntax)
+        {
+            return SingleProblem(name, syntax); // malformed JSON: one problem, at the syntax error's position
+        }
+        catch (ArgumentException)
+        {
+            return SingleProblem(name, error);
+        }
+        try
+        {
+            using var owned = document;
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -62,7 +75,7 @@ public static partial class TelemetryValidator
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            // Not a syntactically valid document (or something the walk does not model): the serializer's one problem.
+            // Something the walk does not model: the serializer's one problem.
             return SingleProblem(name, error);
         }
     }
@@ -108,8 +121,10 @@ public static partial class TelemetryValidator
         {
             return null;
         }
+        var integer = expected == typeof(int) || expected == typeof(long);
         return value.ValueKind switch
         {
+            JsonValueKind.Number when !integer => "a number",
             JsonValueKind.Number when value.TryGetInt64(out _) => $"the integer {Clip(value.GetRawText())}, outside the int32 range",
             JsonValueKind.Number when IsPlainInteger(value) => $"the integer {Clip(value.GetRawText())}, outside the int64 range",
             JsonValueKind.Number => $"the number {Clip(value.GetRawText())}, not a plain integer",
