@@ -8,7 +8,7 @@ namespace CidadesInteligentes.Telemetry.Contract;
 /// required fields, ranges, finite numbers, version, clock skew (at most 5 min ahead, at most 35 days old) and the
 /// IBGE code. Returns every problem, not only the first. Never throws on any input.
 /// </summary>
-public static class TelemetryValidator
+public static partial class TelemetryValidator
 {
     public const int MaxPayloadBytes = 4096;
     public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
@@ -60,8 +60,8 @@ public static class TelemetryValidator
         }
         catch (JsonException e)
         {
-            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
-            return ValidationResult.Fail(name, RejectReasons.Json, [$"payload is not a valid {name.StreamKey} object{where}: {FirstSentence(e.Message)}"]);
+            // Slow path, only for rejected payloads: list every wrong-typed field, not only the first (Diagnose.cs).
+            return Diagnose(name, payload, info, now, maxAge, rules, e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
         {
@@ -230,10 +230,23 @@ public static class TelemetryValidator
         public TimeSpan MaxAge { get; set; } = TelemetryValidator.MaxAge;
         public string? Reason { get; private set; }
 
+        /// <summary>Fields already reported with a wrong JSON type (slow path only): the rules do not also call them missing.</summary>
+        public HashSet<string>? WrongTyped { get; set; }
+
         public void Add(string reason, string message)
         {
+            if (WrongTyped is not null && IsAboutWrongTyped(message))
+            {
+                return;
+            }
             Reason ??= reason;
             (_list ??= []).Add(message);
+        }
+
+        private bool IsAboutWrongTyped(string message)
+        {
+            var space = message.IndexOf(' ', StringComparison.Ordinal);
+            return space > 0 && WrongTyped!.Contains(message[..space]);
         }
 
         public void Required<T>(string field, T? value)
