@@ -91,6 +91,7 @@ internal static class ApiEndpoints
                 securityEvents = c.SecurityEvents,
                 storeErrors = c.StoreErrors,
                 wills = c.Wills,
+                upstreamRedeliveryReconnects = c.UpstreamRedeliveryReconnects,
                 batches = ingestor.Batches,
                 queued = ingestor.Queued,
                 liveSubscribers = live.Subscribers,

@@ -12,18 +12,20 @@ namespace CidadesInteligentes.Cloud.Broker;
 /// Consumes device messages from an external broker (e.g. Mosquitto) through a <c>$share</c> group, so several cloud
 /// instances split the load. Persistent session, QoS 1, and each message is acknowledged only after the ingestor
 /// stored it (manual acknowledgement, in order of receipt). Commands to devices are published through the same client.
+/// Messages whose commit failed are redelivered by reconnecting the session (see UpstreamConsumer.Redelivery.cs).
 /// </summary>
-internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsyncDisposable
+internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublisher, IAsyncDisposable
 {
     private static readonly string[] Streams = ["telemetry", "event", "status", "cmd/ack"];
-    private readonly MqttClient _client;
+    private volatile MqttClient _client;
     private readonly Ingestor _ingestor;
     private readonly CloudSettings _settings;
     private readonly ILogger<UpstreamConsumer> _log;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<(MqttMessage Message, Task<byte> Stored)> _acks = Channel.CreateBounded<(MqttMessage, Task<byte>)>(20_000);
+    private readonly Channel<(MqttClient Client, MqttMessage Message, Task<byte> Stored)> _acks = Channel.CreateBounded<(MqttClient, MqttMessage, Task<byte>)>(20_000);
     private Task? _read;
     private Task? _ack;
+    private Task? _redeliver;
     private volatile bool _subscribed;
 
     public UpstreamConsumer(CloudSettings settings, Ingestor ingestor, ILogger<UpstreamConsumer> log)
@@ -31,8 +33,14 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
         _settings = settings;
         _ingestor = ingestor;
         _log = log;
-        var u = settings.Upstream;
-        _client = new MqttClient(new MqttClientOptions
+        _client = CreateClient();
+    }
+
+    /// <summary>A client for the same persistent session (same client id, no clean start).</summary>
+    private MqttClient CreateClient()
+    {
+        var u = _settings.Upstream;
+        var client = new MqttClient(new MqttClientOptions
         {
             Host = u.Host!,
             Port = u.Port,
@@ -46,13 +54,14 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
             ManualAcknowledge = true,
             ReceiveMaximum = 4096,
         });
-        _client.Connected += present =>
+        client.Connected += present =>
         {
             if (!present)
             {
-                _ = SubscribeAsync();
+                _ = SubscribeAsync(client);
             }
         };
+        return client;
     }
 
     public bool IsReady => _client.IsConnected && _subscribed;
@@ -63,12 +72,13 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
     {
         _read = Task.Run(ReadAsync, CancellationToken.None);
         _ack = Task.Run(AckAsync, CancellationToken.None);
+        _redeliver = Task.Run(RedeliverAsync, CancellationToken.None);
         try
         {
             var connack = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (!connack.SessionPresent)
             {
-                await SubscribeAsync().ConfigureAwait(false);
+                await SubscribeAsync(_client).ConfigureAwait(false);
             }
             else
             {
@@ -83,12 +93,12 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
         }
     }
 
-    private async Task SubscribeAsync()
+    private async Task SubscribeAsync(MqttClient client)
     {
         try
         {
             var subs = Streams.Select(s => new TopicSubscription($"$share/{_settings.Upstream.SharedGroup}/ci/v1/+/+/+/{s}", 1)).ToList();
-            await _client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
+            await client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
             _subscribed = true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -101,11 +111,20 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
     {
         try
         {
-            await foreach (var m in _client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            while (!_stop.IsCancellationRequested)
             {
-                Received++;
-                var stored = _ingestor.IngestAsync(null, "upstream", m.Topic, m.Payload, _stop.Token).AsTask();
-                await _acks.Writer.WriteAsync((m, stored), _stop.Token).ConfigureAwait(false);
+                var client = _client;
+                await foreach (var m in client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    Received++;
+                    var stored = _ingestor.IngestAsync(null, "upstream", m.Topic, m.Payload, _stop.Token).AsTask();
+                    await _acks.Writer.WriteAsync((client, m, stored), _stop.Token).ConfigureAwait(false);
+                }
+                // the client's messages end when it is replaced by a redelivery reconnect: go on with the new one
+                if (ReferenceEquals(client, _client))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException)
@@ -116,7 +135,7 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
 
     private async Task AckAsync()
     {
-        await foreach (var (m, stored) in _acks.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (client, m, stored) in _acks.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             byte reason;
             try
@@ -129,7 +148,12 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
             }
             if (reason < 0x80)
             {
-                _client.Acknowledge(m);
+                // a message of a replaced connection is not acknowledged here: the broker redelivers it, a duplicate
+                client.Acknowledge(m);
+            }
+            else
+            {
+                OnNotAcknowledged(client);
             }
         }
     }
@@ -146,6 +170,10 @@ internal sealed class UpstreamConsumer : IHostedService, ICommandPublisher, IAsy
         if (_ack is not null)
         {
             await _ack.ConfigureAwait(false);
+        }
+        if (_redeliver is not null)
+        {
+            await _redeliver.ConfigureAwait(false);
         }
         try
         {

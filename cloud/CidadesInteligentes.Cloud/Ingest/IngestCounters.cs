@@ -11,6 +11,7 @@ internal sealed class IngestCounters
     private long _securityEvents;
     private long _storeErrors;
     private long _wills;
+    private long _upstreamRedeliveryReconnects;
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Received => Interlocked.Read(ref _received);
@@ -19,6 +20,9 @@ internal sealed class IngestCounters
     public long SecurityEvents => Interlocked.Read(ref _securityEvents);
     public long StoreErrors => Interlocked.Read(ref _storeErrors);
     public long Wills => Interlocked.Read(ref _wills);
+
+    /// <summary>Upstream session reconnects made so the external broker redelivers messages whose commit failed.</summary>
+    public long UpstreamRedeliveryReconnects => Interlocked.Read(ref _upstreamRedeliveryReconnects);
     public long RejectedTotal => _rejected.Values.Sum();
 
     public IReadOnlyDictionary<string, long> Rejected => new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal);
@@ -31,5 +35,6 @@ internal sealed class IngestCounters
     public void OnSecurityEvent() => Interlocked.Increment(ref _securityEvents);
     public void OnStoreError() => Interlocked.Increment(ref _storeErrors);
     public void OnWill() => Interlocked.Increment(ref _wills);
+    public void OnUpstreamRedeliveryReconnect() => Interlocked.Increment(ref _upstreamRedeliveryReconnects);
     public void OnRejected(string reason) => _rejected.AddOrUpdate(reason, 1, static (_, n) => n + 1);
 }
