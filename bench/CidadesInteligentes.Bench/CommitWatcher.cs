@@ -30,6 +30,8 @@ internal sealed class CommitWatcher : IDisposable
     private long _polls;
     private double _pollMs;
     private double _maxPollMs;
+    private double _firstPollMs = double.NaN;
+    private double _lastPollMs;
     private Exception? _error;
 
     /// <param name="path">the cloud's SQLite file (it must exist already).</param>
@@ -53,7 +55,9 @@ internal sealed class CommitWatcher : IDisposable
     /// <summary>Stopwatch milliseconds at which each slot was first seen committed (NaN: not yet).</summary>
     public double[] CommittedMs => _committedMs;
 
-    public string Summary => $"commit watcher: {_polls:N0} polls, mean {_pollMs / Math.Max(1, _polls):N2} ms, max {_maxPollMs:N1} ms per poll";
+    /// <summary>Polls, mean time between poll starts, and mean and max duration of a poll (the bounds of the error).</summary>
+    public string Summary => $"commit watcher: {_polls:N0} polls, one every {(_lastPollMs - _firstPollMs) / Math.Max(1, _polls - 1):N2} ms, "
+        + $"each {_pollMs / Math.Max(1, _polls):N2} ms mean, {_maxPollMs:N1} ms max";
 
     /// <summary>Waits until every message has been seen committed.</summary>
     public async Task WaitAllAsync(TimeSpan timeout)
@@ -123,6 +127,8 @@ internal sealed class CommitWatcher : IDisposable
                     }
                 }
                 var took = _clock.Elapsed.TotalMilliseconds - start;
+                _firstPollMs = double.IsNaN(_firstPollMs) ? start : _firstPollMs;
+                _lastPollMs = start;
                 _polls++;
                 _pollMs += took;
                 _maxPollMs = Math.Max(_maxPollMs, took);
