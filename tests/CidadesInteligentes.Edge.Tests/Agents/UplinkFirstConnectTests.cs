@@ -29,14 +29,15 @@ public sealed partial class UplinkFirstConnectTests
         var port = FreePort.Next();
         var dir = ServerProcess.CreateTempDirectory("mosquitto-first");
         var observerOptions = new MqttClientOptions { Port = port, ClientId = "observer-first-connect", CleanStart = false, SessionExpirySeconds = 3600 };
-        await using (var before = await MosquittoServer.StartAsync(port: port, directory: dir))
+        var before = await MosquittoServer.StartAsync(port: port, directory: dir);
+        await using (var subscriber = new MqttClient(observerOptions))
         {
-            await using var subscriber = new MqttClient(observerOptions);
             await subscriber.ConnectAsync();
             await subscriber.SubscribeAsync("ci/v1/3548906/hotspot/sc-wifi-first/#", 1);
             await subscriber.DisconnectAsync(withWill: false, CancellationToken.None);
-            await Task.Delay(2000); // autosave_interval 1: the session is on disk
         }
+        await Task.Delay(2000); // autosave_interval 1: the session is on disk
+        before.Kill(); // the directory (and its persistence file) stays for the restart
 
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var outbox = new MemoryOutbox();
