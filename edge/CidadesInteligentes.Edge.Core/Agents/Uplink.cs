@@ -14,7 +14,7 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// Feeds <c>.../cmd</c> messages to the agent and drains the agent's outbox oldest first at a bounded rate,
 /// acknowledging an outbox entry only after its PUBACK. <see cref="StopAsync"/> publishes <c>offline</c>/<c>shutdown</c>.
 /// </summary>
-public sealed class Uplink : IAsyncDisposable
+public sealed partial class Uplink : IAsyncDisposable
 {
     private readonly IDeviceAgent _agent;
     private readonly UplinkOptions _options;
@@ -76,26 +76,17 @@ public sealed class Uplink : IAsyncDisposable
 
     public MqttClient Client => _client;
 
-    /// <summary>Connects (retrying with back-off until it succeeds or <paramref name="ct"/> fires), subscribes and starts the loops.</summary>
+    /// <summary>
+    /// Connects (retrying itself with capped back-off until it succeeds, <paramref name="ct"/> fires or the uplink is
+    /// stopped: see <see cref="ConnectFirstAsync"/>), subscribes to commands and starts the loops. The agent keeps
+    /// queueing into its outbox meanwhile; once connected the client reconnects by itself.
+    /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await _client.ConnectAsync(ct).ConfigureAwait(false);
-                break;
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or MqttConnectException or System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-            {
-                _logger.LogWarning("cannot connect to {Host}:{Port}: {Error}; retrying in {Delay}", _options.Host, _options.Port, e.Message, delay);
-                await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
-            }
-        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        await ConnectFirstAsync(linked.Token).ConfigureAwait(false);
         // The birth status goes out from the Connected event, on the first connect and on every reconnect.
-        await _client.SubscribeAsync(_commandTopic, 1, ct).ConfigureAwait(false);
+        await SubscribeCommandsAsync(linked.Token).ConfigureAwait(false);
         _commandLoop = Task.Run(() => CommandLoopAsync(_stop.Token), CancellationToken.None);
         _drainLoop = Task.Run(() => DrainLoopAsync(_stop.Token), CancellationToken.None);
     }

@@ -21,5 +21,15 @@ public sealed record UplinkOptions(string Host, int Port, string Password)
     /// <summary>Unacknowledged publishes at once.</summary>
     public int MaxInFlight { get; init; } = 32;
 
+    /// <summary>First delay between failed first-connect attempts; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest delay between connect attempts, before the first connect and after a drop.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Plain words for a failed first connect (e.g. a refused TLS certificate: which setting to check), logged instead
+    /// of the generic message; <c>null</c> keeps the generic one.
+    /// </summary>
+    public Func<Exception, string?>? DescribeConnectFailure { get; init; }
 }

@@ -33,6 +33,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             DrainPerSecond = settings.Outbox.DrainPerSecond,
             DrainBurst = Math.Max(10, settings.Outbox.DrainPerSecond * 2),
             Tls = settings.Mqtt.Tls ? TlsOptions(settings.Mqtt) : null,
+            DescribeConnectFailure = DescribeConnectFailure,
         };
         _logger.LogInformation("{Kind} {Id} in {City}: broker {Host}:{Port}, {Pending} messages waiting in the outbox",
             identity.KindText, identity.Id, settings.Device.City, settings.Mqtt.Host, settings.Mqtt.Port, outbox.PendingCount);
@@ -86,28 +87,13 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
     }
 
     /// <summary>
-    /// <see cref="Uplink.StartAsync"/> retries network errors itself; a broker certificate that is refused (wrong CA,
-    /// wrong host name, expired) is logged as an error and retried here, so the agent keeps running and queueing.
+    /// Plain words for a broker certificate that is refused (wrong CA, wrong host name, expired): the uplink logs this
+    /// instead of its generic message and keeps retrying, so the agent keeps running and queueing.
     /// </summary>
-    private async Task StartUplinkAsync(Uplink uplink, CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            try
-            {
-                await uplink.StartAsync(stoppingToken).ConfigureAwait(false);
-                return;
-            }
-            catch (AuthenticationException e)
-            {
-                _logger.LogError("TLS to the broker {Host}:{Port} refused: {Error}; check Mqtt:CaFile (the CA that issued the broker's certificate) and Mqtt:Host (a name in that certificate); retrying in {Delay}",
-                    settings.Mqtt.Host, settings.Mqtt.Port, e.Message, delay);
-            }
-            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(60).Ticks));
-        }
-    }
+    private string? DescribeConnectFailure(Exception e) =>
+        (e as AuthenticationException ?? e.InnerException as AuthenticationException) is { } tls
+            ? $"TLS to the broker {settings.Mqtt.Host}:{settings.Mqtt.Port} refused: {tls.Message}; check Mqtt:CaFile (the CA that issued the broker's certificate) and Mqtt:Host (a name in that certificate)"
+            : null;
 
     private async Task RunLuminaireAsync(DeviceIdentity identity, IOutbox outbox, TimeSpan interval, UplinkOptions uplinkOptions, CancellationToken stoppingToken)
     {
@@ -127,7 +113,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
                 Path.Combine(state, "burn.seconds"), RunMarkerFile: Path.Combine(state, "agent.running")),
             hardware.Devices, outbox, executor, time);
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
-        var start = StartUplinkAsync(uplink, stoppingToken);
+        var start = uplink.StartAsync(stoppingToken); // retries until connected; the agent runs meanwhile
         var step = TimeSpan.FromSeconds(Math.Min(1, interval.TotalSeconds));
         var nextReport = time.GetUtcNow() + interval;
         agent.Step(time.GetUtcNow());
@@ -188,7 +174,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         }
         var agent = new HotspotAgent(identity, outbox, source, time, interval);
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
-        var start = StartUplinkAsync(uplink, stoppingToken);
+        var start = uplink.StartAsync(stoppingToken); // retries until connected; the agent runs meanwhile
         var probeEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, interval.Ticks / 4));
         var nextReport = time.GetUtcNow() + interval;
         var nextThroughput = time.GetUtcNow();
