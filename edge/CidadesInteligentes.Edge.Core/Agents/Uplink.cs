@@ -65,7 +65,8 @@ public sealed partial class Uplink : IAsyncDisposable
             },
         }, logger);
         _client.Connected += sessionPresent => _ = PublishBirthAsync();
-        _client.ConnectionLost += e => _logger.LogWarning("broker connection lost: {Error}", e?.Message ?? "closed");
+        // the client (same logger) already warns "MQTT connection to … lost" with the reason: once is enough
+        _client.ConnectionLost += e => _logger.LogDebug("broker connection lost: {Error}", e?.Message ?? "closed");
         agent.StatusRequested += () => _ = PublishBirthAsync();
     }
 
