@@ -26,6 +26,7 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
     private Task? _read;
     private Task? _ack;
     private Task? _redeliver;
+    private Task? _connect;
     private volatile bool _subscribed;
 
     public UpstreamConsumer(CloudSettings settings, Ingestor ingestor, ILogger<UpstreamConsumer> log)
@@ -68,42 +69,30 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
 
     public long Received { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         _read = Task.Run(ReadAsync, CancellationToken.None);
         _ack = Task.Run(AckAsync, CancellationToken.None);
         _redeliver = Task.Run(RedeliverAsync, CancellationToken.None);
-        try
-        {
-            var connack = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (!connack.SessionPresent)
-            {
-                await SubscribeAsync(_client).ConfigureAwait(false);
-            }
-            else
-            {
-                _subscribed = true;
-            }
-            Console.WriteLine($"Upstream broker: {_settings.Upstream.Host}:{_settings.Upstream.Port} (shared group {_settings.Upstream.SharedGroup})");
-        }
-        catch (Exception e) when (e is MqttConnectException or IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
-        {
-            // keep starting: the client reconnects by itself and /healthz says 503 until it is subscribed
-            _log.LogWarning("Upstream broker {Host}:{Port} not reachable yet: {Error}", _settings.Upstream.Host, _settings.Upstream.Port, e.Message);
-        }
+        // the client reconnects by itself only after a first successful connect, and after a power cut the broker
+        // may boot later than the cloud: the first connect is retried in the background (UpstreamConsumer.Start.cs)
+        _connect = Task.Run(ConnectFirstAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    private async Task SubscribeAsync(MqttClient client)
+    private async Task<bool> SubscribeAsync(MqttClient client)
     {
         try
         {
             var subs = Streams.Select(s => new TopicSubscription($"$share/{_settings.Upstream.SharedGroup}/ci/v1/+/+/+/{s}", 1)).ToList();
             await client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
             _subscribed = true;
+            return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _log.LogWarning("Subscribing on the upstream broker failed: {Error}", e.Message);
+            return false;
         }
     }
 
@@ -158,8 +147,6 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
         }
     }
 
-    public Task PublishAsync(string topic, byte[] payload, CancellationToken ct) => _client.PublishAsync(topic, payload, qos: 1, ct: ct);
-
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -174,6 +161,10 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
         if (_redeliver is not null)
         {
             await _redeliver.ConfigureAwait(false);
+        }
+        if (_connect is not null)
+        {
+            await _connect.ConfigureAwait(false);
         }
         try
         {

@@ -18,8 +18,15 @@ internal sealed class CommandRequest
 /// <summary>Where commands go: the embedded broker or the upstream client.</summary>
 internal interface ICommandPublisher
 {
+    /// <summary>Publishes at QoS 1; throws <see cref="CommandNotSentException"/> when the broker cannot take it now.</summary>
     Task PublishAsync(string topic, byte[] payload, CancellationToken ct);
 }
+
+/// <summary>
+/// The command could not be handed to the broker now (the upstream connection is down or being replaced). The command
+/// is stored but not sent; sending it again later is safe (devices recognise a command by its id).
+/// </summary>
+internal sealed class CommandNotSentException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Sends commands to devices (audited, stored, published at QoS 1 on the device's <c>cmd</c> topic) and reports their
