@@ -66,7 +66,17 @@ internal static class ApiEndpoints
             {
                 return NotFound($"device '{id}' is not known");
             }
-            var (row, problems) = await commands.SendAsync(id, body, http.Caller(), ct).ConfigureAwait(false);
+            CommandRow? row;
+            IReadOnlyList<string> problems;
+            try
+            {
+                (row, problems) = await commands.SendAsync(id, body, http.Caller(), ct).ConfigureAwait(false);
+            }
+            catch (CommandNotSentException e)
+            {
+                // the broker connection is down or being replaced: stored and audited, not sent; the caller may retry
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "command not sent", detail: e.Message);
+            }
             if (row is null)
             {
                 return Invalid(problems);

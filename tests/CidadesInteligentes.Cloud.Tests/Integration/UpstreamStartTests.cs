@@ -94,5 +94,15 @@ public sealed class UpstreamStartTests
         using var received = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var command = await commands.Reader.ReadAsync(received.Token);
         Assert.Contains("requestStatus", System.Text.Encoding.UTF8.GetString(command.Payload.Span), StringComparison.Ordinal);
+
+        // the broker goes away: a command cannot be handed over, and the caller hears so (503), not a server error
+        mosquitto.Kill();
+        await Wait.UntilAsync(async () => (await Health(http)).Status == HttpStatusCode.ServiceUnavailable, "/healthz 503 once the broker is gone", TimeSpan.FromSeconds(30));
+        using var again = new HttpRequestMessage(HttpMethod.Post, $"/api/devices/{device}/commands") { Content = JsonContent.Create(new { type = "requestStatus" }) };
+        again.Headers.Authorization = new("Bearer", "op-key-123456789012345");
+        using var refused = await http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("command not sent", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(cloud.HasExited, cloud.Output);
     }
 }
