@@ -5,18 +5,13 @@ using CidadesInteligentes.Cloud.Tests.Host;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
 using Xunit;
+using static CidadesInteligentes.Cloud.Tests.Integration.CloudStoreProbe;
 
 namespace CidadesInteligentes.Cloud.Tests.Integration;
 
 /// <summary>Real processes: the cloud killed with SIGKILL mid-stream; Mosquitto as the external broker with two cloud instances.</summary>
 public sealed class RestartAndScaleOutTests
 {
-    private static List<long> StoredSeqs(string dir, string device)
-    {
-        using var store = SqliteStore.Open(dir);
-        return store.Seqs(device, "telemetry");
-    }
-
     [Fact]
     public async Task Kill_9_of_the_cloud_while_a_device_publishes_at_qos1_loses_and_duplicates_nothing()
     {

@@ -8,6 +8,7 @@ using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
 using Microsoft.Data.Sqlite;
 using Xunit;
+using static CidadesInteligentes.Cloud.Tests.Integration.CloudStoreProbe;
 
 namespace CidadesInteligentes.Cloud.Tests.Integration;
 
@@ -17,23 +18,6 @@ namespace CidadesInteligentes.Cloud.Tests.Integration;
 /// </summary>
 public sealed class UpstreamRedeliveryTests
 {
-    private static List<long> StoredSeqs(string dir, string device)
-    {
-        using var store = SqliteStore.Open(dir);
-        return store.Seqs(device, "telemetry");
-    }
-
-    private static async Task<JsonElement> Stats(CloudProcess p) => await p.Http.GetFromJsonAsync<JsonElement>("/api/ingest/stats");
-
-    private static async Task ExecuteAsync(string dir, string sql)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(dir, "cidades.db")};Default Timeout=30");
-        await db.OpenAsync();
-        await using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
-
     [Fact]
     public async Task Messages_whose_commit_failed_are_redelivered_by_one_session_reconnect_once_the_store_works_again()
     {

@@ -7,6 +7,7 @@ using CidadesInteligentes.Cloud.Tests.Host;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
 using Xunit;
+using static CidadesInteligentes.Cloud.Tests.Integration.CloudStoreProbe;
 
 namespace CidadesInteligentes.Cloud.Tests.Integration;
 
@@ -18,12 +19,6 @@ public sealed class UpstreamStartTests
 {
     /// <summary>The cloud as a child process without waiting for <c>/healthz</c> 200 (it must be 503 first).</summary>
     private sealed class CloudNotWaited(string arguments, string directory) : ServerProcess("cloud", "dotnet", arguments, directory);
-
-    private static List<long> StoredSeqs(string dir, string device)
-    {
-        using var store = SqliteStore.Open(dir);
-        return store.Seqs(device, "telemetry");
-    }
 
     private static async Task<(HttpStatusCode Status, string Body)> Health(HttpClient http)
     {
