@@ -88,7 +88,9 @@ public sealed partial class FleetSimulator : IAsyncDisposable
                 {
                     await Task.Delay(delay, ct).ConfigureAwait(false);
                 }
-                while (PendingTotal() > maxPending)
+                // only what can be sent counts: an outbox behind a simulated outage drains only once simulated time
+                // ends the outage, so waiting for it would stop the fleet's clock for good
+                while (SendablePending() > maxPending)
                 {
                     await Task.Delay(10, ct).ConfigureAwait(false);
                 }
