@@ -12,20 +12,7 @@ if (errors.Count > 0)
     Console.Error.WriteLine("usage: see docs/simulator.md");
     return 2;
 }
-var lastPrint = DateTime.MinValue;
-options = options with
-{
-    Progress = new Progress<FleetProgress>(p =>
-    {
-        if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(2))
-        {
-            return;
-        }
-        lastPrint = DateTime.UtcNow;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{p.SimulatedTime:yyyy-MM-dd HH:mm}Z  queued {p.Published}  acked {p.Acked}  pending {p.Pending}  {p.AckedPerSecond:0} msg/s"));
-    }),
-};
+options = options with { Progress = new ProgressPrinter(Console.Out) };
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
