@@ -98,6 +98,7 @@ public static class EdgeProgram
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        using var settler = new MemorySettler(TimeProvider.System);
         var running = worker.ExecuteTask ?? Task.CompletedTask;
         await Task.WhenAny(running, Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
         using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(15));
