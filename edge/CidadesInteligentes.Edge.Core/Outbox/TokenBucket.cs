@@ -25,6 +25,18 @@ public sealed class TokenBucket
         _lastTimestamp = timeProvider.GetTimestamp();
     }
 
+    /// <summary>Time on the bucket's clock until a whole token is available (zero when one is).</summary>
+    public TimeSpan UntilNextToken()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
+            _lastTimestamp = now;
+            return _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / _ratePerSecond);
+        }
+    }
+
     /// <summary>Takes up to <paramref name="wanted"/> whole tokens; returns how many were taken.</summary>
     public int TakeUpTo(int wanted)
     {

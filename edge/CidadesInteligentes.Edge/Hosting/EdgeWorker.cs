@@ -123,7 +123,12 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             {
                 await Task.Delay(step, time, stoppingToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
+                var pendingBefore = agent.Outbox.PendingCount;
                 agent.Step(now);
+                if (agent.Outbox.PendingCount > pendingBefore)
+                {
+                    uplink.Nudge(); // a fault event raised or cleared in this step goes out now, not at the next poll
+                }
                 if (now >= nextReport)
                 {
                     agent.Report(now);

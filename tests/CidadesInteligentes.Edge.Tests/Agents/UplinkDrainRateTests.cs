@@ -31,6 +31,29 @@ public sealed class UplinkDrainRateTests
     }
 
     [Fact]
+    public void Token_bucket_says_how_long_until_its_next_whole_token()
+    {
+        // capacity 2, 4 tokens/s: full → 0; both taken → 0.25 s; 0.1 s later 0.4 tokens → 0.15 s more.
+        var time = new ManualTimeProvider();
+        var bucket = new TokenBucket(2, 4, time);
+        Assert.Equal(TimeSpan.Zero, bucket.UntilNextToken());
+        Assert.Equal(2, bucket.TakeUpTo(5));
+        Assert.Equal(TimeSpan.FromSeconds(0.25), bucket.UntilNextToken());
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0.15, bucket.UntilNextToken().TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void Idle_drain_loop_sleeps_a_second_and_a_rate_limited_one_until_the_next_token()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), Uplink.IdleWait(rateLimited: false, () => throw new InvalidOperationException("not asked")));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), Uplink.IdleWait(rateLimited: true, () => TimeSpan.FromMilliseconds(200)));
+        // never a busy loop, never longer than the safety-net poll
+        Assert.Equal(Uplink.MinRateWait, Uplink.IdleWait(rateLimited: true, () => TimeSpan.Zero));
+        Assert.Equal(Uplink.IdlePoll, Uplink.IdleWait(rateLimited: true, () => TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task Backlog_queued_offline_drains_within_burst_plus_rate_in_seq_order_each_once()
     {
         await using var broker = await MosquittoServer.StartAsync();

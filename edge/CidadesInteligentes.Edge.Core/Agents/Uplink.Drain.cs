@@ -1,0 +1,116 @@
+using System.Globalization;
+using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Telemetry.Contract;
+
+namespace CidadesInteligentes.Edge.Core.Agents;
+
+/// <summary>The outbox drain: oldest first, within the in-flight window and the token bucket, acknowledged on PUBACK.</summary>
+public sealed partial class Uplink
+{
+    private async Task DrainLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            ReportOverflow();
+            var room = _options.MaxInFlight - Volatile.Read(ref _inFlight);
+            var handed = 0;
+            var rateLimited = false;
+            if (room > 0)
+            {
+                var candidates = _agent.Outbox.Peek(room, _lastHandedId);
+                var allowed = candidates.Count == 0 ? 0 : _bucket.TakeUpTo(candidates.Count);
+                rateLimited = candidates.Count > 0 && allowed == 0;
+                for (var i = 0; i < allowed; i++)
+                {
+                    var m = candidates[i];
+                    _lastHandedId = m.Id;
+                    Interlocked.Increment(ref _inFlight);
+                    _ = PublishOneAsync(m, ct);
+                    handed++;
+                }
+            }
+            if (handed == 0)
+            {
+                try
+                {
+                    await _wake.WaitAsync(IdleWait(rateLimited, _bucket.UntilNextToken), ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long the drain loop sleeps when it handed nothing. It is woken at once by <see cref="Nudge"/> (something was
+    /// queued) and by every PUBACK (room in the window), so the timeout only matters for the rate limit (the next
+    /// token) and as a safety net for a message queued without a nudge. It used to be a fixed 100 ms: ten wake-ups a
+    /// second on an idle pole, each leaving a timer and a timeout exception behind for the GC (about 14 KB/s, which
+    /// kept the agent's resident memory growing until its first collection, docs/performance.md).
+    /// </summary>
+    internal static TimeSpan IdleWait(bool rateLimited, Func<TimeSpan> untilNextToken)
+    {
+        if (!rateLimited)
+        {
+            return IdlePoll;
+        }
+        var next = untilNextToken();
+        return next < MinRateWait ? MinRateWait : next > IdlePoll ? IdlePoll : next;
+    }
+
+    internal static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MinRateWait = TimeSpan.FromMilliseconds(5);
+
+    private async Task PublishOneAsync(OutboxMessage message, CancellationToken ct)
+    {
+        try
+        {
+            // QoS 1 publishes survive reconnects inside the client (resent with DUP) until their PUBACK.
+            await _client.PublishAsync(message.Topic, message.Payload, 1, false, null, ct).ConfigureAwait(false);
+            _agent.Outbox.Ack(message.Id);
+            Interlocked.Increment(ref _published);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // stays in the outbox: sent again by the next process (a duplicate the cloud drops by seq)
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            try
+            {
+                _wake.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private void ReportOverflow()
+    {
+        // Drops are summed and reported once the backlog is nearly sent: queuing the event into a still-full outbox
+        // would itself push out another old message (and another event after it).
+        _droppedUnreported += _agent.Outbox.TakeOverflowCount();
+        if (_agent.Outbox.PendingCount > _options.MaxInFlight / 2)
+        {
+            return;
+        }
+        if (_droppedUnreported > 0)
+        {
+            _overflowActive = true;
+            _agent.RaiseEvent(EventTypes.OutboxOverflow, true,
+                string.Create(CultureInfo.InvariantCulture, $"{_droppedUnreported} oldest unsent messages dropped"));
+            _droppedUnreported = 0;
+            Nudge();
+        }
+        else if (_overflowActive && _agent.Outbox.PendingCount == 0)
+        {
+            _overflowActive = false;
+            _agent.RaiseEvent(EventTypes.OutboxOverflow, false, "backlog sent");
+            Nudge();
+        }
+    }
+}
