@@ -87,6 +87,7 @@ public static class EdgeProgram
         }
         // No generic host (docs/performance.md, "Edge agent footprint"): the worker is started and stopped here, and
         // SIGTERM/SIGINT (systemctl stop, Ctrl+C) request the same graceful stop the host's console lifetime did.
+        MemorySettler.ConfigureNativeHeap();
         using var log = new ConsoleLog(config, Console.Out, TimeProvider.System);
         using var worker = new EdgeWorker(settings, TimeProvider.System, log);
         using var stop = new CancellationTokenSource();

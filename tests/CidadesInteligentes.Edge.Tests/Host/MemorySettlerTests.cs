@@ -35,6 +35,13 @@ public class MemorySettlerTests
     }
 
     [Fact]
+    public void Fixes_the_native_heap_mmap_threshold_on_glibc()
+    {
+        // this machine (Debian) runs glibc: mallopt accepts the value
+        Assert.True(MemorySettler.ConfigureNativeHeap());
+    }
+
+    [Fact]
     public void Stops_when_disposed()
     {
         var clock = new ManualTimeProvider();
