@@ -149,9 +149,8 @@ internal sealed partial class SqliteStore : IDisposable
                         if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
                         {
                             // aggregated per device-day over the batch, written once per group below
-                            var key = (it.Device, it.LocalDate);
-                            rollups.TryGetValue(key, out var agg);
-                            rollups[key] = agg.Add(it);
+                            ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rollups, (it.Device, it.LocalDate), out _);
+                            agg = agg.Add(it);
                         }
                         if (inserted && it.AckId is not null)
                         {
