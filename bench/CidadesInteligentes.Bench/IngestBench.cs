@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
 
@@ -80,9 +81,9 @@ internal static class IngestBench
         {
             GC.Collect();
             await Task.Delay(500);
-            var (cpuUs, rate, stored, batches) = await IngestAllAsync(topics, payloads);
+            var (cpuUs, rate, stored, batches, allocated, gen0) = await IngestAllAsync(topics, payloads);
             Console.WriteLine($"ingestor alone (in process, no MQTT, after warm-up), round {round}: validation {validateUs:N2} µs/msg; whole ingest path {cpuUs:N2} µs/msg CPU, "
-                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits)");
+                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits; {allocated:N0} B/msg allocated, {gen0} gen-0 GCs)");
         }
     }
 
@@ -90,13 +91,28 @@ internal static class IngestBench
         (Enumerable.Range(1, Devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray(),
          Enumerable.Range(1, messages).Select(n => LuminairePayload((n + Devices - 1) / Devices, ts0.AddSeconds(n / Devices), n)).ToArray());
 
-    private static async Task<(double CpuUs, double Rate, long Stored, long Batches)> IngestAllAsync(string[] topics, byte[][] payloads)
+    private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string[] topics, byte[][] payloads)
     {
         var dir = ServerProcess.CreateTempDirectory("bench-ingestor");
+        try
+        {
+            return await IngestAllAsync(dir, topics, payloads);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string dir, string[] topics, byte[][] payloads)
+    {
         using var store = CidadesInteligentes.Cloud.Storage.SqliteStore.Open(dir);
         var ingestor = new CidadesInteligentes.Cloud.Ingest.Ingestor(store, new CidadesInteligentes.Cloud.Fleet.FleetState(TimeSpan.FromMinutes(5)), new CidadesInteligentes.Cloud.Live.LiveHub(),
             new CidadesInteligentes.Cloud.Ingest.IngestCounters(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromDays(35), checkIdentity: false);
         var next = -1;
+        var gen0 = GC.CollectionCount(0);
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.WhenAll(Enumerable.Range(0, 2048).Select(_ => Task.Run(async () =>
@@ -109,8 +125,10 @@ internal static class IngestBench
         })));
         var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / payloads.Length;
         var rate = payloads.Length / sw.Elapsed.TotalSeconds;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / payloads.Length;
+        gen0 = GC.CollectionCount(0) - gen0;
         await ingestor.DisposeAsync();
-        return (cpuUs, rate, ingestor.Counters.Stored, ingestor.Batches);
+        return (cpuUs, rate, ingestor.Counters.Stored, ingestor.Batches, allocated, gen0);
     }
 
     private sealed record Result(string Name, double Rate, double P50, double P99, double PubackP99, double CpuMicros);

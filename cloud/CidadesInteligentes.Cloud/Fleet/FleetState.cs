@@ -119,26 +119,35 @@ internal sealed class FleetState
                     break;
             }
         }
-        var changes = new List<AlertChange>();
+        // most messages change no alert: the list is made only when one does
+        List<AlertChange>? changes = null;
         lock (_gate)
         {
             switch (payload)
             {
                 case DeviceEvent e:
-                    Add(changes, _book.Apply(d.Id, city, e, receivedAt));
+                    Add(ref changes, _book.Apply(d.Id, city, e, receivedAt));
                     break;
                 // thresholds follow the newest reading only: a late replay must not flip an alert back
                 case LuminaireTelemetry l when newest:
-                    Add(changes, _book.ApplyTelemetry(d.Id, city, l, receivedAt, Options.LowVoltageV));
+                    Add(ref changes, _book.ApplyTelemetry(d.Id, city, l, receivedAt, Options.LowVoltageV));
                     break;
                 case HotspotTelemetry h when newest:
-                    changes.AddRange(_book.ApplyTelemetry(d.Id, city, h, receivedAt));
+                    var hotspotChanges = _book.ApplyTelemetry(d.Id, city, h, receivedAt);
+                    if (hotspotChanges.Count > 0)
+                    {
+                        (changes ??= []).AddRange(hotspotChanges);
+                    }
                     break;
             }
             if (payload is not DeviceStatus { State: "offline" })
             {
                 // it spoke: whatever cut it off is over (a supply loss is closed by the sweep or by its voltage)
-                Add(changes, _book.Clear(d.Id, OfflineCauses.CommunicationLoss, receivedAt));
+                Add(ref changes, _book.Clear(d.Id, OfflineCauses.CommunicationLoss, receivedAt));
+            }
+            if (changes is null)
+            {
+                return;
             }
             Count(changes);
         }
@@ -254,6 +263,14 @@ internal sealed class FleetState
     }
 
     private static string GroupId(DeviceHealth h) => h.Scope == "circuit" ? $"circuit-{h.City}-{h.Circuit}" : $"city-{h.City}";
+
+    private static void Add(ref List<AlertChange>? list, AlertChange? change)
+    {
+        if (change is not null)
+        {
+            (list ??= []).Add(change);
+        }
+    }
 
     private static void Add(List<AlertChange> list, AlertChange? change)
     {

@@ -39,12 +39,22 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
     public int Queued => _queue.Reader.Count;
 
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
+    public ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
     {
-        var pending = new Pending(item, new TaskCompletionSource<TResult>());
+        var pending = new Pending(item);
+        // the queue has room (the usual case): no async step of its own, the caller awaits the outcome directly
+        if (!ct.IsCancellationRequested && _queue.Writer.TryWrite(pending))
+        {
+            return new ValueTask<TResult>(ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task);
+        }
+        return SubmitSlowAsync(pending, ct);
+    }
+
+    /// <summary>The queue is full (or closed): wait for room, as a flood's backpressure.</summary>
+    private async ValueTask<TResult> SubmitSlowAsync(Pending pending, CancellationToken ct)
+    {
         await _queue.Writer.WriteAsync(pending, ct).ConfigureAwait(false);
-        return await pending.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+        return await pending.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -76,7 +86,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
         }
         while (reader.TryRead(out var left))
         {
-            left.Done.TrySetException(new ObjectDisposedException(nameof(GroupCommitter<TItem, TResult>), "The ingestor stopped before this message was stored; it was not acknowledged and the device will resend it."));
+            left.TrySetException(new ObjectDisposedException(nameof(GroupCommitter<TItem, TResult>), "The ingestor stopped before this message was stored; it was not acknowledged and the device will resend it."));
         }
     }
 
@@ -92,7 +102,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
             Batches++;
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Done.TrySetResult(results[i]);
+                batch[i].TrySetResult(results[i]);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -100,7 +110,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
             // Nothing of this batch is acknowledged: the devices keep the messages and resend them.
             foreach (var p in batch)
             {
-                p.Done.TrySetException(ex);
+                p.TrySetException(ex);
             }
         }
     }
@@ -117,5 +127,9 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+    /// <summary>A queued item and its outcome (one object per message).</summary>
+    private sealed class Pending(TItem item) : TaskCompletionSource<TResult>
+    {
+        public TItem Item { get; } = item;
+    }
 }

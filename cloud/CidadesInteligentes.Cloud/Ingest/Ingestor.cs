@@ -112,10 +112,18 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
             case StoreOutcome.Stored:
                 Counters.OnStored();
                 Interlocked.Increment(ref _cityVersions.GetOrAdd(result.Topic.City, static _ => new(0)).Value);
-                var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
                 _fleet.Apply(result.Topic, result.Payload!, now);
-                Publish(ingested, item.Payload);
-                Stored?.Invoke(ingested);
+                // the sinks' record is made only when a sink listens (InfluxDB configured, a dashboard connected)
+                if (Stored is { } stored)
+                {
+                    var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
+                    Publish(ingested, item.Payload);
+                    stored(ingested);
+                }
+                else if (_live.Subscribers > 0)
+                {
+                    Publish(new IngestedMessage(result.Topic, result.Payload!, now), item.Payload);
+                }
                 break;
             case StoreOutcome.Duplicate:
                 Counters.OnDuplicate();

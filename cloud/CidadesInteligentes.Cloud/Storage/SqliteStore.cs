@@ -13,7 +13,6 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private PreparedStatement? _insertMessage;
     private PreparedStatement? _upsertRollup;
 
     private SqliteStore(string path)
@@ -102,9 +101,43 @@ internal sealed partial class SqliteStore : IDisposable
         try
         {
             var results = new StoreOutcome[items.Count];
-            using var tx = _writer.BeginTransaction();
-            _insertMessage ??= new PreparedStatement(_writer, "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-            SqliteCommand? status = null, dead = null, ack = null;
+            var tx = _writer.BeginTransaction();
+            try
+            {
+                if (!TryInsertMessagesInChunks(items, results))
+                {
+                    if (!_lastBatchHadDuplicates)
+                    {
+                        // a chunk met a duplicate: start again row by row, so each message gets its own outcome
+                        RowByRowRetries++;
+                        tx.Rollback();
+                        tx.Dispose();
+                        tx = _writer.BeginTransaction();
+                    }
+                    InsertMessagesRowByRow(items, results);
+                }
+                _lastBatchHadDuplicates = results.AsSpan().Contains(StoreOutcome.Duplicate);
+                WriteRest(tx, items, results);
+                tx.Commit();
+            }
+            finally
+            {
+                tx.Dispose();
+            }
+            return results;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Status changes, dead letters, command acks and the roll-ups of the messages just inserted.</summary>
+    private void WriteRest(SqliteTransaction tx, IReadOnlyList<IngestItem> items, StoreOutcome[] results)
+    {
+        SqliteCommand? status = null, dead = null, ack = null;
+        try
+        {
             var rollups = new Dictionary<(string Device, string Date), RollupDelta>();
             for (var i = 0; i < items.Count; i++)
             {
@@ -112,16 +145,12 @@ internal sealed partial class SqliteStore : IDisposable
                 switch (it.Kind)
                 {
                     case IngestItemKind.Message:
-                        var inserted = _insertMessage.Text(1, it.Device).Text(2, it.Stream).Int64(3, it.Seq).Text(4, it.City).Text(5, it.DeviceKind)
-                            .Int64(6, it.Ts.ToUnixTimeMilliseconds()).Int64(7, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(8, it.Payload)
-                            .Double(9, it.EnergyWh).Int64(10, it.BurnSeconds).Execute() == 1;
-                        results[i] = inserted ? StoreOutcome.Stored : StoreOutcome.Duplicate;
+                        var inserted = results[i] == StoreOutcome.Stored;
                         if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
                         {
                             // aggregated per device-day over the batch, written once per group below
-                            var key = (it.Device, it.LocalDate);
-                            rollups.TryGetValue(key, out var agg);
-                            rollups[key] = agg.Add(it);
+                            ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rollups, (it.Device, it.LocalDate), out _);
+                            agg = agg.Add(it);
                         }
                         if (inserted && it.AckId is not null)
                         {
@@ -153,15 +182,12 @@ internal sealed partial class SqliteStore : IDisposable
                     .Double(8, d.EnergyMin).Double(9, d.EnergyMax).Int64(10, d.BurnMin).Int64(11, d.BurnMax).Int64(12, d.BackhaulUp).Int64(13, d.PortalOk)
                     .Int64(14, d.MaxClients).Int64(15, d.MaxUnique).Int64(16, d.MinSeq).Int64(17, d.MaxSeq).Execute();
             }
-            tx.Commit();
-            status?.Dispose();
-            dead?.Dispose();
-            ack?.Dispose();
-            return results;
         }
         finally
         {
-            _writeLock.Release();
+            status?.Dispose();
+            dead?.Dispose();
+            ack?.Dispose();
         }
     }
 
@@ -264,6 +290,7 @@ internal sealed partial class SqliteStore : IDisposable
     public void Dispose()
     {
         _insertMessage?.Dispose();
+        _insertMessages?.Dispose();
         _upsertRollup?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
