@@ -40,9 +40,8 @@ public static partial class TelemetryValidator
         }
         return name.Stream switch
         {
-            TopicStream.Telemetry when name.Kind == DeviceKind.Luminaire =>
-                Check(name, payload, TelemetryJson.Default.LuminaireTelemetry, now, maxAge, CheckLuminaire, TelemetryReader.TryReadLuminaire(payload)),
-            TopicStream.Telemetry => Check(name, payload, TelemetryJson.Default.HotspotTelemetry, now, maxAge, CheckHotspot, TelemetryReader.TryReadHotspot(payload)),
+            TopicStream.Telemetry when name.Kind == DeviceKind.Luminaire => Check(name, payload, TelemetryJson.Default.LuminaireTelemetry, now, maxAge, CheckLuminaire),
+            TopicStream.Telemetry => Check(name, payload, TelemetryJson.Default.HotspotTelemetry, now, maxAge, CheckHotspot),
             TopicStream.Event => Check(name, payload, TelemetryJson.Default.DeviceEvent, now, maxAge, CheckEvent),
             TopicStream.CommandAck => Check(name, payload, TelemetryJson.Default.CommandAck, now, maxAge, CheckAck),
             _ => Check(name, payload, TelemetryJson.Default.DeviceStatus, now, maxAge, CheckStatus),
@@ -51,14 +50,13 @@ public static partial class TelemetryValidator
 
     private delegate void Rules<T>(T payload, Problems problems, DateTimeOffset now);
 
-    /// <param name="read">The payload as the fast path read it (<see cref="TelemetryReader"/>), or null to deserialise it here.</param>
-    private static ValidationResult Check<T>(TopicName name, ReadOnlySpan<byte> payload, JsonTypeInfo<T> info, DateTimeOffset now, TimeSpan maxAge, Rules<T> rules, T? read = null)
+    private static ValidationResult Check<T>(TopicName name, ReadOnlySpan<byte> payload, JsonTypeInfo<T> info, DateTimeOffset now, TimeSpan maxAge, Rules<T> rules)
         where T : class
     {
-        T? value = read;
+        T? value;
         try
         {
-            value ??= JsonSerializer.Deserialize(payload, info);
+            value = JsonSerializer.Deserialize(payload, info);
         }
         catch (JsonException e)
         {
