@@ -33,21 +33,7 @@ internal sealed class MemorySettler : IDisposable
     public const int MmapThresholdBytes = 64 * 1024;
 
     /// <summary>Sets the native heap's <see cref="MmapThresholdBytes"/> (glibc only); true when it was applied.</summary>
-    public static bool ConfigureNativeHeap()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-        try
-        {
-            return Mallopt(MMmapThreshold, MmapThresholdBytes) == 1;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false; // not glibc
-        }
-    }
+    public static bool ConfigureNativeHeap() => CallGlibc(() => Mallopt(MMmapThreshold, MmapThresholdBytes)) == 1;
 
     private const int MMmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
 
@@ -62,19 +48,22 @@ internal sealed class MemorySettler : IDisposable
         Interlocked.Increment(ref _passes);
     }
 
-    private static void TrimNativeHeap()
+    private static void TrimNativeHeap() => CallGlibc(() => MallocTrim(0));
+
+    /// <summary>Runs a glibc-only call; null on another OS or C library (musl has neither mallopt's options nor malloc_trim).</summary>
+    private static int? CallGlibc(Func<int> call)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return;
+            return null;
         }
         try
         {
-            _ = MallocTrim(0);
+            return call();
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            // a C library without malloc_trim (musl): nothing to give back this way
+            return null;
         }
     }
 

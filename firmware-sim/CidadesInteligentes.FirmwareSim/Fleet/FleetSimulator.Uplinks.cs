@@ -81,26 +81,16 @@ public sealed partial class FleetSimulator
     private IEnumerable<Uplink> AllUplinks() =>
         _luminaires.Select(l => l.Uplink).Concat(_hotspots.Select(h => h.Uplink)).OfType<Uplink>();
 
-    /// <summary>Messages waiting in outboxes whose simulated link is up (the ones the uplinks can drain now).</summary>
-    private long SendablePending()
+    /// <summary>Messages waiting in the outboxes; with <paramref name="sendableOnly"/>, only those whose simulated link is up (the ones the uplinks can drain now).</summary>
+    private long PendingTotal(bool sendableOnly = false)
     {
         long n = 0;
         foreach (var o in AllOutboxes())
         {
-            if (o.LinkUp)
+            if (!sendableOnly || o.LinkUp)
             {
                 n += o.PendingCount;
             }
-        }
-        return n;
-    }
-
-    private long PendingTotal()
-    {
-        long n = 0;
-        foreach (var o in AllOutboxes())
-        {
-            n += o.PendingCount;
         }
         return n;
     }

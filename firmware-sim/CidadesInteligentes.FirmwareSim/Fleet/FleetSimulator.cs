@@ -90,7 +90,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
                 }
                 // only what can be sent counts: an outbox behind a simulated outage drains only once simulated time
                 // ends the outage, so waiting for it would stop the fleet's clock for good
-                while (SendablePending() > maxPending)
+                while (PendingTotal(sendableOnly: true) > maxPending)
                 {
                     await Task.Delay(10, ct).ConfigureAwait(false);
                 }
