@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CidadesInteligentes.Mqtt.Transport;
 using CidadesInteligentes.Mqtt.Broker;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Mqtt.Packets;
@@ -25,12 +26,12 @@ public sealed class TlsTests
         return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
     }
 
-    private static SslClientAuthenticationOptions Trusting(X509Certificate2 expected) => new()
+    private static MqttTls Trusting(X509Certificate2 expected) => new(new SslClientAuthenticationOptions
     {
         TargetHost = "localhost",
         // trust exactly this certificate (pinning), nothing else
         RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == expected.GetCertHashString(),
-    };
+    });
 
     [Theory]
     [InlineData(MqttProtocolVersion.V311)]
@@ -54,7 +55,7 @@ public sealed class TlsTests
         await using var wary = new MqttClient(new MqttClientOptions
         {
             Port = broker.TlsPort, ClientId = "tls-wary", Version = v, AutoReconnect = false,
-            Tls = new SslClientAuthenticationOptions { TargetHost = "localhost", RemoteCertificateValidationCallback = (_, _, _, _) => false },
+            Tls = new MqttTls(new SslClientAuthenticationOptions { TargetHost = "localhost", RemoteCertificateValidationCallback = (_, _, _, _) => false }),
         });
         await Assert.ThrowsAnyAsync<Exception>(() => wary.ConnectAsync());
     }

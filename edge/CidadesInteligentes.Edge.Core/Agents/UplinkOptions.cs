@@ -1,11 +1,12 @@
-using System.Net.Security;
+using CidadesInteligentes.Mqtt.Transport;
 
 namespace CidadesInteligentes.Edge.Core.Agents;
 
 /// <summary>Broker connection and drain limits of an <see cref="Uplink"/>. Client id and username are the device id.</summary>
 public sealed record UplinkOptions(string Host, int Port, string Password)
 {
-    public SslClientAuthenticationOptions? Tls { get; init; }
+    /// <summary>TLS to the broker; null for plain TCP.</summary>
+    public MqttTls? Tls { get; init; }
 
     public ushort KeepAliveSeconds { get; init; } = 60;
 

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace CidadesInteligentes.Edge.Core.Hotspot;
 
@@ -19,6 +17,7 @@ public sealed class UniqueClientCounter : IDisposable
     private readonly TimeZoneInfo _zone;
     private readonly HashSet<UInt128> _seen = [];
     private readonly byte[] _key = new byte[32];
+    private readonly StationHasher _hasher;
     private DateOnly _day;
 
     public UniqueClientCounter(TimeProvider timeProvider, TimeZoneInfo? zone = null)
@@ -26,7 +25,10 @@ public sealed class UniqueClientCounter : IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
         _zone = zone ?? TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
-        Rotate(Today());
+        StationHasher.FillRandom(_key);
+        _hasher = new StationHasher(_key);
+        _key.AsSpan().Clear();
+        _day = Today();
     }
 
     /// <summary>Distinct stations seen since local midnight.</summary>
@@ -55,7 +57,7 @@ public sealed class UniqueClientCounter : IDisposable
                 {
                     return;
                 }
-                HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(Normalize(station.Mac)), digest);
+                _hasher.HashMac(station.Mac, digest);
                 // 128 of the 256 bits: a collision among 100 000 stations has probability ~1e-29.
                 _seen.Add(BinaryPrimitives.ReadUInt128LittleEndian(digest));
             }
@@ -66,23 +68,10 @@ public sealed class UniqueClientCounter : IDisposable
     {
         lock (_gate)
         {
-            CryptographicOperations.ZeroMemory(_key);
+            _key.AsSpan().Clear();
+            _hasher.Rekey(_key); // overwrites the pad state derived from the day's key
             _seen.Clear();
         }
-    }
-
-    /// <summary>"AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff" and "aabb.ccdd.eeff" are the same station.</summary>
-    private static string Normalize(string mac)
-    {
-        var hex = new StringBuilder(12);
-        foreach (var c in mac)
-        {
-            if (char.IsAsciiHexDigit(c))
-            {
-                hex.Append(char.ToLowerInvariant(c));
-            }
-        }
-        return hex.ToString();
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _zone).DateTime);
@@ -98,7 +87,9 @@ public sealed class UniqueClientCounter : IDisposable
 
     private void Rotate(DateOnly today)
     {
-        RandomNumberGenerator.Fill(_key);
+        StationHasher.FillRandom(_key);
+        _hasher.Rekey(_key);
+        _key.AsSpan().Clear(); // the hasher holds the only copy
         _seen.Clear();
         _day = today;
     }

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -6,6 +7,7 @@ using CidadesInteligentes.Edge.Core.Agents;
 using CidadesInteligentes.Edge.Core.Hotspot;
 using CidadesInteligentes.Edge.Core.Lighting;
 using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Mqtt.Transport;
 using CidadesInteligentes.Telemetry.Contract;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,13 +52,16 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
     /// <summary>
     /// TLS to the broker: the host name is always checked; with <c>Mqtt:CaFile</c> the broker's chain must end at one
     /// of the certificates in that PEM file (a private CA) instead of the system's roots.
+    /// Not inlined, and typed <see cref="MqttTls"/>: a plain-TCP agent then never loads the TLS and cryptography
+    /// assemblies (docs/performance.md).
     /// </summary>
-    private SslClientAuthenticationOptions TlsOptions(MqttSettings mqtt)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MqttTls TlsOptions(MqttSettings mqtt)
     {
         var tls = new SslClientAuthenticationOptions { TargetHost = mqtt.Host };
         if (mqtt.CaFile is not { } caFile)
         {
-            return tls;
+            return new MqttTls(tls);
         }
         var roots = new X509Certificate2Collection();
         try
@@ -83,7 +88,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         };
         policy.CustomTrustStore.AddRange(roots);
         tls.CertificateChainPolicy = policy;
-        return tls;
+        return new MqttTls(tls);
     }
 
     /// <summary>
@@ -150,7 +155,9 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
 
     private async Task RunHotspotAsync(DeviceIdentity identity, IOutbox outbox, TimeSpan interval, UplinkOptions uplinkOptions, CancellationToken stoppingToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        // SocketsHttpHandler directly (HttpClientHandler wraps it): the wrapper's constructor sets up client-certificate
+        // options and so loads the TLS and cryptography assemblies, which plain-HTTP probes never need (docs/performance.md)
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(20) };
         using var unique = new UniqueClientCounter(time);
         IHotspotSource source;
         if (settings.Hardware.Mode == "Simulated")

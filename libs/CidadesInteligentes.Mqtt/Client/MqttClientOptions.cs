@@ -1,5 +1,5 @@
-using System.Net.Security;
 using CidadesInteligentes.Mqtt.Packets;
+using CidadesInteligentes.Mqtt.Transport;
 
 namespace CidadesInteligentes.Mqtt.Client;
 
@@ -22,7 +22,7 @@ public sealed class MqttClientOptions
     public WillMessage? Will { get; set; }
 
     /// <summary>TLS settings; null for plain TCP (loopback and tests only).</summary>
-    public SslClientAuthenticationOptions? Tls { get; set; }
+    public MqttTls? Tls { get; set; }
 
     /// <summary>Our own cap on unacknowledged QoS 1/2 publishes; the server's Receive Maximum lowers it further.</summary>
     public int MaxInflight { get; set; } = 256;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using CidadesInteligentes.Mqtt.Packets;
@@ -56,7 +55,7 @@ public sealed class MqttConnection : IAsyncDisposable
     public int QueuedToSend => _outgoing.Reader.Count;
 
     /// <summary>Opens a TCP connection (TCP_NODELAY on), optionally wrapped in TLS.</summary>
-    public static async Task<MqttConnection> ConnectTcpAsync(string host, int port, SslClientAuthenticationOptions? tls, int maxPacketSize, CancellationToken ct)
+    public static async Task<MqttConnection> ConnectTcpAsync(string host, int port, MqttTls? tls, int maxPacketSize, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -65,10 +64,7 @@ public sealed class MqttConnection : IAsyncDisposable
             Stream stream = new NetworkStream(socket, ownsSocket: true);
             if (tls is not null)
             {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                tls.TargetHost ??= host;
-                await ssl.AuthenticateAsClientAsync(tls, ct).ConfigureAwait(false);
-                stream = ssl;
+                stream = await tls.AuthenticateAsync(stream, host, ct).ConfigureAwait(false);
             }
             return FromStream(stream, maxPacketSize);
         }

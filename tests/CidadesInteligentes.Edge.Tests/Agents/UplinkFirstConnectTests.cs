@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CidadesInteligentes.Mqtt.Transport;
 using CidadesInteligentes.Edge.Core.Agents;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Telemetry.Contract;
@@ -111,7 +112,7 @@ public sealed partial class UplinkFirstConnectTests
         var log = new ConcurrentQueue<(LogLevel Level, string Text)>();
         var uplink = new Uplink(agent, new UplinkOptions("127.0.0.1", port, "secret-not-checked-here")
         {
-            Tls = new SslClientAuthenticationOptions { TargetHost = "localhost" }, // self-signed: not trusted
+            Tls = new MqttTls(new SslClientAuthenticationOptions { TargetHost = "localhost" }), // self-signed: not trusted
             ReconnectMinDelay = TimeSpan.FromMilliseconds(5),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(20),
             DescribeConnectFailure = e => e is AuthenticationException ? "TLS refused in plain words" : null,
