@@ -35,6 +35,8 @@ internal sealed class EdgeChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Sends SIGTERM (what systemd sends on stop) and waits for the exit code.</summary>
     public static void Terminate(int pid)
     {
