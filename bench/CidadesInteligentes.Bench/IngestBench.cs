@@ -47,9 +47,14 @@ internal static class IngestBench
     /// JIT is done before measuring; the load comes from 2,048 concurrent submitters (like connections awaiting
     /// their PUBACK), so batches fill as they do under a flood.
     /// </summary>
-    public static async Task InProcessAsync(int messages)
+    /// <remarks>
+    /// <paramref name="devices"/> (default 8, as in the end-to-end bench) spreads the messages over that many luminaires:
+    /// with thousands, nearly every message lands on its own device's last B-tree leaf, as it would for a real fleet.
+    /// </remarks>
+    public static async Task InProcessAsync(int messages, int devices = Devices)
     {
-        var (topics, payloads) = InProcessLoad(messages, DateTimeOffset.UtcNow.AddDays(-1));
+        Console.WriteLine($"ingestor alone: {messages:N0} messages from {devices:N0} devices");
+        var (topics, payloads) = InProcessLoad(messages, devices, DateTimeOffset.UtcNow.AddDays(-1));
         var now = DateTimeOffset.UtcNow;
         // tiered JIT: hot methods are recompiled optimised in the background only after a quiet spell, so warm up
         // for a few seconds of wall time (and pause) rather than a fixed count
@@ -58,19 +63,19 @@ internal static class IngestBench
         {
             for (var i = 0; i < Math.Min(messages, 20_000); i++)
             {
-                CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % Devices], payloads[i], now);
+                CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % devices], payloads[i], now);
             }
             Thread.Sleep(100);
         }
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < messages; i++)
         {
-            CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % Devices], payloads[i], now);
+            CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % devices], payloads[i], now);
         }
         var validateUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / messages;
 
         // warm-up on its own store, older timestamps: same code paths, nothing shared with the measured run
-        var (warmTopics, warmPayloads) = InProcessLoad(Math.Min(messages, 50_000), DateTimeOffset.UtcNow.AddDays(-3));
+        var (warmTopics, warmPayloads) = InProcessLoad(Math.Min(messages, 50_000), devices, DateTimeOffset.UtcNow.AddDays(-3));
         await IngestAllAsync(warmTopics, warmPayloads);
         await Task.Delay(500);
         await IngestAllAsync(warmTopics, warmPayloads);
@@ -81,15 +86,21 @@ internal static class IngestBench
         {
             GC.Collect();
             await Task.Delay(500);
+            var written0 = WrittenBytes();
             var (cpuUs, rate, stored, batches, allocated, gen0) = await IngestAllAsync(topics, payloads);
+            var written = (WrittenBytes() - written0) / payloads.Length;
             Console.WriteLine($"ingestor alone (in process, no MQTT, after warm-up), round {round}: validation {validateUs:N2} µs/msg; whole ingest path {cpuUs:N2} µs/msg CPU, "
-                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits; {allocated:N0} B/msg allocated, {gen0} gen-0 GCs)");
+                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits; {allocated:N0} B/msg allocated, {gen0} gen-0 GCs; {written:N0} B/msg written to files)");
         }
     }
 
-    private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, DateTimeOffset ts0) =>
-        (Enumerable.Range(1, Devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray(),
-         Enumerable.Range(1, messages).Select(n => LuminairePayload((n + Devices - 1) / Devices, ts0.AddSeconds(n / Devices), n)).ToArray());
+    /// <summary>Bytes this process has passed to write calls so far (<c>wchar</c> in /proc/self/io): the store's WAL and checkpoints.</summary>
+    private static long WrittenBytes() =>
+        long.Parse(File.ReadLines("/proc/self/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal))[6..].Trim(), CultureInfo.InvariantCulture);
+
+    private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, int devices, DateTimeOffset ts0) =>
+        (Enumerable.Range(1, devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray(),
+         Enumerable.Range(1, messages).Select(n => LuminairePayload((n + devices - 1) / devices, ts0.AddSeconds(n / devices), n)).ToArray());
 
     private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string[] topics, byte[][] payloads)
     {
@@ -120,7 +131,7 @@ internal static class IngestBench
             int n;
             while ((n = Interlocked.Increment(ref next)) < payloads.Length)
             {
-                await ingestor.IngestAsync(null, null, topics[n % Devices], payloads[n], CancellationToken.None);
+                await ingestor.IngestAsync(null, null, topics[n % topics.Length], payloads[n], CancellationToken.None);
             }
         })));
         var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / payloads.Length;

@@ -3,7 +3,7 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- mqtt [messages]
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages]
-// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages]   (the ingestor alone, in process)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process; 8 devices unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
@@ -19,7 +19,8 @@ switch (command)
         await IngestBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     case "ingestor":
-        await IngestBench.InProcessAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+        await IngestBench.InProcessAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8);
         break;
     case "domain":
         DomainBench.Run();
@@ -31,7 +32,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | ingestor [messages] | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] | ingestor [messages] [devices] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;
