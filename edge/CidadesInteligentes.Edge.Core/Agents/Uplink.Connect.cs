@@ -43,6 +43,12 @@ public sealed partial class Uplink
                 LogConnectFailure(attempt, e, delay);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
             }
+            catch (Exception e) when (ct.IsCancellationRequested && e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // stopped while an attempt was failing (e.g. a refused TLS handshake finishing after the stop): the
+                // caller asked to stop, so it gets the cancellation, not the attempt's error
+                throw new OperationCanceledException("the first connect was stopped", e, ct);
+            }
         }
     }
 
