@@ -55,7 +55,8 @@ internal sealed class StationHasher
     {
         if (OperatingSystem.IsLinux() && File.Exists(DevUrandom))
         {
-            using var random = File.OpenRead(DevUrandom);
+            // unbuffered: the key goes straight into the caller's span, no copy is left in a stream buffer
+            using var random = new FileStream(DevUrandom, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
             random.ReadExactly(key);
             return;
         }
