@@ -53,6 +53,8 @@ public sealed class UpstreamRedeliveryTests
         }
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), StoredSeqs(dir, device));
         Assert.Equal(pid, cloud.ProcessId);
+        // the counters are updated as each committed message's outcome is handled, just after the rows become visible
+        await Wait.UntilAsync(async () => (await Stats(cloud)).GetProperty("stored").GetInt64() >= total, "the stored counter caught up", TimeSpan.FromSeconds(10));
         var stats = await Stats(cloud);
         Assert.Equal(1, stats.GetProperty("upstreamRedeliveryReconnects").GetInt64());
         Assert.Equal(total, stats.GetProperty("stored").GetInt64());
