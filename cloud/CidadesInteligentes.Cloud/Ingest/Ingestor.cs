@@ -114,15 +114,12 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
                 Interlocked.Increment(ref _cityVersions.GetOrAdd(result.Topic.City, static _ => new(0)).Value);
                 _fleet.Apply(result.Topic, result.Payload!, now);
                 // the sinks' record is made only when a sink listens (InfluxDB configured, a dashboard connected)
-                if (Stored is { } stored)
+                var stored = Stored;
+                if (stored is not null || _live.Subscribers > 0)
                 {
                     var ingested = new IngestedMessage(result.Topic, result.Payload!, now);
                     Publish(ingested, item.Payload);
-                    stored(ingested);
-                }
-                else if (_live.Subscribers > 0)
-                {
-                    Publish(new IngestedMessage(result.Topic, result.Payload!, now), item.Payload);
+                    stored?.Invoke(ingested);
                 }
                 break;
             case StoreOutcome.Duplicate:

@@ -43,6 +43,8 @@ internal sealed partial class SqliteStore
             {
                 continue;
             }
+            BindMessage(_insertMessages, n * MessageColumns, items[i]);
+            chunk[n++] = i;
             if (n == RowsPerInsert)
             {
                 if (_insertMessages.Execute() != RowsPerInsert)
@@ -52,24 +54,11 @@ internal sealed partial class SqliteStore
                 MarkStored(chunk, results);
                 n = 0;
             }
-            BindMessage(_insertMessages, n * MessageColumns, items[i]);
-            chunk[n++] = i;
         }
-        if (n == RowsPerInsert)
+        // the last partial chunk row by row: each row's own change count is its outcome, so nothing to redo
+        for (var k = 0; k < n; k++)
         {
-            if (_insertMessages.Execute() != RowsPerInsert)
-            {
-                return false;
-            }
-            MarkStored(chunk, results);
-        }
-        else if (n > 0)
-        {
-            // the last partial chunk row by row: each row's own change count is its outcome, so nothing to redo
-            for (var k = 0; k < n; k++)
-            {
-                results[chunk[k]] = InsertOne(items[chunk[k]]);
-            }
+            results[chunk[k]] = InsertOne(items[chunk[k]]);
         }
         return true;
     }

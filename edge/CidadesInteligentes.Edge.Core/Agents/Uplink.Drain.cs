@@ -7,6 +7,14 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// <summary>The outbox drain: oldest first, within the in-flight window and the token bucket, acknowledged on PUBACK.</summary>
 public sealed partial class Uplink
 {
+    private long _rateLimitedPasses;
+
+    /// <summary>Drain passes that found messages waiting and held them back for want of a token (tests).</summary>
+    internal long RateLimitedPasses => Interlocked.Read(ref _rateLimitedPasses);
+
+    /// <summary>Publishes handed to the client and not yet acknowledged (tests).</summary>
+    internal int InFlight => Volatile.Read(ref _inFlight);
+
     private async Task DrainLoopAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -20,6 +28,10 @@ public sealed partial class Uplink
                 var candidates = _agent.Outbox.Peek(room, _lastHandedId);
                 var allowed = candidates.Count == 0 ? 0 : _bucket.TakeUpTo(candidates.Count);
                 rateLimited = candidates.Count > 0 && allowed == 0;
+                if (rateLimited)
+                {
+                    Interlocked.Increment(ref _rateLimitedPasses);
+                }
                 for (var i = 0; i < allowed; i++)
                 {
                     var m = candidates[i];

@@ -30,9 +30,7 @@ public sealed class TokenBucket
     {
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
-            _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
-            _lastTimestamp = now;
+            Refill();
             return _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / _ratePerSecond);
         }
     }
@@ -42,12 +40,18 @@ public sealed class TokenBucket
     {
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
-            _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
-            _lastTimestamp = now;
+            Refill();
             var taken = (int)Math.Min(wanted, Math.Floor(_tokens));
             _tokens -= taken;
             return Math.Max(taken, 0);
         }
+    }
+
+    /// <summary>Adds the tokens earned since the last call (caller holds the lock).</summary>
+    private void Refill()
+    {
+        var now = _time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
+        _lastTimestamp = now;
     }
 }

@@ -92,13 +92,18 @@ public sealed class UplinkDrainRateTests
 
         // Bound: what the broker acknowledged (and what reached a subscriber) never exceeds burst + rate × elapsed
         // on the rate clock; the in-flight window (8) only limits it further. Each step waits for the bound, then
-        // gives the drain loop a few polls to show it does not go past it.
+        // for two more drain passes that saw messages waiting and held them back, so nothing past it is still coming.
         for (var step = 0; ; step++)
         {
             var elapsed = (time.GetUtcNow() - started).TotalSeconds;
             var bound = Math.Min(Backlog, Burst + (int)Math.Floor(PerSecond * elapsed));
             await Wait.UntilAsync(() => uplink.Published >= bound && seqs.Count >= bound, $"{bound} published at {elapsed} s");
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            if (bound < Backlog)
+            {
+                var passes = uplink.RateLimitedPasses;
+                await Wait.UntilAsync(() => uplink.RateLimitedPasses >= passes + 2, $"the drain held back at {elapsed} s");
+                Assert.Equal(0, uplink.InFlight); // nothing handed past the bound and still unacknowledged
+            }
             Assert.Equal(bound, uplink.Published);
             Assert.Equal(bound, seqs.Count);
             if (bound == Backlog)

@@ -37,8 +37,10 @@ public sealed partial class UplinkFirstConnectTests
             await subscriber.SubscribeAsync("ci/v1/3548906/hotspot/sc-wifi-first/#", 1);
             await subscriber.DisconnectAsync(withWill: false, CancellationToken.None);
         }
-        await Task.Delay(2000); // autosave_interval 1: the session is on disk
-        before.Kill(); // the directory (and its persistence file) stays for the restart
+        // SIGTERM: Mosquitto writes its sessions to disk as it exits (the restart below must find the observer's);
+        // not disposed, so the directory and its persistence file stay for the restart
+        Host.EdgeChild.Terminate(before.ProcessId);
+        await Wait.UntilAsync(() => before.HasExited, "mosquitto saved its sessions and exited");
 
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var outbox = new MemoryOutbox();
@@ -55,7 +57,6 @@ public sealed partial class UplinkFirstConnectTests
         for (var i = 0; i < 5; i++)
         {
             Report(agent, time, i);
-            await Task.Delay(100);
         }
         await Wait.UntilAsync(() => uplink.FailedConnectAttempts >= 3, "several failed first-connect attempts");
         Report(agent, time, 5);
@@ -84,15 +85,18 @@ public sealed partial class UplinkFirstConnectTests
         await Wait.UntilAsync(() => outbox.PendingCount == 0 && received.Count(r => r.Topic.EndsWith("/telemetry", StringComparison.Ordinal)) >= 6,
             "backlog delivered", TimeSpan.FromSeconds(10));
         await Wait.UntilAsync(() => received.Any(r => r.Topic.EndsWith("/status", StringComparison.Ordinal)), "birth status", TimeSpan.FromSeconds(10));
-        await Task.Delay(300); // a duplicate would arrive by now
+        // one more report after the backlog: anything the uplink sent before it (a duplicate too) arrives before it
+        Report(agent, time, 6);
+        uplink.Nudge();
+        await Wait.UntilAsync(() => received.Count(r => r.Topic.EndsWith("/telemetry", StringComparison.Ordinal)) >= 7, "the report after the backlog", TimeSpan.FromSeconds(10));
 
         var status = received.Where(r => r.Topic.EndsWith("/status", StringComparison.Ordinal))
             .Select(r => JsonSerializer.Deserialize(r.Payload, TelemetryJson.Default.DeviceStatus)!).First();
         Assert.Equal("online", status.State);
         var seqs = received.Where(r => r.Topic.EndsWith("/telemetry", StringComparison.Ordinal))
             .Select(r => JsonSerializer.Deserialize(r.Payload, TelemetryJson.Default.HotspotTelemetry)!.Seq!.Value).ToList();
-        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), seqs); // in seq order, each once
-        Assert.Equal(6, uplink.Published);
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), seqs); // in seq order, each once
+        Assert.Equal(7, uplink.Published);
 
         await uplink.StopAsync(TimeSpan.FromSeconds(2));
         await cts.CancelAsync();
