@@ -12,6 +12,9 @@ using CidadesInteligentes.Testing;
 /// csproj; add <c>-p:PublishSingleFile=false</c> to measure the multi-file layout); <c>--aot PATH</c> likewise for a
 /// <c>-p:PublishAot=true</c> publish. The published tests (tests/CidadesInteligentes.Edge.Tests/PublishedBuildTests.cs)
 /// check that both builds work; this bench only measures them.
+/// The hotspot runs twice per build: with simulated probes, and as on a pole (<c>Hardware:Mode Linux</c>): TCP probes to
+/// the broker, DNS, the captive-portal check and the throughput download against a loopback HTTP server in this
+/// process, stations from an <c>iw</c> on PATH that prints a real station dump, WAN counters from /sys/class/net.
 /// </summary>
 internal static class EdgeBench
 {
@@ -26,7 +29,8 @@ internal static class EdgeBench
         var atAot = Array.IndexOf(args, "--aot");
         var aot = atAot >= 0 && atAot + 1 < args.Length ? Path.GetFullPath(args[atAot + 1]) : null;
         await using var mosquitto = await MosquittoServer.StartAsync();
-        Console.WriteLine($"{"build",-24}{"role",-10}{"start→first publish ms",24}{"RSS MB after 20 s",20}{"after 5 min",14}");
+        using var probes = ProbeServer.Start();
+        Console.WriteLine($"{"build",-24}{"role",-16}{"start→first publish ms",24}{"RSS MB after 20 s",20}{"after 5 min",14}");
         var dll = Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.Edge.dll");
         var builds = new List<(string Name, string Executable, string? Dll, string[] Environment)>
         {
@@ -52,10 +56,10 @@ internal static class EdgeBench
             for (var b = 0; b < builds.Count; b++)
             {
                 var (name, executable, path, environment) = builds[b];
-                foreach (var kind in new[] { "luminaire", "hotspot" })
+                foreach (var role in new[] { "luminaire", "hotspot", "hotspot+probes" })
                 {
-                    var (firstMs, rssMb, agent) = await MeasureAsync(kind, b, mosquitto.Port, executable, path, environment);
-                    running.Add((name, kind, firstMs, rssMb, agent));
+                    var (firstMs, rssMb, agent) = await MeasureAsync(role, b, mosquitto.Port, executable, path, environment, probes);
+                    running.Add((name, role, firstMs, rssMb, agent));
                 }
             }
             foreach (var (name, kind, firstMs, rssMb, agent) in running)
@@ -65,7 +69,7 @@ internal static class EdgeBench
                 {
                     await Task.Delay(wait);
                 }
-                Console.WriteLine($"{name,-24}{kind,-10}{firstMs,24:N0}{rssMb,20:N1}{agent.RssMb(),14:N1}");
+                Console.WriteLine($"{name,-24}{kind,-16}{firstMs,24:N0}{rssMb,20:N1}{agent.RssMb(),14:N1}");
             }
         }
         finally
@@ -105,10 +109,12 @@ internal static class EdgeBench
         }
     }
 
-    private static async Task<(double FirstMs, double RssMb, RunningAgent Agent)> MeasureAsync(string kind, int build, int port, string executable, string? dll, string[] environment)
+    private static async Task<(double FirstMs, double RssMb, RunningAgent Agent)> MeasureAsync(string role, int build, int port, string executable, string? dll, string[] environment, ProbeServer probes)
     {
-        // a distinct device per build: the previous one's retained status must not count as the first publish
-        var id = kind == "luminaire" ? $"sc-lum-00090{build}" : $"sc-wifi-0{9 - build}";
+        var kind = role == "luminaire" ? "luminaire" : "hotspot";
+        var realProbes = role == "hotspot+probes";
+        // a distinct device per build and role: the previous one's retained status must not count as the first publish
+        var id = role switch { "luminaire" => $"sc-lum-00090{build}", "hotspot" => $"sc-wifi-0{9 - build}", _ => $"sc-wifi-1{9 - build}" };
         await using var sub = new MqttClient(new MqttClientOptions { Port = port, ClientId = "bench-sub-" + kind });
         await sub.ConnectAsync();
         await sub.SubscribeAsync($"ci/v1/3548906/{kind}/{id}/#", 1);
@@ -126,9 +132,18 @@ internal static class EdgeBench
         foreach (var a in (string[])["run",
                      "--Device:Id", id, "--Device:City", "3548906", "--Device:Kind", kind, "--Device:Latitude", "-22.0087", "--Device:Longitude", "-47.8909",
                      "--Device:StateDirectory", dir, "--Mqtt:Host", "127.0.0.1", "--Mqtt:Port", port.ToString(Inv), "--Mqtt:Password", "bench-secret-0123456789abcdef",
-                     "--Hardware:Mode", "Simulated", "--Telemetry:IntervalSeconds", "60", "--Logging:LogLevel:Default", "Warning"])
+                     "--Hardware:Mode", realProbes ? "Linux" : "Simulated", "--Telemetry:IntervalSeconds", "60", "--Logging:LogLevel:Default", "Warning"])
         {
             info.ArgumentList.Add(a);
+        }
+        if (realProbes)
+        {
+            info.Environment["PATH"] = probes.BinDirectory + ":" + Environment.GetEnvironmentVariable("PATH");
+            foreach (var a in (string[])["--Hotspot:ProbeTargets", $"127.0.0.1:{port},127.0.0.1:{probes.Port}", "--Hotspot:DnsNames", "localhost",
+                         "--Hotspot:PortalUrl", probes.Url("portal"), "--Hotspot:ThroughputUrl", probes.Url("download"), "--Hotspot:WanInterface", "lo"])
+            {
+                info.ArgumentList.Add(a);
+            }
         }
         var sw = Stopwatch.StartNew();
         var p = Process.Start(info)!;
