@@ -30,7 +30,7 @@ public sealed partial class Uplink
                 await _client.ConnectAsync(ct).ConfigureAwait(false);
                 if (attempt > 0)
                 {
-                    _logger.LogInformation("connected to {Host}:{Port} after {Attempts} failed attempt(s)", _options.Host, _options.Port, attempt);
+                    UplinkLog.ConnectedAfter(_logger, _options.Host, _options.Port, attempt);
                 }
                 Volatile.Write(ref _failedConnects, 0);
                 return;
@@ -68,7 +68,7 @@ public sealed partial class Uplink
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException or IOException)
             {
-                _logger.LogDebug("subscribe to {Topic} failed, retrying after the reconnect: {Error}", _commandTopic, e.Message);
+                UplinkLog.SubscribeFailed(_logger, _commandTopic, e.Message);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 await _client.WaitConnectedAsync(ct).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
@@ -81,16 +81,15 @@ public sealed partial class Uplink
         var reason = e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
         if (attempt != 1 && attempt % ConnectWarningEvery != 0)
         {
-            _logger.LogDebug("connect attempt {Attempt} to {Host}:{Port} failed: {Error}", attempt, _options.Host, _options.Port, reason);
+            UplinkLog.ConnectAttemptFailed(_logger, attempt, _options.Host, _options.Port, reason);
         }
         else if (_options.DescribeConnectFailure?.Invoke(e) is { } plain)
         {
-            _logger.LogWarning("{Explanation} (attempt {Attempt}, still retrying; next in {Delay})", plain, attempt, delay);
+            UplinkLog.ConnectFailedExplained(_logger, plain, attempt, delay);
         }
         else
         {
-            _logger.LogWarning("cannot connect to {Host}:{Port} (attempt {Attempt}, still retrying; next in {Delay}): {Error}",
-                _options.Host, _options.Port, attempt, delay, reason);
+            UplinkLog.ConnectFailed(_logger, _options.Host, _options.Port, attempt, delay, reason);
         }
     }
 

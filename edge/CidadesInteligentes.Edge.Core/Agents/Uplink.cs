@@ -66,7 +66,7 @@ public sealed partial class Uplink : IAsyncDisposable
         }, logger);
         _client.Connected += sessionPresent => _ = PublishBirthAsync();
         // the client (same logger) already warns "MQTT connection to … lost" with the reason: once is enough
-        _client.ConnectionLost += e => _logger.LogDebug("broker connection lost: {Error}", e?.Message ?? "closed");
+        _client.ConnectionLost += e => UplinkLog.ConnectionLost(_logger, e?.Message ?? "closed");
         agent.StatusRequested += () => _ = PublishBirthAsync();
     }
 
@@ -158,7 +158,7 @@ public sealed partial class Uplink : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
         {
-            _logger.LogDebug("birth status not published: {Error}", e.Message);
+            UplinkLog.BirthNotPublished(_logger, e.Message);
         }
     }
 
@@ -177,7 +177,7 @@ public sealed partial class Uplink : IAsyncDisposable
             }
             catch (JsonException e)
             {
-                _logger.LogWarning("ignored a command that is not valid JSON: {Error}", e.Message);
+                UplinkLog.CommandNotJson(_logger, e.Message);
                 continue;
             }
             if (command is null)
@@ -190,7 +190,7 @@ public sealed partial class Uplink : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
             {
-                _logger.LogError("command {Id} failed: {Error}", command.Id, e.Message);
+                UplinkLog.CommandFailed(_logger, command.Id, e.Message);
             }
             Nudge();
         }

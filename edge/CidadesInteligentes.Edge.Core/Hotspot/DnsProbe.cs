@@ -41,8 +41,20 @@ public sealed class DnsProbe(TimeProvider timeProvider, TimeSpan timeout, Func<s
     public async Task<(bool AnyResolved, IReadOnlyList<string> Failed)> RunAllAsync(IReadOnlyList<string> hostNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hostNames);
-        var results = await Task.WhenAll(hostNames.Select(n => RunAsync(n, cancellationToken))).ConfigureAwait(false);
-        var failed = hostNames.Where((_, i) => !results[i].Resolved).ToList();
+        var lookups = new Task<DnsProbeResult>[hostNames.Count];
+        for (var i = 0; i < lookups.Length; i++)
+        {
+            lookups[i] = RunAsync(hostNames[i], cancellationToken);
+        }
+        var results = await Task.WhenAll(lookups).ConfigureAwait(false);
+        var failed = new List<string>();
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (!results[i].Resolved)
+            {
+                failed.Add(hostNames[i]);
+            }
+        }
         return (hostNames.Count == 0 || failed.Count < hostNames.Count, failed);
     }
 

@@ -94,9 +94,14 @@ public sealed class HotspotSampler(
         {
             return null;
         }
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        var sorted = new double[values.Count];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = values[i];
+        }
+        Array.Sort(sorted);
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private void TakeBackhaulSummary(HotspotTelemetry telemetry, bool dnsResolved, IReadOnlyList<string> dnsFailed)
@@ -126,7 +131,15 @@ public sealed class HotspotSampler(
         try
         {
             var all = await stations.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return all.Where(s => s.Associated).ToList();
+            var associated = new List<WifiStation>(all.Count);
+            foreach (var s in all)
+            {
+                if (s.Associated)
+                {
+                    associated.Add(s);
+                }
+            }
+            return associated;
         }
         catch (InvalidOperationException)
         {

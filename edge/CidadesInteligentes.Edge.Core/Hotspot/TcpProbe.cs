@@ -8,8 +8,19 @@ public sealed class TcpProbe(TimeProvider timeProvider, TimeSpan timeout)
     public async Task<TcpProbeResult> RunAsync(IReadOnlyList<ProbeTarget> targets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        var times = await Task.WhenAll(targets.Select(t => ConnectAsync(t, cancellationToken))).ConfigureAwait(false);
-        var reached = times.Where(t => t is not null).Select(t => t!.Value).ToList();
+        var connects = new Task<double?>[targets.Count];
+        for (var i = 0; i < connects.Length; i++)
+        {
+            connects[i] = ConnectAsync(targets[i], cancellationToken);
+        }
+        var reached = new List<double>(connects.Length);
+        foreach (var time in await Task.WhenAll(connects).ConfigureAwait(false))
+        {
+            if (time is { } ms)
+            {
+                reached.Add(ms);
+            }
+        }
         return new TcpProbeResult(targets.Count, targets.Count - reached.Count, reached);
     }
 

@@ -19,8 +19,14 @@ public sealed partial class DurableOutbox
         {
             RecordFile.ReadAll(ackPath, body => acked.Add(BinaryPrimitives.ReadInt64LittleEndian(body.Span)), _syncs);
         }
-        long maxId = acked.Count > 0 ? acked.Max() : 0;
-        foreach (var path in Directory.GetFiles(dir, "seg-*.log").Order(StringComparer.Ordinal))
+        long maxId = 0;
+        foreach (var id in acked)
+        {
+            maxId = Math.Max(maxId, id);
+        }
+        var segmentFiles = Directory.GetFiles(dir, "seg-*.log");
+        Array.Sort(segmentFiles, StringComparer.Ordinal);
+        foreach (var path in segmentFiles)
         {
             var segment = new Segment(path, ParseFirstId(path));
             RecordFile.ReadAll(path, body => RecoverRecord(segment, OutboxRecord.Decode(body), acked), _syncs);
@@ -108,7 +114,10 @@ public sealed partial class DurableOutbox
         _ackLog.Dispose();
         using var content = new MemoryStream();
         Span<byte> body = stackalloc byte[8];
-        foreach (var id in _ackedInLiveSegments.Order())
+        var ids = new long[_ackedInLiveSegments.Count];
+        _ackedInLiveSegments.CopyTo(ids);
+        Array.Sort(ids);
+        foreach (var id in ids)
         {
             BinaryPrimitives.WriteInt64LittleEndian(body, id);
             content.Write(RecordFile.Frame(body));

@@ -106,7 +106,7 @@ public static class EdgeProgram
         await worker.StopAsync(shutdown.Token).ConfigureAwait(false);
         if (running.IsFaulted)
         {
-            log.CreateLogger("edge").LogCritical(running.Exception, "the edge agent stopped on an error");
+            EdgeLog.StoppedOnError(log.CreateLogger("edge"), running.Exception!);
             return 1;
         }
         return Environment.ExitCode;

@@ -26,7 +26,7 @@ internal static class EdgeSettingsBinder
             errors.Add($"Device:Id '{id}' must be 3-64 characters of lowercase letters, digits and '-', starting with a letter or digit (e.g. sc-lum-000123).");
         }
         var city = config["Device:City"] ?? "";
-        if (city.Length != 7 || !city.All(char.IsAsciiDigit))
+        if (city.Length != 7 || city.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
             errors.Add($"Device:City '{city}' must be the 7-digit IBGE code of the municipality (São Carlos = 3548906).");
         }
@@ -113,8 +113,13 @@ internal static class EdgeSettingsBinder
             WanInterface: config["Hotspot:WanInterface"] ?? "eth0",
             StationSource: config["Hotspot:StationSource"] ?? "iw",
             DnsNames: (config["Hotspot:DnsNames"] ?? "www.google.com").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        errors.AddRange(hotspot.DnsNames.Where(n => Uri.CheckHostName(n) != UriHostNameType.Dns)
-            .Select(n => $"Hotspot:DnsNames entry '{n}' must be a host name, e.g. www.google.com."));
+        foreach (var name in hotspot.DnsNames)
+        {
+            if (Uri.CheckHostName(name) != UriHostNameType.Dns)
+            {
+                errors.Add($"Hotspot:DnsNames entry '{name}' must be a host name, e.g. www.google.com.");
+            }
+        }
         if (hotspot.StationSource is not ("iw" or "hostapd"))
         {
             errors.Add($"Hotspot:StationSource '{hotspot.StationSource}' must be iw or hostapd.");

@@ -37,8 +37,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             Tls = settings.Mqtt.Tls ? TlsOptions(settings.Mqtt) : null,
             DescribeConnectFailure = DescribeConnectFailure,
         };
-        _logger.LogInformation("{Kind} {Id} in {City}: broker {Host}:{Port}, {Pending} messages waiting in the outbox",
-            identity.KindText, identity.Id, settings.Device.City, settings.Mqtt.Host, settings.Mqtt.Port, outbox.PendingCount);
+        EdgeLog.Starting(_logger, identity.KindText, identity.Id, settings.Device.City, settings.Mqtt.Host, settings.Mqtt.Port, outbox.PendingCount);
         if (identity.Kind == DeviceKind.Luminaire)
         {
             await RunLuminaireAsync(identity, outbox, interval, uplinkOptions, stoppingToken).ConfigureAwait(false);
@@ -70,16 +69,15 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            _logger.LogError("cannot read the CA certificates in Mqtt:CaFile '{CaFile}': {Error}; no broker certificate will be trusted", caFile, e.Message);
+            EdgeLog.CaFileUnreadable(_logger, caFile, e.Message);
         }
         if (roots.Count == 0)
         {
-            _logger.LogError("Mqtt:CaFile '{CaFile}' holds no PEM certificate; no broker certificate will be trusted", caFile);
+            EdgeLog.CaFileEmpty(_logger, caFile);
         }
         else
         {
-            _logger.LogInformation("TLS: trusting the broker certificate only if issued by {Roots} (from {CaFile})",
-                string.Join("; ", roots.Select(r => r.Subject)), caFile);
+            EdgeLog.TrustingRoots(_logger, string.Join("; ", roots.Select(r => r.Subject)), caFile);
         }
         var policy = new X509ChainPolicy
         {
@@ -111,7 +109,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             time);
         foreach (var p in executor.StoredProgramProblems)
         {
-            _logger.LogError("stored dimming program ignored (running the default): {Problem}", p);
+            EdgeLog.StoredProgramIgnored(_logger, p);
         }
         var agent = new LuminaireAgent(
             new LuminaireAgentOptions(identity, settings.Device.Latitude, settings.Device.Longitude, settings.Hardware.LedPowerW, interval,
@@ -155,9 +153,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
 
     private async Task RunHotspotAsync(DeviceIdentity identity, IOutbox outbox, TimeSpan interval, UplinkOptions uplinkOptions, CancellationToken stoppingToken)
     {
-        // SocketsHttpHandler directly (HttpClientHandler wraps it): the wrapper's constructor sets up client-certificate
-        // options and so loads the TLS and cryptography assemblies, which plain-HTTP probes never need (docs/performance.md)
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(20) };
+        using var http = ProbeHttpClient.Create();
         using var unique = new UniqueClientCounter(time);
         IHotspotSource source;
         if (settings.Hardware.Mode == "Simulated")
@@ -167,11 +163,12 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         else
         {
             var h = settings.Hotspot;
-            var targets = h.ProbeTargets.Select(t =>
+            var targets = new List<ProbeTarget>(h.ProbeTargets.Count);
+            foreach (var t in h.ProbeTargets)
             {
                 var colon = t.LastIndexOf(':');
-                return new ProbeTarget(t[..colon], int.Parse(t[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-            }).ToList();
+                targets.Add(new ProbeTarget(t[..colon], int.Parse(t[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+            }
             var started = time.GetUtcNow();
             source = new HotspotSamplerSource(new HotspotSampler(
                 new HotspotSamplerSettings(targets, h.PortalUrl ?? new Uri("http://127.0.0.1/"), PortalExpectedBodyContains: h.PortalMarker,
@@ -226,7 +223,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         {
             return; // never connected: nothing to say goodbye to
         }
-        _logger.LogInformation("stopping: publishing offline status");
+        EdgeLog.Stopping(_logger);
         await uplink.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
     }
 }

@@ -73,7 +73,7 @@ public sealed partial class MqttClient
                     var id = NextPacketId();
                     var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _pendingSubs[id] = tcs;
-                    resend.Insert(0, new SubscribePacket { PacketId = id, Subscriptions = [.. _subscriptions.Values] });
+                    resend.Insert(0, new SubscribePacket { PacketId = id, Subscriptions = new List<TopicSubscription>(_subscriptions.Values) });
                 }
                 ConnectCount++;
                 _connectedSignal.TrySetResult();
@@ -180,7 +180,7 @@ public sealed partial class MqttClient
         await connection.DisposeAsync().ConfigureAwait(false);
         if (!_stopping)
         {
-            _log.LogWarning("MQTT connection to {Host}:{Port} lost: {Error}", _options.Host, _options.Port, error?.Message ?? "closed by server");
+            MqttClientLog.ConnectionLost(_log, _options.Host, _options.Port, error?.Message ?? "closed by server");
             ConnectionLost?.Invoke(error);
         }
     }
@@ -215,7 +215,7 @@ public sealed partial class MqttClient
             {
                 await Task.Delay(delay, _options.TimeProvider, token).ConfigureAwait(false);
                 await ConnectOnceAsync(token).ConfigureAwait(false);
-                _log.LogInformation("MQTT reconnected to {Host}:{Port} after {Attempts} attempt(s)", _options.Host, _options.Port, attempt);
+                MqttClientLog.Reconnected(_log, _options.Host, _options.Port, attempt);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -237,11 +237,11 @@ public sealed partial class MqttClient
         var reason = e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
         if (attempt == 1 || attempt % ReconnectWarningEvery == 0)
         {
-            _log.LogWarning("MQTT reconnect to {Host}:{Port} failed (attempt {Attempt}, still retrying): {Error}", _options.Host, _options.Port, attempt, reason);
+            MqttClientLog.ReconnectFailed(_log, _options.Host, _options.Port, attempt, reason);
         }
         else
         {
-            _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Error}", attempt, reason);
+            MqttClientLog.ReconnectAttemptFailed(_log, attempt, reason);
         }
     }
 

@@ -130,7 +130,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     /// <summary>Subscribes; returns the granted QoS / reason code per filter. Remembered and restored after reconnects.</summary>
     public async Task<IReadOnlyList<byte>> SubscribeAsync(IEnumerable<TopicSubscription> subscriptions, MqttProperties? properties = null, CancellationToken ct = default)
     {
-        var packet = new SubscribePacket { Subscriptions = subscriptions.ToList(), Properties = properties };
+        var packet = new SubscribePacket { Subscriptions = new List<TopicSubscription>(subscriptions), Properties = properties };
         var ack = await RequestAsync(packet, id => packet.PacketId = id, ct).ConfigureAwait(false);
         lock (_gate)
         {
@@ -163,7 +163,7 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     public async Task UnsubscribeAsync(IEnumerable<string> filters, CancellationToken ct = default)
     {
-        var packet = new UnsubscribePacket { Filters = filters.ToList() };
+        var packet = new UnsubscribePacket { Filters = new List<string>(filters) };
         await RequestAsync(packet, id => packet.PacketId = id, ct).ConfigureAwait(false);
         lock (_gate)
         {

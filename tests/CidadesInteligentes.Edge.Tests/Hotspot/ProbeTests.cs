@@ -103,4 +103,20 @@ public sealed class ProbeTests
         Assert.False(down.Ok);
         Assert.Null(down.StatusCode);
     }
+
+    [Fact]
+    public async Task The_agents_probe_client_reports_a_redirected_portal_instead_of_following_it()
+    {
+        await using var server = new LoopbackHttpServer();
+        server.Route("/generate_204", 204, []);
+        server.Route("/moved", 302, [], location: server.Url("/generate_204").ToString());
+
+        using var agents = ProbeHttpClient.Create();
+        var result = await new CaptivePortalProbe(agents).RunAsync(server.Url("/moved"), 204, null, CancellationToken.None);
+        Assert.Equal(new PortalCheckResult(false, 302, "status 302, expected 204"), result);
+
+        // a client that follows redirects would have reported the portal as working
+        using var following = new HttpClient();
+        Assert.True((await new CaptivePortalProbe(following).RunAsync(server.Url("/moved"), 204, null, CancellationToken.None)).Ok);
+    }
 }
