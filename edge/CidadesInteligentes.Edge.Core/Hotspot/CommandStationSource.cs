@@ -20,7 +20,10 @@ public sealed class CommandStationSource(string fileName, IReadOnlyList<string> 
             start.ArgumentList.Add(argument);
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        // disposed here: Process.Dispose leaves a standard-output reader the caller has used open (it may still hold a
+        // reference), so each run would keep its pipe until the garbage collector finalised it
+        using var stdout = process.StandardOutput;
+        var output = await stdout.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
