@@ -71,19 +71,12 @@ public sealed partial class DimmingController
     /// <summary>The steps by start time (steps starting at the same time keep their order).</summary>
     private static (TimeOnly From, int DimPercent)[] ParseSteps(List<DimStep>? steps)
     {
-        var parsed = new (TimeOnly From, int DimPercent)[steps?.Count ?? 0];
-        var order = new int[parsed.Length];
+        var parsed = new (TimeOnly From, int Order, int DimPercent)[steps?.Count ?? 0];
         for (var i = 0; i < parsed.Length; i++)
         {
-            parsed[i] = (ProgramValidator.TryParseTime(steps![i].From, out var t) ? t : TimeOnly.MinValue, steps[i].DimPercent);
-            order[i] = i;
+            parsed[i] = (ProgramValidator.TryParseTime(steps![i].From, out var t) ? t : TimeOnly.MinValue, i, steps[i].DimPercent);
         }
-        Array.Sort(order, (a, b) => parsed[a].From != parsed[b].From ? parsed[a].From.CompareTo(parsed[b].From) : a.CompareTo(b));
-        var sorted = new (TimeOnly From, int DimPercent)[parsed.Length];
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            sorted[i] = parsed[order[i]];
-        }
-        return sorted;
+        Array.Sort(parsed); // by time, then by position in the program
+        return Array.ConvertAll(parsed, static s => (s.From, s.DimPercent));
     }
 }
