@@ -94,14 +94,10 @@ public sealed class HotspotSampler(
         {
             return null;
         }
-        var sorted = new double[values.Count];
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            sorted[i] = values[i];
-        }
-        Array.Sort(sorted);
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        var sorted = new List<double>(values);
+        sorted.Sort();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private void TakeBackhaulSummary(HotspotTelemetry telemetry, bool dnsResolved, IReadOnlyList<string> dnsFailed)

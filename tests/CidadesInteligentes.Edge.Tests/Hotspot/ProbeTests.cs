@@ -116,7 +116,7 @@ public sealed class ProbeTests
         Assert.Equal(new PortalCheckResult(false, 302, "status 302, expected 204"), result);
 
         // a client that follows redirects would have reported the portal as working
-        using var following = new HttpClient();
+        using var following = new HttpClient { Timeout = ProbeTimeout };
         Assert.True((await new CaptivePortalProbe(following).RunAsync(server.Url("/moved"), 204, null, CancellationToken.None)).Ok);
     }
 }
