@@ -76,6 +76,36 @@ internal sealed class PreparedStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the bound statement (a SELECT of at most one row of interest) and, if it returns a row, reads it with
+    /// <paramref name="read"/> before the statement is reset.
+    /// </summary>
+    public bool TryReadRow<T>(Func<sqlite3_stmt, T> read, out T value)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_stmt);
+            if (rc == raw.SQLITE_ROW)
+            {
+                value = read(_stmt);
+                return true;
+            }
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
+            }
+            value = default!;
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_stmt);
+        }
+    }
+
+    /// <summary>The rowid of the connection's latest successful INSERT into a rowid table.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
     private PreparedStatement Bound(int rc)
     {
         Check(rc, null);

@@ -161,5 +161,45 @@ internal static class Schema
         );
         CREATE INDEX alerts_active ON alerts (active, closed_at);
         """,
+
+        // 7: telemetry in arrival order. In `messages` (clustered by device, stream, seq) every commit rewrote each
+        // reporting device's last page, so with a fleet (one message per device per commit) a commit wrote a 16 KiB page
+        // per message. `telemetry` is a rowid table that a commit appends to; a city's rows are found through
+        // `telemetry_city`, whose entries a commit appends per city. Exactly-once moves to `seq_sets`: each device's
+        // stored seqs as ranges ("1-1440,1443-2880"), read and updated in the same write transaction as the rows
+        // (SqliteStore.Telemetry). `last_id` bounds the newest row of the device, where a "recent" read starts.
+        // Events and acks stay in `messages`. Back-fill: rows moved in arrival order, seq ranges as islands of seq.
+        """
+        CREATE TABLE telemetry (
+            id          INTEGER PRIMARY KEY,
+            device      TEXT    NOT NULL,
+            seq         INTEGER NOT NULL,
+            city        TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            ts          INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            payload     TEXT    NOT NULL,
+            energy_wh   REAL,
+            burn_s      INTEGER
+        );
+        INSERT INTO telemetry (device, seq, city, kind, ts, received_at, payload, energy_wh, burn_s)
+            SELECT device, seq, city, kind, ts, received_at, payload, energy_wh, burn_s FROM messages WHERE stream = 'telemetry'
+            ORDER BY received_at, device, seq;
+        CREATE TABLE seq_sets (
+            device      TEXT    NOT NULL,
+            stream      TEXT    NOT NULL,
+            ranges      TEXT    NOT NULL,
+            last_id     INTEGER NOT NULL,
+            PRIMARY KEY (device, stream)
+        ) WITHOUT ROWID;
+        INSERT INTO seq_sets (device, stream, ranges, last_id)
+            SELECT device, 'telemetry', group_concat(lo || '-' || hi, ','), max(last_id) FROM (
+                SELECT device, min(seq) AS lo, max(seq) AS hi, max(id) AS last_id FROM (
+                    SELECT device, seq, id, seq - row_number() OVER (PARTITION BY device ORDER BY seq) AS island FROM telemetry)
+                GROUP BY device, island ORDER BY device, lo)
+            GROUP BY device;
+        DELETE FROM messages WHERE stream = 'telemetry';
+        CREATE INDEX telemetry_city ON telemetry (city, kind, ts);
+        """,
     ];
 }

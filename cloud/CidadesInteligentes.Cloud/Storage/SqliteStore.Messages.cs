@@ -1,97 +1,179 @@
+using SQLitePCL;
+
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>
-/// The sequenced messages (telemetry, events, acks) of an ingest batch, inserted <see cref="RowsPerInsert"/> rows per
-/// statement: one <c>sqlite3_step</c> (and one reset) per chunk instead of per row. A chunk's change count says whether
-/// every row of it was new; when one was not (a duplicate of a stored message, or twice in the same batch) it cannot
-/// say which, so the caller rolls the transaction back and stores the batch row by row, which gives each message its
-/// own outcome. Duplicates are rare (a device resending after a lost PUBACK); after a batch that had one, the next is
-/// stored row by row directly, so a device resending its whole window does not make every batch run twice.
+/// The sequenced messages of an ingest batch. Telemetry (nearly every message) goes to the arrival-ordered
+/// <c>telemetry</c> table: whether a seq is new is decided from the device's <see cref="SeqSet"/> (table
+/// <c>seq_sets</c>, read and written in the same transaction), so the rows are appended <see cref="RowsPerInsert"/>
+/// per statement without a uniqueness probe, and a batch needs no second pass when it holds a duplicate. Events and
+/// acks (rare) stay in <c>messages</c>, whose primary key (device, stream, seq) rejects a duplicate row by row.
 /// </summary>
 internal sealed partial class SqliteStore
 {
-    /// <summary>Rows per multi-row INSERT (10 parameters each; measured: docs/performance.md, "ingestor CPU").</summary>
+    /// <summary>Rows per multi-row INSERT (measured: docs/performance.md, "ingestor CPU").</summary>
     internal const int RowsPerInsert = 32;
 
-    private const int MessageColumns = 10;
-    private const string InsertMessageSql = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ";
+    /// <summary>Devices whose seq set is kept in memory between batches; beyond this the cache starts again empty.</summary>
+    internal const int SeqCacheLimit = 200_000;
 
+    private const int TelemetryColumns = 9;
+
+    // OR FAIL, not the default ABORT: an ABORT statement that writes many rows inside a transaction keeps a statement
+    // journal (a temp file of the pages it changes) so it can undo just itself, which tripled the bytes written per
+    // message. Nothing here needs that: any failing row fails the whole batch, whose transaction is rolled back.
+    private const string InsertTelemetrySql = "INSERT OR FAIL INTO telemetry (device, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ";
+    private const string InsertMessageSql = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+    private PreparedStatement? _insertTelemetryChunk;
+    private PreparedStatement? _insertTelemetryRow;
     private PreparedStatement? _insertMessage;
-    private PreparedStatement? _insertMessages;
-    private bool _lastBatchHadDuplicates;
+    private PreparedStatement? _readSeqSet;
+    private PreparedStatement? _writeSeqSet;
+    private PreparedStatement? _dataVersion;
 
-    /// <summary>How many batches were stored row by row after a chunk met a duplicate (for tests).</summary>
-    internal long RowByRowRetries { get; private set; }
+    // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
+    // unchanged): two cloud instances may share one store file, and the other's commits must be seen.
+    private readonly Dictionary<string, (SeqSet Set, long LastId)> _seqCache = new(StringComparer.Ordinal);
+    private long _seqCacheDataVersion = -1;
+
+    /// <summary>How many times the seq cache was dropped because another connection had committed (for tests).</summary>
+    internal long SeqCacheInvalidations { get; private set; }
 
     /// <summary>
-    /// Inserts every <see cref="IngestItemKind.Message"/> item of <paramref name="items"/> in chunks and marks it stored.
-    /// Returns false, leaving the transaction to be rolled back, as soon as a chunk inserts fewer rows than it holds.
+    /// Stores the new telemetry of <paramref name="items"/> and marks each telemetry item Stored or Duplicate. Returns the
+    /// devices' seq sets as this transaction leaves them, to become the cache once it has committed.
     /// </summary>
-    private bool TryInsertMessagesInChunks(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
+    private Dictionary<string, (SeqSet Set, long LastId)>? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
-        if (_lastBatchHadDuplicates)
-        {
-            return false;
-        }
-        _insertMessages ??= new PreparedStatement(_writer, InsertMessageSql + string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(static r =>
-            "(" + string.Join(", ", Enumerable.Range((r * MessageColumns) + 1, MessageColumns).Select(static p => "?" + p)) + ")")));
+        Dictionary<string, (SeqSet Set, long LastId, bool Changed)>? sets = null;
+        _insertTelemetryChunk ??= new PreparedStatement(_writer, InsertTelemetrySql + string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(static r =>
+            "(" + string.Join(", ", Enumerable.Range((r * TelemetryColumns) + 1, TelemetryColumns).Select(static p => "?" + p)) + ")")));
         Span<int> chunk = stackalloc int[RowsPerInsert];
         var n = 0;
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i].Kind != IngestItemKind.Message)
+            var it = items[i];
+            if (it.Kind != IngestItemKind.Message || it.Stream != "telemetry")
             {
                 continue;
             }
-            BindMessage(_insertMessages, n * MessageColumns, items[i]);
+            sets ??= new(StringComparer.Ordinal);
+            ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sets, it.Device, out var known);
+            if (!known)
+            {
+                var (set, lastId) = LoadSeqSet(it.Device);
+                entry = (set, lastId, false);
+            }
+            if (!entry.Set.Add(it.Seq))
+            {
+                results[i] = StoreOutcome.Duplicate;
+                continue;
+            }
+            entry.Changed = true;
+            results[i] = StoreOutcome.Stored;
+            BindTelemetry(_insertTelemetryChunk, n * TelemetryColumns, it);
             chunk[n++] = i;
             if (n == RowsPerInsert)
             {
-                if (_insertMessages.Execute() != RowsPerInsert)
-                {
-                    return false;
-                }
-                MarkStored(chunk, results);
+                _insertTelemetryChunk.Execute();
                 n = 0;
             }
         }
-        // the last partial chunk row by row: each row's own change count is its outcome, so nothing to redo
+        if (sets is null)
+        {
+            return null;
+        }
+        // the last partial chunk row by row
         for (var k = 0; k < n; k++)
         {
-            results[chunk[k]] = InsertOne(items[chunk[k]]);
+            _insertTelemetryRow ??= new PreparedStatement(_writer, InsertTelemetrySql + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            BindTelemetry(_insertTelemetryRow, 0, items[chunk[k]]);
+            _insertTelemetryRow.Execute();
         }
-        return true;
+        // every row of a device stored in this batch has an id at or below the batch's last one
+        var lastInserted = _insertTelemetryChunk.LastInsertRowId;
+        var committed = new Dictionary<string, (SeqSet Set, long LastId)>(sets.Count, StringComparer.Ordinal);
+        foreach (var (device, (set, lastId, changed)) in sets)
+        {
+            if (changed)
+            {
+                _writeSeqSet ??= new PreparedStatement(_writer,
+                    "INSERT INTO seq_sets (device, stream, ranges, last_id) VALUES (?1, 'telemetry', ?2, ?3) ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id");
+                _writeSeqSet.Text(1, device).Text(2, set.ToString()).Int64(3, lastInserted).Execute();
+            }
+            committed[device] = (set, changed ? lastInserted : lastId);
+        }
+        return committed;
     }
 
-    /// <summary>Inserts every <see cref="IngestItemKind.Message"/> item one row at a time, each with its own outcome.</summary>
-    private void InsertMessagesRowByRow(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
+    /// <summary>A device's seq set as committed (from the cache, or the table), as a copy this batch may change.</summary>
+    private (SeqSet Set, long LastId) LoadSeqSet(string device)
+    {
+        if (_seqCache.TryGetValue(device, out var cached))
+        {
+            return (cached.Set.Clone(), cached.LastId);
+        }
+        _readSeqSet ??= new PreparedStatement(_writer, "SELECT ranges, last_id FROM seq_sets WHERE device = ?1 AND stream = 'telemetry'");
+        _readSeqSet.Text(1, device);
+        return _readSeqSet.TryReadRow(static s => (raw.sqlite3_column_text(s, 0).utf8_to_string(), raw.sqlite3_column_int64(s, 1)), out var row)
+            ? (SeqSet.Parse(row.Item1), row.Item2)
+            : (new SeqSet(), 0);
+    }
+
+    /// <summary>At the start of a write transaction: drops the seq cache if another connection has committed since.</summary>
+    private void CheckSeqCache()
+    {
+        _dataVersion ??= new PreparedStatement(_writer, "PRAGMA data_version");
+        _dataVersion.TryReadRow(static s => raw.sqlite3_column_int64(s, 0), out var version);
+        if (version != _seqCacheDataVersion)
+        {
+            if (_seqCacheDataVersion != -1 && _seqCache.Count > 0)
+            {
+                SeqCacheInvalidations++;
+            }
+            _seqCache.Clear();
+            _seqCacheDataVersion = version;
+        }
+    }
+
+    /// <summary>After a commit: the batch's seq sets become the cache.</summary>
+    private void CacheSeqSets(Dictionary<string, (SeqSet Set, long LastId)>? committed)
+    {
+        if (committed is null)
+        {
+            return;
+        }
+        if (_seqCache.Count + committed.Count > SeqCacheLimit)
+        {
+            _seqCache.Clear();
+        }
+        foreach (var (device, entry) in committed)
+        {
+            _seqCache[device] = entry;
+        }
+    }
+
+    /// <summary>Events and acks, one row each: the primary key says whether it was new.</summary>
+    private void StoreOtherMessages(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i].Kind == IngestItemKind.Message)
+            var it = items[i];
+            if (it.Kind != IngestItemKind.Message || it.Stream == "telemetry")
             {
-                results[i] = InsertOne(items[i]);
+                continue;
             }
+            _insertMessage ??= new PreparedStatement(_writer, InsertMessageSql);
+            _insertMessage.Text(1, it.Device).Text(2, it.Stream).Int64(3, it.Seq).Text(4, it.City).Text(5, it.DeviceKind)
+                .Int64(6, it.Ts.ToUnixTimeMilliseconds()).Int64(7, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(8, it.Payload)
+                .Double(9, it.EnergyWh).Int64(10, it.BurnSeconds);
+            results[i] = _insertMessage.Execute() == 1 ? StoreOutcome.Stored : StoreOutcome.Duplicate;
         }
     }
 
-    private StoreOutcome InsertOne(IngestItem it)
-    {
-        _insertMessage ??= new PreparedStatement(_writer, InsertMessageSql + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-        BindMessage(_insertMessage, 0, it);
-        return _insertMessage.Execute() == 1 ? StoreOutcome.Stored : StoreOutcome.Duplicate;
-    }
-
-    private static void MarkStored(ReadOnlySpan<int> chunk, StoreOutcome[] results)
-    {
-        foreach (var i in chunk)
-        {
-            results[i] = StoreOutcome.Stored;
-        }
-    }
-
-    private static void BindMessage(PreparedStatement s, int at, IngestItem it) =>
-        s.Text(at + 1, it.Device).Text(at + 2, it.Stream).Int64(at + 3, it.Seq).Text(at + 4, it.City).Text(at + 5, it.DeviceKind)
-            .Int64(at + 6, it.Ts.ToUnixTimeMilliseconds()).Int64(at + 7, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(at + 8, it.Payload)
-            .Double(at + 9, it.EnergyWh).Int64(at + 10, it.BurnSeconds);
+    private static void BindTelemetry(PreparedStatement s, int at, IngestItem it) =>
+        s.Text(at + 1, it.Device).Int64(at + 2, it.Seq).Text(at + 3, it.City).Text(at + 4, it.DeviceKind)
+            .Int64(at + 5, it.Ts.ToUnixTimeMilliseconds()).Int64(at + 6, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(at + 7, it.Payload)
+            .Double(at + 8, it.EnergyWh).Int64(at + 9, it.BurnSeconds);
 }

@@ -42,54 +42,25 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// Reads a city's telemetry of one device kind with ts in [from, to), device by device in seq order. Telemetry rows
-    /// have no city index (it was most of an insert's cost): the daily roll-ups give each device-day's seq range, the
-    /// ranges are merged per device, and each is read by primary key. Every stored telemetry message is counted in the
-    /// roll-up of its local day, so its seq lies in that day's range; local dates are at most a day before the UTC date.
+    /// Reads a city's telemetry of one device kind with ts in [from, to), device by device in seq order, through the
+    /// <c>telemetry_city</c> index (city, kind, ts). The device is the last column of each row.
     /// </summary>
     private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row)
     {
         using var c = OpenReader();
-        var ranges = new List<(string Device, long Min, long Max)>();
-        using (var q = c.CreateCommand())
-        {
-            q.CommandText = "SELECT device, min_seq, max_seq FROM daily_rollups WHERE city = $c AND kind = $k AND date >= $d0 AND date <= $d1 AND min_seq IS NOT NULL ORDER BY device, min_seq";
-            q.Parameters.AddWithValue("$c", city);
-            q.Parameters.AddWithValue("$k", kind);
-            q.Parameters.AddWithValue("$d0", from.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            q.Parameters.AddWithValue("$d1", to.UtcDateTime.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            using var r = q.ExecuteReader();
-            while (r.Read())
-            {
-                var (device, min, max) = (r.GetString(0), r.GetInt64(1), r.GetInt64(2));
-                if (ranges.Count > 0 && ranges[^1].Device == device && min <= ranges[^1].Max + 1)
-                {
-                    ranges[^1] = (device, ranges[^1].Min, Math.Max(ranges[^1].Max, max));
-                }
-                else
-                {
-                    ranges.Add((device, min, max));
-                }
-            }
-        }
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {columns} FROM messages WHERE device = $d AND stream = 'telemetry' AND seq >= $a AND seq <= $b AND ts >= $f AND ts < $t"
-            + (where is null ? "" : " AND " + where) + " ORDER BY seq";
-        var pd = cmd.Parameters.Add("$d", SqliteType.Text);
-        var pa = cmd.Parameters.Add("$a", SqliteType.Integer);
-        var pb = cmd.Parameters.Add("$b", SqliteType.Integer);
+        cmd.CommandText = $"SELECT {columns}, device FROM telemetry WHERE city = $c AND kind = $k AND ts >= $f AND ts < $t"
+            + (where is null ? "" : " AND " + where) + " ORDER BY device, seq";
+        cmd.Parameters.AddWithValue("$c", city);
+        cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
-        foreach (var (device, min, max) in ranges)
+        using var r = cmd.ExecuteReader();
+        var deviceColumn = r.FieldCount - 1;
+        while (r.Read())
         {
-            pd.Value = device;
-            pa.Value = min;
-            pb.Value = max;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                row(device, r);
-            }
+            var device = r.GetString(deviceColumn);
+            row(device, r);
         }
     }
 
@@ -103,14 +74,35 @@ internal sealed partial class SqliteStore
                 r.GetInt64(11), r.GetInt64(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.IsDBNull(14) ? null : r.GetInt64(14)),
             ("$f", fromDate), ("$t", toDate), ("$c", city), ("$d", device));
 
-    /// <summary>The latest <paramref name="limit"/> messages of a device's stream, newest first.</summary>
-    public List<StoredMessage> Recent(string device, string stream, int limit) =>
-        Query("SELECT device, city, kind, seq, ts, received_at, payload FROM messages WHERE device = $d AND stream = $s ORDER BY seq DESC LIMIT $l",
-            ReadMessage, ("$d", device), ("$s", stream), ("$l", limit));
+    /// <summary>The latest <paramref name="limit"/> messages of a device's stream, newest (highest seq) first.</summary>
+    public List<StoredMessage> Recent(string device, string stream, int limit)
+    {
+        if (stream != "telemetry")
+        {
+            return Query("SELECT device, city, kind, seq, ts, received_at, payload FROM messages WHERE device = $d AND stream = $s ORDER BY seq DESC LIMIT $l",
+                ReadMessage, ("$d", device), ("$s", stream), ("$l", limit));
+        }
+        // the device's seq set says which seqs are the newest ones; the rows are in arrival order, so walk back from the
+        // device's newest row (last_id) until those are found (normally the last ones to arrive)
+        var set = Query("SELECT ranges, last_id FROM seq_sets WHERE device = $d AND stream = 'telemetry'", r => (SeqSet.Parse(r.GetString(0)), r.GetInt64(1)), ("$d", device));
+        if (set.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+        var (seqs, lastId) = set[0];
+        var rows = Query("""
+            SELECT device, city, kind, seq, ts, received_at, payload FROM telemetry
+            WHERE id <= $last AND device = $d AND seq >= $min ORDER BY id DESC LIMIT $l
+            """, ReadMessage, ("$last", lastId), ("$d", device), ("$min", seqs.LowestOfNewest(limit)), ("$l", limit));
+        rows.Sort(static (a, b) => b.Seq.CompareTo(a.Seq));
+        return rows;
+    }
 
-    /// <summary>Every seq stored for a device's stream (for audits and tests).</summary>
+    /// <summary>Every seq stored for a device's stream, read from the rows themselves (for audits and tests).</summary>
     public List<long> Seqs(string device, string stream) =>
-        Query("SELECT seq FROM messages WHERE device = $d AND stream = $s ORDER BY seq", r => r.GetInt64(0), ("$d", device), ("$s", stream));
+        stream == "telemetry"
+            ? Query("SELECT seq FROM telemetry WHERE device = $d ORDER BY seq", r => r.GetInt64(0), ("$d", device))
+            : Query("SELECT seq FROM messages WHERE device = $d AND stream = $s ORDER BY seq", r => r.GetInt64(0), ("$d", device), ("$s", stream));
 
     public List<StoredStatus> StatusLog(string? city, string? device, DateTimeOffset from, DateTimeOffset to) =>
         Query("SELECT device, city, kind, state, ts, received_at, payload FROM status_log WHERE received_at >= $f AND received_at < $t"

@@ -101,28 +101,14 @@ internal sealed partial class SqliteStore : IDisposable
         try
         {
             var results = new StoreOutcome[items.Count];
-            var tx = _writer.BeginTransaction();
-            try
+            using (var tx = _writer.BeginTransaction())
             {
-                if (!TryInsertMessagesInChunks(items, results))
-                {
-                    if (!_lastBatchHadDuplicates)
-                    {
-                        // a chunk met a duplicate: start again row by row, so each message gets its own outcome
-                        RowByRowRetries++;
-                        tx.Rollback();
-                        tx.Dispose();
-                        tx = _writer.BeginTransaction();
-                    }
-                    InsertMessagesRowByRow(items, results);
-                }
-                _lastBatchHadDuplicates = results.AsSpan().Contains(StoreOutcome.Duplicate);
+                CheckSeqCache();
+                var seqSets = StoreTelemetry(items, results);
+                StoreOtherMessages(items, results);
                 WriteRest(tx, items, results);
                 tx.Commit();
-            }
-            finally
-            {
-                tx.Dispose();
+                CacheSeqSets(seqSets);
             }
             return results;
         }
@@ -290,7 +276,11 @@ internal sealed partial class SqliteStore : IDisposable
     public void Dispose()
     {
         _insertMessage?.Dispose();
-        _insertMessages?.Dispose();
+        _insertTelemetryChunk?.Dispose();
+        _insertTelemetryRow?.Dispose();
+        _readSeqSet?.Dispose();
+        _writeSeqSet?.Dispose();
+        _dataVersion?.Dispose();
         _upsertRollup?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();

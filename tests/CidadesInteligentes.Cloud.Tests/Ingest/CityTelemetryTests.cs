@@ -8,9 +8,9 @@ using Xunit;
 namespace CidadesInteligentes.Cloud.Tests.Ingest;
 
 /// <summary>
-/// Telemetry rows have no city index: a city's telemetry is found through the daily roll-ups' seq ranges
-/// (schema migration 5). These tests check that every message comes back exactly once, in seq order, for new
-/// stores and for a store created before the migration.
+/// Telemetry rows are stored in arrival order and a city's telemetry is read through the (city, kind, ts) index
+/// (schema migration 7; before it, through the daily roll-ups' seq ranges, migration 5). These tests check that every
+/// message comes back exactly once, in seq order, for new stores and for stores created before those migrations.
 /// </summary>
 public sealed class CityTelemetryTests : IDisposable
 {
@@ -91,6 +91,49 @@ public sealed class CityTelemetryTests : IDisposable
         Assert.Contains("WHERE stream <> 'telemetry'", index, StringComparison.Ordinal);
         var readings = store.EnergyReadings("3548906", DateTimeOffset.FromUnixTimeMilliseconds(0), DateTimeOffset.FromUnixTimeMilliseconds(100_000_000));
         Assert.Equal([1L, 2, 3], readings["a"].Select(r => r.Seq));
+    }
+
+    [Fact]
+    public async Task A_store_from_before_migration_7_has_its_telemetry_moved_in_arrival_order_with_its_seq_sets_and_keeps_rejecting_replays()
+    {
+        var path = Path.Combine(_dir, "cidades.db");
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            // device a: seqs 1-3 and 5-6 (4 lost), 6 arrived before 5; device b: 1-2; an event of a stays in messages
+            cmd.CommandText = string.Join("\n", Schema.Migrations[..6]) + """
+
+                PRAGMA user_version = 6;
+                INSERT INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES
+                    ('a', 'telemetry', 1, '3548906', 'luminaire', 1000, 1000, '{"seq":1}', 1.0, 0),
+                    ('a', 'telemetry', 2, '3548906', 'luminaire', 2000, 2000, '{"seq":2}', 2.0, 0),
+                    ('a', 'telemetry', 3, '3548906', 'luminaire', 3000, 3000, '{"seq":3}', 3.0, 0),
+                    ('a', 'telemetry', 5, '3548906', 'luminaire', 5000, 7000, '{"seq":5}', 5.0, 0),
+                    ('a', 'telemetry', 6, '3548906', 'luminaire', 6000, 6000, '{"seq":6}', 6.0, 0),
+                    ('b', 'telemetry', 1, '3548906', 'luminaire', 1500, 1500, '{"seq":1}', 1.0, 0),
+                    ('b', 'telemetry', 2, '3548906', 'luminaire', 2500, 2500, '{"seq":2}', 2.0, 0),
+                    ('a', 'event', 1, '3548906', 'luminaire', 1500, 1500, '{}', NULL, NULL);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        using var store = SqliteStore.Open(_dir);
+        Assert.Equal(Schema.Migrations.Length, store.SchemaVersion);
+        Assert.Equal([("a", 1L), ("b", 1L), ("a", 2L), ("b", 2L), ("a", 3L), ("a", 6L), ("a", 5L)],
+            store.Query("SELECT device, seq FROM telemetry ORDER BY id", r => (r.GetString(0), r.GetInt64(1))));
+        Assert.Equal([("a", "1-3,5-6", 7L), ("b", "1-2", 4L)],
+            store.Query("SELECT device, ranges, last_id FROM seq_sets ORDER BY device", r => (r.GetString(0), r.GetString(1), r.GetInt64(2))));
+        Assert.Equal([("a", "event")], store.Query("SELECT device, stream FROM messages", r => (r.GetString(0), r.GetString(1))));
+        Assert.Equal([1L, 2, 3, 5, 6], store.EnergyReadings("3548906", DateTimeOffset.FromUnixTimeMilliseconds(0), DateTimeOffset.FromUnixTimeMilliseconds(10_000))["a"].Select(r => r.Seq));
+        Assert.Equal([6L, 5, 3], store.Recent("a", "telemetry", 3).Select(m => m.Seq));
+        Assert.Equal([1L], store.Recent("a", "event", 3).Select(m => m.Seq));
+
+        // a replay of a moved seq is a duplicate; the lost seq 4 and the next one are new
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(4000);
+        var results = await store.StoreBatchAsync([Lum("a", 3, t, 3), Lum("a", 4, t, 4), Lum("a", 7, t, 7), Lum("b", 2, t, 2)], default);
+        Assert.Equal([StoreOutcome.Duplicate, StoreOutcome.Stored, StoreOutcome.Stored, StoreOutcome.Duplicate], results);
+        Assert.Equal(["1-7"], store.Query("SELECT ranges FROM seq_sets WHERE device = 'a'", r => r.GetString(0)));
     }
 
     public void Dispose()

@@ -63,7 +63,7 @@ public sealed class IngestorRejectTests
         Assert.Equal(bad, Assert.Single(store.Query("SELECT payload FROM dead_letters", r => (byte[])r.GetValue(0))));
         // seq 2 was never stored; seq 1 and 3 are exactly what was sent
         Assert.Equal([1L, 3], store.Seqs(Device, "telemetry"));
-        var stored = store.Query("SELECT CAST(payload AS BLOB) FROM messages WHERE device = $d AND stream = 'telemetry' ORDER BY seq",
+        var stored = store.Query("SELECT CAST(payload AS BLOB) FROM telemetry WHERE device = $d ORDER BY seq",
             r => (byte[])r.GetValue(0), ("$d", Device));
         Assert.Equal([good1, good2], stored);
     }

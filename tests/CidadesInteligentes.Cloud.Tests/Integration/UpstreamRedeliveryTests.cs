@@ -28,7 +28,7 @@ public sealed class UpstreamRedeliveryTests
             "--Upstream:ClientId", "cloud-redeliver", "--Upstream:SharedGroup", "ci-cloud", "--Storage:Directory", dir);
         var pid = cloud.ProcessId;
         const string device = "sc-lum-000702";
-        await ExecuteAsync(dir, $"CREATE TRIGGER fail_test BEFORE INSERT ON messages WHEN NEW.device = '{device}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+        await ExecuteAsync(dir, $"CREATE TRIGGER fail_test BEFORE INSERT ON telemetry WHEN NEW.device = '{device}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
         await using var client = new MqttClient(new MqttClientOptions { Port = mosquitto.Port, ClientId = device, Username = device, CleanStart = false, SessionExpirySeconds = 600 });
         await client.ConnectAsync();
         var start = DateTimeOffset.UtcNow.AddHours(-1);

@@ -81,7 +81,7 @@ public sealed class UpstreamRestartTests
         var cloud = await CloudProcess.StartAsync(args);
         const string device = "sc-lum-000701";
         // deterministic store failure: a trigger makes every insert of this device's messages abort
-        await ExecuteAsync(dir, $"CREATE TRIGGER fail_test BEFORE INSERT ON messages WHEN NEW.device = '{device}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+        await ExecuteAsync(dir, $"CREATE TRIGGER fail_test BEFORE INSERT ON telemetry WHEN NEW.device = '{device}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
         await using var client = new MqttClient(new MqttClientOptions { Port = mosquitto.Port, ClientId = device, Username = device, CleanStart = false, SessionExpirySeconds = 600 });
         await client.ConnectAsync();
         var start = DateTimeOffset.UtcNow.AddHours(-1);

@@ -6,8 +6,9 @@ using Xunit;
 namespace CidadesInteligentes.Cloud.Tests.Storage;
 
 /// <summary>
-/// Sequenced messages are inserted many rows per statement; every message still gets its own outcome (stored or
-/// duplicate), whatever the batch size and wherever a duplicate falls, and roll-ups count only what was stored.
+/// Telemetry is appended many rows per statement after each seq is checked against its device's seq set; every message
+/// still gets its own outcome (stored or duplicate), whatever the batch size and wherever a duplicate falls, and
+/// roll-ups count only what was stored. Also: gaps filled late, two stores sharing one file, the seq set as stored.
 /// </summary>
 public sealed class ChunkedInsertTests : IDisposable
 {
@@ -44,7 +45,6 @@ public sealed class ChunkedInsertTests : IDisposable
         Assert.Equal(Enumerable.Range(1, count).Select(s => (long)s), _store.Seqs("sc-lum-000001", "telemetry"));
         var day = Assert.Single(_store.DailyRollups(null, "sc-lum-000001", "2026-11-20", "2026-11-20"));
         Assert.Equal(count, day.Messages);
-        Assert.Equal(0, _store.RowByRowRetries);
     }
 
     [Fact]
@@ -66,7 +66,6 @@ public sealed class ChunkedInsertTests : IDisposable
         Assert.Single(_store.DeadLetters(10));
         // the roll-up counts each seq once: 1 from the first batch, the 63 new ones from the second
         Assert.Equal(2 * SqliteStore.RowsPerInsert, Assert.Single(_store.DailyRollups(null, "sc-lum-000001", "2026-11-20", "2026-11-20")).Messages);
-        Assert.Equal(1, _store.RowByRowRetries);
     }
 
     [Fact]
@@ -87,5 +86,78 @@ public sealed class ChunkedInsertTests : IDisposable
         Assert.All(freshResults, r => Assert.Equal(StoreOutcome.Stored, r));
         Assert.Equal(3 * SqliteStore.RowsPerInsert, _store.Seqs("sc-lum-000002", "telemetry").Count);
         Assert.Equal(3 * SqliteStore.RowsPerInsert, Assert.Single(_store.DailyRollups(null, "sc-lum-000002", "2026-11-20", "2026-11-20")).Messages);
+    }
+
+    [Fact]
+    public async Task A_gap_filled_late_is_stored_once_and_the_seq_set_records_the_ranges()
+    {
+        var first = new[] { 1, 2, 3, 7, 8, 9 }.Select(seq => Telemetry("sc-lum-000003", seq)).ToList();
+        await _store.StoreBatchAsync(first, CancellationToken.None);
+        Assert.Equal(["1-3,7-9"], _store.Query("SELECT ranges FROM seq_sets WHERE device = 'sc-lum-000003'", r => r.GetString(0)));
+
+        var late = await _store.StoreBatchAsync([Telemetry("sc-lum-000003", 5), Telemetry("sc-lum-000003", 5), Telemetry("sc-lum-000003", 8)], CancellationToken.None);
+        Assert.Equal([StoreOutcome.Stored, StoreOutcome.Duplicate, StoreOutcome.Duplicate], late);
+        Assert.Equal(["1-3,5,7-9"], _store.Query("SELECT ranges FROM seq_sets WHERE device = 'sc-lum-000003'", r => r.GetString(0)));
+        var fill = await _store.StoreBatchAsync([Telemetry("sc-lum-000003", 4), Telemetry("sc-lum-000003", 6)], CancellationToken.None);
+        Assert.All(fill, r => Assert.Equal(StoreOutcome.Stored, r));
+        Assert.Equal(["1-9"], _store.Query("SELECT ranges FROM seq_sets WHERE device = 'sc-lum-000003'", r => r.GetString(0)));
+        Assert.Equal(Enumerable.Range(1, 9).Select(s => (long)s), _store.Seqs("sc-lum-000003", "telemetry"));
+        // newest first by seq, although 4, 5 and 6 arrived last
+        Assert.Equal([9L, 8, 7, 6], _store.Recent("sc-lum-000003", "telemetry", 4).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_file_store_each_seq_once_although_each_caches_its_seq_sets()
+    {
+        using var other = SqliteStore.Open(_dir);
+        var a = await _store.StoreBatchAsync([.. Enumerable.Range(1, 5).Select(seq => Telemetry("sc-lum-000004", seq))], CancellationToken.None);
+        var b = await other.StoreBatchAsync([.. Enumerable.Range(3, 5).Select(seq => Telemetry("sc-lum-000004", seq))], CancellationToken.None);
+        // the first store has seqs 1-5 cached; the second has since stored 6 and 7
+        var again = await _store.StoreBatchAsync([Telemetry("sc-lum-000004", 6), Telemetry("sc-lum-000004", 8)], CancellationToken.None);
+
+        Assert.All(a, r => Assert.Equal(StoreOutcome.Stored, r));
+        Assert.Equal([StoreOutcome.Duplicate, StoreOutcome.Duplicate, StoreOutcome.Duplicate, StoreOutcome.Stored, StoreOutcome.Stored], b);
+        Assert.Equal([StoreOutcome.Duplicate, StoreOutcome.Stored], again);
+        Assert.Equal(1, _store.SeqCacheInvalidations);
+        Assert.Equal(Enumerable.Range(1, 8).Select(s => (long)s), _store.Seqs("sc-lum-000004", "telemetry"));
+        Assert.Equal(8, Assert.Single(_store.DailyRollups(null, "sc-lum-000004", "2026-11-20", "2026-11-20")).Messages);
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_to_commit_leaves_no_seq_behind_in_the_cache()
+    {
+        await _store.StoreBatchAsync([Telemetry("sc-lum-000005", 1)], CancellationToken.None);
+        // an item the store cannot take (no device) makes the batch throw after seq 3 went into the batch's seq set
+        var bad = Telemetry("sc-lum-000005", 2) with { Device = null! };
+        await Assert.ThrowsAnyAsync<Exception>(() => _store.StoreBatchAsync([Telemetry("sc-lum-000005", 3), bad], CancellationToken.None));
+        // seq 3 was rolled back with the batch: sent again, it is new
+        var retry = await _store.StoreBatchAsync([Telemetry("sc-lum-000005", 3)], CancellationToken.None);
+        Assert.Equal([StoreOutcome.Stored], retry);
+        Assert.Equal([1L, 3], _store.Seqs("sc-lum-000005", "telemetry"));
+    }
+
+    [Fact]
+    public async Task A_row_that_fails_inside_a_chunk_rolls_the_whole_batch_back_and_its_resend_is_stored_in_full()
+    {
+        await _store.StoreBatchAsync([Telemetry("sc-lum-000006", 1)], CancellationToken.None);
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_store.Path};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TRIGGER fail_seq_20 BEFORE INSERT ON telemetry WHEN NEW.seq = 20 BEGIN SELECT RAISE(FAIL, 'injected failure'); END;";
+            cmd.ExecuteNonQuery();
+        }
+        // seqs 2-41: seq 20 is in the middle of the first 32-row chunk
+        var batch = Enumerable.Range(2, 40).Select(seq => Telemetry("sc-lum-000006", seq)).ToList();
+        await Assert.ThrowsAnyAsync<Microsoft.Data.Sqlite.SqliteException>(() => _store.StoreBatchAsync(batch, CancellationToken.None));
+        Assert.Equal([1L], _store.Seqs("sc-lum-000006", "telemetry"));
+        Assert.Equal(["1"], _store.Query("SELECT ranges FROM seq_sets WHERE device = 'sc-lum-000006'", r => r.GetString(0)));
+        Assert.Equal(1, Assert.Single(_store.DailyRollups(null, "sc-lum-000006", "2026-11-20", "2026-11-20")).Messages);
+
+        await _store.WriteAsync("DROP TRIGGER fail_seq_20", CancellationToken.None);
+        var results = await _store.StoreBatchAsync(batch, CancellationToken.None);
+        Assert.All(results, r => Assert.Equal(StoreOutcome.Stored, r));
+        Assert.Equal(Enumerable.Range(1, 41).Select(s => (long)s), _store.Seqs("sc-lum-000006", "telemetry"));
+        Assert.Equal(41, Assert.Single(_store.DailyRollups(null, "sc-lum-000006", "2026-11-20", "2026-11-20")).Messages);
     }
 }
