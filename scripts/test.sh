@@ -13,11 +13,35 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # the edge's Native AOT publish test links with the system C toolchain and zlib
 command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# the Raspberry Pi build (Native AOT linux-arm64) is cross-compiled here and run under qemu: the arm64 C runtime,
+# clang and lld (gcc cannot target another architecture), the aarch64 objcopy and qemu-user (docs/edge.md, "Building for the device")
+arm64=()
+command -v clang >/dev/null 2>&1 || arm64+=(clang)
+command -v ld.lld >/dev/null 2>&1 || arm64+=(lld)
+[ -e /usr/lib/aarch64-linux-gnu/libc.so ] || arm64+=(libc6-dev:arm64)
+[ -e /usr/lib/gcc-cross/aarch64-linux-gnu ] || ls -d /usr/lib/gcc/aarch64-linux-gnu/*/ >/dev/null 2>&1 || arm64+=(libgcc-12-dev:arm64)
+[ -e /usr/include/aarch64-linux-gnu/zlib.h ] || [ -e /usr/lib/aarch64-linux-gnu/libz.so ] || arm64+=(zlib1g-dev:arm64)
+command -v aarch64-linux-gnu-objcopy >/dev/null 2>&1 || arm64+=(binutils-aarch64-linux-gnu)
+command -v qemu-aarch64-static >/dev/null 2>&1 || command -v qemu-aarch64 >/dev/null 2>&1 || arm64+=(qemu-user-static)
+[ "$(uname -m)" = x86_64 ] || arm64=()
+sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages the tests need: ${need[*]}"
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" \
     || echo "warning: could not install ${need[*]}; the tests that need them will fail and say so"
+fi
+# separately, so that a mirror without arm64 packages never keeps the servers above from installing
+if [ ${#arm64[@]} -gt 0 ]; then
+  echo "installing Debian packages the arm64 cross-build test needs: ${arm64[*]}"
+  added=""
+  if printf '%s\n' "${arm64[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo_cmd dpkg --add-architecture arm64 && added=yes
+  fi
+  if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${arm64[@]}"; }; then
+    echo "warning: could not install ${arm64[*]}; the arm64 cross-build test will fail and say so"
+    # a mirror without arm64 indexes would otherwise fail every later apt-get update on this machine
+    [ -z "$added" ] || { $sudo_cmd dpkg --remove-architecture arm64; $sudo_cmd apt-get update -qq; }
+  fi
 fi
 
 results=TestResults/run

@@ -4,7 +4,9 @@
 #   sudo ./install.sh <published-agent-dir> --id sc-lum-000123 --city 3548906 --kind luminaire \
 #        --lat -22.0175 --lon -47.8909 --broker mqtt.cidades.sp.gov.br [--port 8883 --tls true]
 #
-# <published-agent-dir> is the output of
+# <published-agent-dir> is the output of (recommended, Native AOT; docs/edge.md "Installing a new pole")
+#   dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-arm64 -p:PublishAot=true
+# or, without a C toolchain on the workstation,
 #   dotnet publish edge/CidadesInteligentes.Edge -c Release -r linux-arm64 --self-contained -p:PublishTrimmed=true
 # The script: creates the `cidades` system user, copies the agent to /opt/cidades-inteligentes/edge, writes
 # /etc/cidades-inteligentes/edge.json with a FRESH per-device secret (via `provision`), enables I2C, installs and
