@@ -25,11 +25,19 @@ internal sealed partial class SqliteStore
     private const string InsertTelemetrySql = "INSERT OR FAIL INTO telemetry (device, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ";
     private const string InsertMessageSql = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
+    private const int SeqSetColumns = 4;
+
+    // OR FAIL: see InsertTelemetrySql and RollupInsertSql
+    private const string WriteSeqSetSql = "INSERT OR FAIL INTO seq_sets (device, stream, ranges, last_id) VALUES ";
+
+    private const string WriteSeqSetConflictSql = " ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id";
+
     private PreparedStatement? _insertTelemetryChunk;
     private PreparedStatement? _insertTelemetryRow;
     private PreparedStatement? _insertMessage;
     private PreparedStatement? _readSeqSet;
     private PreparedStatement? _writeSeqSet;
+    private PreparedStatement? _writeSeqSetChunk;
     private PreparedStatement? _dataVersion;
 
     // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
@@ -47,8 +55,7 @@ internal sealed partial class SqliteStore
     private Dictionary<string, (SeqSet Set, long LastId)>? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
         Dictionary<string, (SeqSet Set, long LastId, bool Changed)>? sets = null;
-        _insertTelemetryChunk ??= new PreparedStatement(_writer, InsertTelemetrySql + string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(static r =>
-            "(" + string.Join(", ", Enumerable.Range((r * TelemetryColumns) + 1, TelemetryColumns).Select(static p => "?" + p)) + ")")));
+        _insertTelemetryChunk ??= new PreparedStatement(_writer, InsertTelemetrySql + ValueRows(RowsPerInsert, TelemetryColumns));
         Span<int> chunk = stackalloc int[RowsPerInsert];
         var n = 0;
         for (var i = 0; i < items.Count; i++)
@@ -87,22 +94,46 @@ internal sealed partial class SqliteStore
         // the last partial chunk row by row
         for (var k = 0; k < n; k++)
         {
-            _insertTelemetryRow ??= new PreparedStatement(_writer, InsertTelemetrySql + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            _insertTelemetryRow ??= new PreparedStatement(_writer, InsertTelemetrySql + ValueRows(1, TelemetryColumns));
             BindTelemetry(_insertTelemetryRow, 0, items[chunk[k]]);
             _insertTelemetryRow.Execute();
         }
         // every row of a device stored in this batch has an id at or below the batch's last one
         var lastInserted = _insertTelemetryChunk.LastInsertRowId;
+        n = 0;
+        // the changed sets, RowsPerInsert per upsert (with a fleet about one per message), the rest one by one
         var committed = new Dictionary<string, (SeqSet Set, long LastId)>(sets.Count, StringComparer.Ordinal);
+        var changedCount = 0;
         foreach (var (device, (set, lastId, changed)) in sets)
         {
-            if (changed)
+            if (!changed)
             {
-                _writeSeqSet ??= new PreparedStatement(_writer,
-                    "INSERT INTO seq_sets (device, stream, ranges, last_id) VALUES (?1, 'telemetry', ?2, ?3) ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id");
-                _writeSeqSet.Text(1, device).Text(2, set.ToString()).Int64(3, lastInserted).Execute();
+                committed[device] = (set, lastId);
+                continue;
             }
-            committed[device] = (set, changed ? lastInserted : lastId);
+            committed[device] = (set, lastInserted);
+            _writeSeqSetChunk ??= new PreparedStatement(_writer, WriteSeqSetSql + ValueRows(RowsPerInsert, SeqSetColumns) + WriteSeqSetConflictSql);
+            BindSeqSet(_writeSeqSetChunk, n * SeqSetColumns, device, set, lastInserted);
+            changedCount++;
+            if (++n == RowsPerInsert)
+            {
+                _writeSeqSetChunk.Execute();
+                n = 0;
+            }
+        }
+        if (n > 0)
+        {
+            _writeSeqSet ??= new PreparedStatement(_writer, WriteSeqSetSql + ValueRows(1, SeqSetColumns) + WriteSeqSetConflictSql);
+            var k = 0;
+            foreach (var (device, (set, _, changed)) in sets)
+            {
+                // the last n changed sets, in the dictionary's (stable) order
+                if (changed && k++ >= changedCount - n)
+                {
+                    BindSeqSet(_writeSeqSet, 0, device, set, lastInserted);
+                    _writeSeqSet.Execute();
+                }
+            }
         }
         return committed;
     }
@@ -171,6 +202,9 @@ internal sealed partial class SqliteStore
             results[i] = _insertMessage.Execute() == 1 ? StoreOutcome.Stored : StoreOutcome.Duplicate;
         }
     }
+
+    private static void BindSeqSet(PreparedStatement s, int at, string device, SeqSet set, long lastId) =>
+        s.Text(at + 1, device).Text(at + 2, "telemetry").Text(at + 3, set.ToString()).Int64(at + 4, lastId);
 
     private static void BindTelemetry(PreparedStatement s, int at, IngestItem it) =>
         s.Text(at + 1, it.Device).Int64(at + 2, it.Seq).Text(at + 3, it.City).Text(at + 4, it.DeviceKind)

@@ -14,6 +14,7 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private PreparedStatement? _upsertRollup;
+    private PreparedStatement? _upsertRollupChunk;
 
     private SqliteStore(string path)
     {
@@ -29,6 +30,10 @@ internal sealed partial class SqliteStore : IDisposable
             // fewer pages, so fewer B-tree splits and WAL frames per message (docs/performance.md, "ingestor CPU")
             Exec(_writer, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
             Migrate(version);
+            // after the migrations (whose back-fills may sort more than memory should hold): the statement journals of
+            // the multi-row upserts (at most RowsPerInsert rows' pages) stay in memory instead of spilling to a temp
+            // file, which added ~90 B written per message at fleet scale (docs/performance.md, "ingestor CPU")
+            Exec(_writer, "PRAGMA temp_store=MEMORY;");
         }
         catch
         {
@@ -161,12 +166,32 @@ internal sealed partial class SqliteStore : IDisposable
                         break;
                 }
             }
+            // With a fleet a batch holds about one message per device, so this is about one upsert per message:
+            // RowsPerInsert device-days per statement, the rest one by one.
+            var n = 0;
             foreach (var ((device, date), d) in rollups)
             {
-                _upsertRollup ??= new PreparedStatement(_writer, RollupSql);
-                _upsertRollup.Text(1, device).Text(2, date).Text(3, d.City).Text(4, d.Kind).Int64(5, d.Messages).Int64(6, d.FirstTs).Int64(7, d.LastTs)
-                    .Double(8, d.EnergyMin).Double(9, d.EnergyMax).Int64(10, d.BurnMin).Int64(11, d.BurnMax).Int64(12, d.BackhaulUp).Int64(13, d.PortalOk)
-                    .Int64(14, d.MaxClients).Int64(15, d.MaxUnique).Int64(16, d.MinSeq).Int64(17, d.MaxSeq).Execute();
+                _upsertRollupChunk ??= new PreparedStatement(_writer, RollupInsertSql + ValueRows(RowsPerInsert, RollupColumns) + RollupConflictSql);
+                BindRollup(_upsertRollupChunk, n * RollupColumns, device, date, d);
+                if (++n == RowsPerInsert)
+                {
+                    _upsertRollupChunk.Execute();
+                    n = 0;
+                }
+            }
+            if (n > 0)
+            {
+                _upsertRollup ??= new PreparedStatement(_writer, RollupInsertSql + ValueRows(1, RollupColumns) + RollupConflictSql);
+                var k = 0;
+                foreach (var ((device, date), d) in rollups)
+                {
+                    // the last n groups, in the dictionary's (stable) order
+                    if (k++ >= rollups.Count - n)
+                    {
+                        BindRollup(_upsertRollup, 0, device, date, d);
+                        _upsertRollup.Execute();
+                    }
+                }
             }
         }
         finally
@@ -178,9 +203,15 @@ internal sealed partial class SqliteStore : IDisposable
     }
 
     // One upsert per device-day per batch: (device, date) aggregated in memory first.
-    private const string RollupSql = """
-        INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+    private const int RollupColumns = 17;
+
+    // OR FAIL as at InsertTelemetrySql; a multi-row upsert still keeps a statement journal (its DO UPDATE may abort),
+    // held in memory (temp_store above).
+    private const string RollupInsertSql =
+        "INSERT OR FAIL INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq) VALUES ";
+
+    private const string RollupConflictSql = """
+
         ON CONFLICT (device, date) DO UPDATE SET
             messages = messages + excluded.messages,
             first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
@@ -193,6 +224,16 @@ internal sealed partial class SqliteStore : IDisposable
             max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique)),
             min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq)
         """;
+
+    private static void BindRollup(PreparedStatement s, int at, string device, string date, RollupDelta d) =>
+        s.Text(at + 1, device).Text(at + 2, date).Text(at + 3, d.City).Text(at + 4, d.Kind).Int64(at + 5, d.Messages).Int64(at + 6, d.FirstTs).Int64(at + 7, d.LastTs)
+            .Double(at + 8, d.EnergyMin).Double(at + 9, d.EnergyMax).Int64(at + 10, d.BurnMin).Int64(at + 11, d.BurnMax).Int64(at + 12, d.BackhaulUp).Int64(at + 13, d.PortalOk)
+            .Int64(at + 14, d.MaxClients).Int64(at + 15, d.MaxUnique).Int64(at + 16, d.MinSeq).Int64(at + 17, d.MaxSeq);
+
+    /// <summary>The VALUES list of a multi-row INSERT: <paramref name="rows"/> tuples of numbered parameters ?1, ?2, ….</summary>
+    internal static string ValueRows(int rows, int columns) =>
+        string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+            "(" + string.Join(", ", Enumerable.Range((r * columns) + 1, columns).Select(static p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")"));
 
     private SqliteCommand Command(SqliteTransaction tx, string sql)
     {
@@ -280,8 +321,10 @@ internal sealed partial class SqliteStore : IDisposable
         _insertTelemetryRow?.Dispose();
         _readSeqSet?.Dispose();
         _writeSeqSet?.Dispose();
+        _writeSeqSetChunk?.Dispose();
         _dataVersion?.Dispose();
         _upsertRollup?.Dispose();
+        _upsertRollupChunk?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();

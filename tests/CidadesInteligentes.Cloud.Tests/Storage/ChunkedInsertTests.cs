@@ -47,6 +47,41 @@ public sealed class ChunkedInsertTests : IDisposable
         Assert.Equal(count, day.Messages);
     }
 
+    /// <summary>
+    /// A fleet's batch holds one message per device, so the seq sets and the daily roll-ups are upserted many devices
+    /// per statement: 2 × RowsPerInsert + 7 devices cover full chunks and the rest row by row, first as inserts, then
+    /// (next batch) as updates of existing rows, with a replay mixed in that must change neither.
+    /// </summary>
+    [Fact]
+    public async Task A_fleet_batch_of_one_message_per_device_keeps_every_devices_seq_set_and_rollup_exact()
+    {
+        var devices = Enumerable.Range(1, (2 * SqliteStore.RowsPerInsert) + 7).Select(d => $"sc-lum-{d:D6}").ToList();
+        var first = await _store.StoreBatchAsync([.. devices.Select(d => Telemetry(d, 1))], CancellationToken.None);
+        Assert.All(first, r => Assert.Equal(StoreOutcome.Stored, r));
+        // the next interval: seq 2 of every device, and seq 1 of the 40th resent in the middle
+        var second = devices.Select(d => Telemetry(d, 2)).ToList();
+        second.Insert(20, Telemetry(devices[39], 1));
+        var results = await _store.StoreBatchAsync(second, CancellationToken.None);
+
+        Assert.Equal(StoreOutcome.Duplicate, results[20]);
+        Assert.Equal(devices.Count, results.Count(r => r == StoreOutcome.Stored));
+        Assert.Equal(devices.Order(StringComparer.Ordinal), _store.Query("SELECT device FROM seq_sets WHERE ranges = '1-2' ORDER BY device", r => r.GetString(0)));
+        var rollups = _store.DailyRollups(null, null, "2026-11-20", "2026-11-20");
+        Assert.Equal(devices.Order(StringComparer.Ordinal), rollups.Select(r => r.Device));
+        Assert.All(rollups, r =>
+        {
+            Assert.Equal(2, r.Messages);
+            Assert.Equal(1001, r.EnergyMinWh);
+            Assert.Equal(1002, r.EnergyMaxWh);
+            Assert.Equal(T0.AddMinutes(1), r.FirstTs);
+            Assert.Equal(T0.AddMinutes(2), r.LastTs);
+        });
+        // a store opened afresh (no cache) reads the same sets from the table: every seq 1 and 2 is a duplicate
+        using var reopened = SqliteStore.Open(_dir);
+        var again = await reopened.StoreBatchAsync([.. devices.Select(d => Telemetry(d, 2)), .. devices.Select(d => Telemetry(d, 1))], CancellationToken.None);
+        Assert.All(again, r => Assert.Equal(StoreOutcome.Duplicate, r));
+    }
+
     [Fact]
     public async Task A_duplicate_inside_a_chunk_is_reported_and_the_rest_of_the_batch_is_stored()
     {

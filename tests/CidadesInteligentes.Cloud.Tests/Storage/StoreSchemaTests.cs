@@ -16,13 +16,15 @@ public sealed class StoreSchemaTests : IDisposable
     }
 
     [Fact]
-    public void A_fresh_store_writes_with_wal_and_synchronous_full_at_the_latest_schema_version()
+    public void A_fresh_store_writes_with_wal_synchronous_full_and_temp_store_in_memory_at_the_latest_schema_version()
     {
         using var store = SqliteStore.Open(_dir);
 
         Assert.Equal("wal", store.WriterPragma("journal_mode"));
         // synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
         Assert.Equal("2", store.WriterPragma("synchronous"));
+        // temp_store: 0 DEFAULT, 1 FILE, 2 MEMORY (the multi-row upserts' statement journals stay off the disk)
+        Assert.Equal("2", store.WriterPragma("temp_store"));
         Assert.Equal(Schema.Migrations.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), store.WriterPragma("user_version"));
         Assert.Equal(Schema.Migrations.Length, store.SchemaVersion);
     }
