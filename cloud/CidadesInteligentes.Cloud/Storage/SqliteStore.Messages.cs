@@ -32,12 +32,10 @@ internal sealed partial class SqliteStore
 
     private const string WriteSeqSetConflictSql = " ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id";
 
-    private PreparedStatement? _insertTelemetryChunk;
-    private PreparedStatement? _insertTelemetryRow;
+    private ChunkedWrite<IngestItem>? _insertTelemetry;
+    private ChunkedWrite<(string Device, SeqSet Set, long LastId)>? _writeSeqSets;
     private PreparedStatement? _insertMessage;
     private PreparedStatement? _readSeqSet;
-    private PreparedStatement? _writeSeqSet;
-    private PreparedStatement? _writeSeqSetChunk;
     private PreparedStatement? _dataVersion;
 
     // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
@@ -55,9 +53,8 @@ internal sealed partial class SqliteStore
     private Dictionary<string, (SeqSet Set, long LastId)>? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
         Dictionary<string, (SeqSet Set, long LastId, bool Changed)>? sets = null;
-        _insertTelemetryChunk ??= new PreparedStatement(_writer, InsertTelemetrySql + ValueRows(RowsPerInsert, TelemetryColumns));
-        Span<int> chunk = stackalloc int[RowsPerInsert];
-        var n = 0;
+        _insertTelemetry ??= new ChunkedWrite<IngestItem>(_writer, InsertTelemetrySql, TelemetryColumns, "", BindTelemetry);
+        _insertTelemetry.Begin();
         for (var i = 0; i < items.Count; i++)
         {
             var it = items[i];
@@ -79,62 +76,29 @@ internal sealed partial class SqliteStore
             }
             entry.Changed = true;
             results[i] = StoreOutcome.Stored;
-            BindTelemetry(_insertTelemetryChunk, n * TelemetryColumns, it);
-            chunk[n++] = i;
-            if (n == RowsPerInsert)
-            {
-                _insertTelemetryChunk.Execute();
-                n = 0;
-            }
+            _insertTelemetry.Add(it);
         }
         if (sets is null)
         {
             return null;
         }
-        // the last partial chunk row by row
-        for (var k = 0; k < n; k++)
-        {
-            _insertTelemetryRow ??= new PreparedStatement(_writer, InsertTelemetrySql + ValueRows(1, TelemetryColumns));
-            BindTelemetry(_insertTelemetryRow, 0, items[chunk[k]]);
-            _insertTelemetryRow.Execute();
-        }
+        _insertTelemetry.Flush();
         // every row of a device stored in this batch has an id at or below the batch's last one
-        var lastInserted = _insertTelemetryChunk.LastInsertRowId;
-        n = 0;
-        // the changed sets, RowsPerInsert per upsert (with a fleet about one per message), the rest one by one
+        var lastInserted = _insertTelemetry.LastInsertRowId;
+        // the changed sets (with a fleet about one per message)
+        _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql,
+            static (s, at, row) => s.Text(at + 1, row.Item1).Text(at + 2, "telemetry").Text(at + 3, row.Item2.ToString()).Int64(at + 4, row.Item3));
+        _writeSeqSets.Begin();
         var committed = new Dictionary<string, (SeqSet Set, long LastId)>(sets.Count, StringComparer.Ordinal);
-        var changedCount = 0;
         foreach (var (device, (set, lastId, changed)) in sets)
         {
-            if (!changed)
+            committed[device] = (set, changed ? lastInserted : lastId);
+            if (changed)
             {
-                committed[device] = (set, lastId);
-                continue;
-            }
-            committed[device] = (set, lastInserted);
-            _writeSeqSetChunk ??= new PreparedStatement(_writer, WriteSeqSetSql + ValueRows(RowsPerInsert, SeqSetColumns) + WriteSeqSetConflictSql);
-            BindSeqSet(_writeSeqSetChunk, n * SeqSetColumns, device, set, lastInserted);
-            changedCount++;
-            if (++n == RowsPerInsert)
-            {
-                _writeSeqSetChunk.Execute();
-                n = 0;
+                _writeSeqSets.Add((device, set, lastInserted));
             }
         }
-        if (n > 0)
-        {
-            _writeSeqSet ??= new PreparedStatement(_writer, WriteSeqSetSql + ValueRows(1, SeqSetColumns) + WriteSeqSetConflictSql);
-            var k = 0;
-            foreach (var (device, (set, _, changed)) in sets)
-            {
-                // the last n changed sets, in the dictionary's (stable) order
-                if (changed && k++ >= changedCount - n)
-                {
-                    BindSeqSet(_writeSeqSet, 0, device, set, lastInserted);
-                    _writeSeqSet.Execute();
-                }
-            }
-        }
+        _writeSeqSets.Flush();
         return committed;
     }
 
@@ -202,9 +166,6 @@ internal sealed partial class SqliteStore
             results[i] = _insertMessage.Execute() == 1 ? StoreOutcome.Stored : StoreOutcome.Duplicate;
         }
     }
-
-    private static void BindSeqSet(PreparedStatement s, int at, string device, SeqSet set, long lastId) =>
-        s.Text(at + 1, device).Text(at + 2, "telemetry").Text(at + 3, set.ToString()).Int64(at + 4, lastId);
 
     private static void BindTelemetry(PreparedStatement s, int at, IngestItem it) =>
         s.Text(at + 1, it.Device).Int64(at + 2, it.Seq).Text(at + 3, it.City).Text(at + 4, it.DeviceKind)

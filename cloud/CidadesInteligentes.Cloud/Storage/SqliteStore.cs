@@ -13,8 +13,7 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private PreparedStatement? _upsertRollup;
-    private PreparedStatement? _upsertRollupChunk;
+    private ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>? _upsertRollups;
 
     private SqliteStore(string path)
     {
@@ -166,33 +165,14 @@ internal sealed partial class SqliteStore : IDisposable
                         break;
                 }
             }
-            // With a fleet a batch holds about one message per device, so this is about one upsert per message:
-            // RowsPerInsert device-days per statement, the rest one by one.
-            var n = 0;
-            foreach (var ((device, date), d) in rollups)
+            // with a fleet a batch holds about one message per device, so this is about one upsert per message
+            _upsertRollups ??= new ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>(_writer, RollupInsertSql, RollupColumns, RollupConflictSql, BindRollup);
+            _upsertRollups.Begin();
+            foreach (var group in rollups)
             {
-                _upsertRollupChunk ??= new PreparedStatement(_writer, RollupInsertSql + ValueRows(RowsPerInsert, RollupColumns) + RollupConflictSql);
-                BindRollup(_upsertRollupChunk, n * RollupColumns, device, date, d);
-                if (++n == RowsPerInsert)
-                {
-                    _upsertRollupChunk.Execute();
-                    n = 0;
-                }
+                _upsertRollups.Add(group);
             }
-            if (n > 0)
-            {
-                _upsertRollup ??= new PreparedStatement(_writer, RollupInsertSql + ValueRows(1, RollupColumns) + RollupConflictSql);
-                var k = 0;
-                foreach (var ((device, date), d) in rollups)
-                {
-                    // the last n groups, in the dictionary's (stable) order
-                    if (k++ >= rollups.Count - n)
-                    {
-                        BindRollup(_upsertRollup, 0, device, date, d);
-                        _upsertRollup.Execute();
-                    }
-                }
-            }
+            _upsertRollups.Flush();
         }
         finally
         {
@@ -225,15 +205,13 @@ internal sealed partial class SqliteStore : IDisposable
             min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq)
         """;
 
-    private static void BindRollup(PreparedStatement s, int at, string device, string date, RollupDelta d) =>
+    private static void BindRollup(PreparedStatement s, int at, KeyValuePair<(string Device, string Date), RollupDelta> group)
+    {
+        var ((device, date), d) = group;
         s.Text(at + 1, device).Text(at + 2, date).Text(at + 3, d.City).Text(at + 4, d.Kind).Int64(at + 5, d.Messages).Int64(at + 6, d.FirstTs).Int64(at + 7, d.LastTs)
             .Double(at + 8, d.EnergyMin).Double(at + 9, d.EnergyMax).Int64(at + 10, d.BurnMin).Int64(at + 11, d.BurnMax).Int64(at + 12, d.BackhaulUp).Int64(at + 13, d.PortalOk)
             .Int64(at + 14, d.MaxClients).Int64(at + 15, d.MaxUnique).Int64(at + 16, d.MinSeq).Int64(at + 17, d.MaxSeq);
-
-    /// <summary>The VALUES list of a multi-row INSERT: <paramref name="rows"/> tuples of numbered parameters ?1, ?2, ….</summary>
-    internal static string ValueRows(int rows, int columns) =>
-        string.Join(", ", Enumerable.Range(0, rows).Select(r =>
-            "(" + string.Join(", ", Enumerable.Range((r * columns) + 1, columns).Select(static p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")"));
+    }
 
     private SqliteCommand Command(SqliteTransaction tx, string sql)
     {
@@ -317,14 +295,11 @@ internal sealed partial class SqliteStore : IDisposable
     public void Dispose()
     {
         _insertMessage?.Dispose();
-        _insertTelemetryChunk?.Dispose();
-        _insertTelemetryRow?.Dispose();
+        _insertTelemetry?.Dispose();
         _readSeqSet?.Dispose();
-        _writeSeqSet?.Dispose();
-        _writeSeqSetChunk?.Dispose();
+        _writeSeqSets?.Dispose();
         _dataVersion?.Dispose();
-        _upsertRollup?.Dispose();
-        _upsertRollupChunk?.Dispose();
+        _upsertRollups?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();
