@@ -113,6 +113,42 @@ internal sealed class SeqSet
         return _ranges.Count == 0 ? 1 : _ranges[0].Lo;
     }
 
+    /// <summary>The stored text (as <see cref="ToString"/>) in UTF-8; false if it does not fit <paramref name="destination"/>.</summary>
+    public bool TryFormatUtf8(Span<byte> destination, out int written)
+    {
+        written = 0;
+        foreach (var (lo, hi) in _ranges)
+        {
+            if (written > 0)
+            {
+                if (written >= destination.Length)
+                {
+                    return false;
+                }
+                destination[written++] = (byte)',';
+            }
+            if (!lo.TryFormat(destination[written..], out var n, default, CultureInfo.InvariantCulture))
+            {
+                return false;
+            }
+            written += n;
+            if (hi != lo)
+            {
+                if (written >= destination.Length)
+                {
+                    return false;
+                }
+                destination[written++] = (byte)'-';
+                if (!hi.TryFormat(destination[written..], out n, default, CultureInfo.InvariantCulture))
+                {
+                    return false;
+                }
+                written += n;
+            }
+        }
+        return true;
+    }
+
     public override string ToString()
     {
         var sb = new StringBuilder(_ranges.Count * 12);

@@ -41,6 +41,8 @@ internal sealed partial class SqliteStore
     // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
     // unchanged): two cloud instances may share one store file, and the other's commits must be seen.
     private readonly Dictionary<string, (SeqSet Set, long LastId)> _seqCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SeqSet Set, long LastId, bool Changed)> _batchSeqSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SeqSet Set, long LastId)> _batchCommitted = new(StringComparer.Ordinal);
     private long _seqCacheDataVersion = -1;
 
     /// <summary>How many times the seq cache was dropped because another connection had committed (for tests).</summary>
@@ -52,7 +54,10 @@ internal sealed partial class SqliteStore
     /// </summary>
     private Dictionary<string, (SeqSet Set, long LastId)>? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
+        // the batch's dictionaries are reused (cleared, keeping their capacity): with a fleet they hold thousands of devices
         Dictionary<string, (SeqSet Set, long LastId, bool Changed)>? sets = null;
+        _batchSeqSets.Clear();
+        _batchCommitted.Clear();
         _insertTelemetry ??= new ChunkedWrite<IngestItem>(_writer, InsertTelemetrySql, TelemetryColumns, "", BindTelemetry);
         _insertTelemetry.Begin();
         for (var i = 0; i < items.Count; i++)
@@ -62,7 +67,7 @@ internal sealed partial class SqliteStore
             {
                 continue;
             }
-            sets ??= new(StringComparer.Ordinal);
+            sets ??= _batchSeqSets;
             ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sets, it.Device, out var known);
             if (!known)
             {
@@ -86,10 +91,9 @@ internal sealed partial class SqliteStore
         // every row of a device stored in this batch has an id at or below the batch's last one
         var lastInserted = _insertTelemetry.LastInsertRowId;
         // the changed sets (with a fleet about one per message)
-        _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql,
-            static (s, at, row) => s.Text(at + 1, row.Item1).Text(at + 2, "telemetry").Text(at + 3, row.Item2.ToString()).Int64(at + 4, row.Item3));
+        _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
         _writeSeqSets.Begin();
-        var committed = new Dictionary<string, (SeqSet Set, long LastId)>(sets.Count, StringComparer.Ordinal);
+        var committed = _batchCommitted;
         foreach (var (device, (set, lastId, changed)) in sets)
         {
             committed[device] = (set, changed ? lastInserted : lastId);
@@ -164,6 +168,21 @@ internal sealed partial class SqliteStore
                 .Int64(6, it.Ts.ToUnixTimeMilliseconds()).Int64(7, it.ReceivedAt.ToUnixTimeMilliseconds()).Utf8(8, it.Payload)
                 .Double(9, it.EnergyWh).Int64(10, it.BurnSeconds);
             results[i] = _insertMessage.Execute() == 1 ? StoreOutcome.Stored : StoreOutcome.Duplicate;
+        }
+    }
+
+    private static void BindSeqSet(PreparedStatement s, int at, (string Device, SeqSet Set, long LastId) row)
+    {
+        s.Text(at + 1, row.Device).Text(at + 2, "telemetry").Int64(at + 4, row.LastId);
+        // nearly always one or two ranges: formatted on the stack, no string per device and batch
+        Span<byte> text = stackalloc byte[256];
+        if (row.Set.TryFormatUtf8(text, out var length))
+        {
+            s.Utf8(at + 3, text[..length]);
+        }
+        else
+        {
+            s.Text(at + 3, row.Set.ToString());
         }
     }
 

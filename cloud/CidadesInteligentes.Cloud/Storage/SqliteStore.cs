@@ -15,6 +15,9 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>? _upsertRollups;
 
+    // (device, local date) → the batch's aggregate; reused from batch to batch (under the write lock)
+    private readonly Dictionary<(string Device, string Date), RollupDelta> _batchRollups = [];
+
     private SqliteStore(string path)
     {
         Path = path;
@@ -128,7 +131,8 @@ internal sealed partial class SqliteStore : IDisposable
         SqliteCommand? status = null, dead = null, ack = null;
         try
         {
-            var rollups = new Dictionary<(string Device, string Date), RollupDelta>();
+            var rollups = _batchRollups;
+            rollups.Clear();
             for (var i = 0; i < items.Count; i++)
             {
                 var it = items[i];

@@ -54,6 +54,30 @@ public sealed class SeqSetTests
         Assert.Equal(expected, SeqSet.Parse(text).ToString());
 
     [Theory]
+    [InlineData("1-3,5-6")]
+    [InlineData("7")]
+    [InlineData("1-9223372036854775806,9223372036854775807")]
+    [InlineData("")]
+    public void Formats_the_same_text_in_utf8_as_the_stored_one(string text)
+    {
+        var set = SeqSet.Parse(text);
+        Span<byte> buffer = stackalloc byte[256];
+        Assert.True(set.TryFormatUtf8(buffer, out var written));
+        Assert.Equal(set.ToString(), System.Text.Encoding.UTF8.GetString(buffer[..written]));
+    }
+
+    [Theory]
+    [InlineData("1-3,5-6", 6)]      // ends in the middle of the last bound
+    [InlineData("1-3,5-6", 3)]      // no room for the comma
+    [InlineData("1-3,5-6", 1)]      // no room for the dash
+    [InlineData("12345", 4)]
+    public void Says_when_the_utf8_text_does_not_fit(string text, int size)
+    {
+        var buffer = new byte[size];
+        Assert.False(SeqSet.Parse(text).TryFormatUtf8(buffer, out _));
+    }
+
+    [Theory]
     [InlineData("3-1")]
     [InlineData("a-b")]
     [InlineData("-1")]
