@@ -4,6 +4,7 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages] [devices]   (end to end; 8 device connections unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process; 8 devices unless given)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- store-read   (a city-month read from a 1.7-million-row store)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
@@ -23,6 +24,9 @@ switch (command)
         await IngestBench.InProcessAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8);
         break;
+    case "store-read":
+        await StoreReadBench.RunAsync();
+        break;
     case "domain":
         DomainBench.Run();
         break;
@@ -33,7 +37,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] | ingestor [messages] [devices] | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] | ingestor [messages] [devices] | store-read | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

@@ -17,6 +17,10 @@ internal sealed partial class SqliteStore
             }
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)));
         });
+        foreach (var list in result.Values)
+        {
+            list.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        }
         return result;
     }
 
@@ -38,19 +42,25 @@ internal sealed partial class SqliteStore
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
                 h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
         });
+        foreach (var list in result.Values)
+        {
+            list.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        }
         return result;
     }
 
     /// <summary>
-    /// Reads a city's telemetry of one device kind with ts in [from, to), device by device in seq order, through the
-    /// <c>telemetry_city</c> index (city, kind, ts). The device is the last column of each row.
+    /// Reads a city's telemetry of one device kind with ts in [from, to) in the order of the <c>telemetry_city</c>
+    /// index (city, kind, ts): by ts, devices interleaved. The device is the last column of each row. Callers put each
+    /// device's rows in seq order themselves: an <c>ORDER BY device, seq</c> made SQLite sort every row of the period
+    /// first, a quarter of a city-month read (docs/performance.md, "The price is on the read side").
     /// </summary>
     private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row)
     {
         using var c = OpenReader();
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {columns}, device FROM telemetry WHERE city = $c AND kind = $k AND ts >= $f AND ts < $t"
-            + (where is null ? "" : " AND " + where) + " ORDER BY device, seq";
+            + (where is null ? "" : " AND " + where);
         cmd.Parameters.AddWithValue("$c", city);
         cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());

@@ -54,10 +54,12 @@ public sealed class CityTelemetryTests : IDisposable
         Assert.Equal(["other-city"], store.EnergyReadings("3550308", Midnight.AddDays(-1), Midnight.AddDays(1)).Keys);
 
         // hotspots are read the same way, and luminaires never show up among them
-        await store.StoreBatchAsync([Wifi("w1", 1, Midnight.AddHours(-1)), Wifi("w1", 2, Midnight.AddHours(1))], default);
+        // (seq 3's clock stepped back before seq 1: the index gives it first, the read still gives seq order)
+        await store.StoreBatchAsync([Wifi("w1", 1, Midnight.AddHours(-1)), Wifi("w1", 2, Midnight.AddHours(1)), Wifi("w1", 3, Midnight.AddHours(-2))], default);
         var wifi = store.WifiSamples("3548906", Midnight.AddDays(-1), Midnight.AddDays(1));
         Assert.Equal(["w1"], wifi.Keys);
-        Assert.Equal([1, 2], wifi["w1"].Select(s => s.Clients));
+        Assert.Equal([1L, 2, 3], wifi["w1"].Select(s => s.Seq));
+        Assert.Equal([1, 2, 3], wifi["w1"].Select(s => s.Clients));
     }
 
     [Fact]
