@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
 
@@ -15,7 +14,7 @@ using CidadesInteligentes.Testing;
 /// the cloud process's CPU-µs per message. Since 2026-12-04 each set-up is warmed up first (40,000 messages from
 /// other devices), so the figures are the sustained state, without the JIT's start-up work.
 /// </summary>
-internal static class IngestBench
+internal static partial class IngestBench
 {
     private const int Devices = 8;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -46,107 +45,6 @@ internal static class IngestBench
         }
         Console.WriteLine($"ratio embedded/mosquitto throughput: {embedded.Rate / viaMosquitto.Rate:N2}");
         await InProcessAsync(messages, devices);
-    }
-
-    /// <summary>
-    /// The ingestor alone, in this process, without MQTT: CPU per message for validation, and for the whole ingest path
-    /// (validation, group commit to SQLite with roll-ups, fleet view). Each part first runs on a warm-up set so the
-    /// JIT is done before measuring; the load comes from 2,048 concurrent submitters (like connections awaiting
-    /// their PUBACK), so batches fill as they do under a flood.
-    /// </summary>
-    /// <remarks>
-    /// <paramref name="devices"/> (default 8, as in the end-to-end bench) spreads the messages over that many luminaires:
-    /// with thousands, nearly every message lands on its own device's last B-tree leaf, as it would for a real fleet.
-    /// </remarks>
-    public static async Task InProcessAsync(int messages, int devices = Devices)
-    {
-        Console.WriteLine($"ingestor alone: {messages:N0} messages from {devices:N0} devices");
-        var (topics, payloads) = InProcessLoad(messages, devices, DateTimeOffset.UtcNow.AddDays(-1));
-        var now = DateTimeOffset.UtcNow;
-        // tiered JIT: hot methods are recompiled optimised in the background only after a quiet spell, so warm up
-        // for a few seconds of wall time (and pause) rather than a fixed count
-        var warm = Stopwatch.StartNew();
-        while (warm.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            for (var i = 0; i < Math.Min(messages, 20_000); i++)
-            {
-                CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % devices], payloads[i], now);
-            }
-            Thread.Sleep(100);
-        }
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        for (var i = 0; i < messages; i++)
-        {
-            CidadesInteligentes.Telemetry.Contract.TelemetryValidator.Validate(topics[i % devices], payloads[i], now);
-        }
-        var validateUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / messages;
-
-        // warm-up on its own store, older timestamps: same code paths, nothing shared with the measured run
-        var (warmTopics, warmPayloads) = InProcessLoad(Math.Min(messages, 50_000), devices, DateTimeOffset.UtcNow.AddDays(-3));
-        await IngestAllAsync(warmTopics, warmPayloads);
-        await Task.Delay(500);
-        await IngestAllAsync(warmTopics, warmPayloads);
-        await Task.Delay(500);
-        // three measured rounds, each on a fresh store: the commit loop runs only once per batch, so its methods reach
-        // their final (optimised) tier late; later rounds show the steady state a long-running cloud has
-        for (var round = 1; round <= 3; round++)
-        {
-            GC.Collect();
-            await Task.Delay(500);
-            var written0 = WrittenBytes();
-            var (cpuUs, rate, stored, batches, allocated, gen0) = await IngestAllAsync(topics, payloads);
-            var written = (WrittenBytes() - written0) / payloads.Length;
-            Console.WriteLine($"ingestor alone (in process, no MQTT, after warm-up), round {round}: validation {validateUs:N2} µs/msg; whole ingest path {cpuUs:N2} µs/msg CPU, "
-                + $"{rate:N0} msg/s ({stored:N0} stored in {batches:N0} commits; {allocated:N0} B/msg allocated, {gen0} gen-0 GCs; {written:N0} B/msg written to files)");
-        }
-    }
-
-    /// <summary>Bytes this process has passed to write calls so far (<c>wchar</c> in /proc/self/io): the store's WAL and checkpoints.</summary>
-    private static long WrittenBytes() =>
-        long.Parse(File.ReadLines("/proc/self/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal))[6..].Trim(), CultureInfo.InvariantCulture);
-
-    private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, int devices, DateTimeOffset ts0) =>
-        (Enumerable.Range(1, devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray(),
-         Enumerable.Range(1, messages).Select(n => LuminairePayload((n + devices - 1) / devices, ts0.AddSeconds(n / devices), n)).ToArray());
-
-    private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string[] topics, byte[][] payloads)
-    {
-        var dir = ServerProcess.CreateTempDirectory("bench-ingestor");
-        try
-        {
-            return await IngestAllAsync(dir, topics, payloads);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string dir, string[] topics, byte[][] payloads)
-    {
-        using var store = CidadesInteligentes.Cloud.Storage.SqliteStore.Open(dir);
-        var ingestor = new CidadesInteligentes.Cloud.Ingest.Ingestor(store, new CidadesInteligentes.Cloud.Fleet.FleetState(TimeSpan.FromMinutes(5)), new CidadesInteligentes.Cloud.Live.LiveHub(),
-            new CidadesInteligentes.Cloud.Ingest.IngestCounters(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromDays(35), checkIdentity: false);
-        var next = -1;
-        var gen0 = GC.CollectionCount(0);
-        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
-        var sw = Stopwatch.StartNew();
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        await Task.WhenAll(Enumerable.Range(0, 2048).Select(_ => Task.Run(async () =>
-        {
-            int n;
-            while ((n = Interlocked.Increment(ref next)) < payloads.Length)
-            {
-                await ingestor.IngestAsync(null, null, topics[n % topics.Length], payloads[n], CancellationToken.None);
-            }
-        })));
-        var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / payloads.Length;
-        var rate = payloads.Length / sw.Elapsed.TotalSeconds;
-        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / payloads.Length;
-        gen0 = GC.CollectionCount(0) - gen0;
-        await ingestor.DisposeAsync();
-        return (cpuUs, rate, ingestor.Counters.Stored, ingestor.Batches, allocated, gen0);
     }
 
     /// <param name="BrokerCpuMicros">Mosquitto's CPU per message (0 with the embedded broker, which is in the cloud's figure).</param>

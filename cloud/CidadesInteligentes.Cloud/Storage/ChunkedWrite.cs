@@ -71,7 +71,7 @@ internal sealed class ChunkedWrite<T> : IDisposable
     }
 
     /// <summary>The VALUES list of a multi-row INSERT: <paramref name="rows"/> tuples of numbered parameters ?1, ?2, ….</summary>
-    internal static string ValueRows(int rows, int columns) =>
+    private static string ValueRows(int rows, int columns) =>
         string.Join(", ", Enumerable.Range(0, rows).Select(r =>
             "(" + string.Join(", ", Enumerable.Range((r * columns) + 1, columns).Select(static p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")"));
 

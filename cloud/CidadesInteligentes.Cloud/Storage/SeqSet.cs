@@ -149,22 +149,14 @@ internal sealed class SeqSet
         return true;
     }
 
+    /// <summary>Bytes the UTF-8 text can take at most: two 19-digit bounds, a dash and a comma per range.</summary>
+    public int MaxUtf8Length => _ranges.Count * 40;
+
     public override string ToString()
     {
-        var sb = new StringBuilder(_ranges.Count * 12);
-        foreach (var (lo, hi) in _ranges)
-        {
-            if (sb.Length > 0)
-            {
-                sb.Append(',');
-            }
-            sb.Append(lo.ToString(CultureInfo.InvariantCulture));
-            if (hi != lo)
-            {
-                sb.Append('-').Append(hi.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-        return sb.ToString();
+        var text = new byte[MaxUtf8Length];
+        TryFormatUtf8(text, out var written);
+        return Encoding.UTF8.GetString(text, 0, written);
     }
 
     /// <summary>Index of the last range starting at or before <paramref name="seq"/>, or -1.</summary>

@@ -42,22 +42,21 @@ internal sealed partial class SqliteStore
     // unchanged): two cloud instances may share one store file, and the other's commits must be seen.
     private readonly Dictionary<string, (SeqSet Set, long LastId)> _seqCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (SeqSet Set, long LastId, bool Changed)> _batchSeqSets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (SeqSet Set, long LastId)> _batchCommitted = new(StringComparer.Ordinal);
     private long _seqCacheDataVersion = -1;
 
     /// <summary>How many times the seq cache was dropped because another connection had committed (for tests).</summary>
     internal long SeqCacheInvalidations { get; private set; }
 
     /// <summary>
-    /// Stores the new telemetry of <paramref name="items"/> and marks each telemetry item Stored or Duplicate. Returns the
-    /// devices' seq sets as this transaction leaves them, to become the cache once it has committed.
+    /// Stores the new telemetry of <paramref name="items"/> and marks each telemetry item Stored or Duplicate. The
+    /// devices' seq sets as this transaction leaves them stay in <see cref="_batchSeqSets"/>, to become the cache once
+    /// it has committed. Returns the id of the batch's last stored row, or null if the batch held no telemetry.
     /// </summary>
-    private Dictionary<string, (SeqSet Set, long LastId)>? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
+    private long? StoreTelemetry(IReadOnlyList<IngestItem> items, StoreOutcome[] results)
     {
-        // the batch's dictionaries are reused (cleared, keeping their capacity): with a fleet they hold thousands of devices
-        Dictionary<string, (SeqSet Set, long LastId, bool Changed)>? sets = null;
-        _batchSeqSets.Clear();
-        _batchCommitted.Clear();
+        // reused (cleared, keeping its capacity): with a fleet it holds thousands of devices
+        var sets = _batchSeqSets;
+        sets.Clear();
         _insertTelemetry ??= new ChunkedWrite<IngestItem>(_writer, InsertTelemetrySql, TelemetryColumns, "", BindTelemetry);
         _insertTelemetry.Begin();
         for (var i = 0; i < items.Count; i++)
@@ -67,7 +66,6 @@ internal sealed partial class SqliteStore
             {
                 continue;
             }
-            sets ??= _batchSeqSets;
             ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sets, it.Device, out var known);
             if (!known)
             {
@@ -83,7 +81,7 @@ internal sealed partial class SqliteStore
             results[i] = StoreOutcome.Stored;
             _insertTelemetry.Add(it);
         }
-        if (sets is null)
+        if (sets.Count == 0)
         {
             return null;
         }
@@ -93,17 +91,15 @@ internal sealed partial class SqliteStore
         // the changed sets (with a fleet about one per message)
         _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
         _writeSeqSets.Begin();
-        var committed = _batchCommitted;
-        foreach (var (device, (set, lastId, changed)) in sets)
+        foreach (var (device, (set, _, changed)) in sets)
         {
-            committed[device] = (set, changed ? lastInserted : lastId);
             if (changed)
             {
                 _writeSeqSets.Add((device, set, lastInserted));
             }
         }
         _writeSeqSets.Flush();
-        return committed;
+        return lastInserted;
     }
 
     /// <summary>A device's seq set as committed (from the cache, or the table), as a copy this batch may change.</summary>
@@ -136,20 +132,20 @@ internal sealed partial class SqliteStore
         }
     }
 
-    /// <summary>After a commit: the batch's seq sets become the cache.</summary>
-    private void CacheSeqSets(Dictionary<string, (SeqSet Set, long LastId)>? committed)
+    /// <summary>After a commit: the batch's seq sets become the cache, the changed ones with the batch's last row id.</summary>
+    private void CacheSeqSets(long? lastInserted)
     {
-        if (committed is null)
+        if (lastInserted is not { } last)
         {
             return;
         }
-        if (_seqCache.Count + committed.Count > SeqCacheLimit)
+        if (_seqCache.Count + _batchSeqSets.Count > SeqCacheLimit)
         {
             _seqCache.Clear();
         }
-        foreach (var (device, entry) in committed)
+        foreach (var (device, (set, lastId, changed)) in _batchSeqSets)
         {
-            _seqCache[device] = entry;
+            _seqCache[device] = (set, changed ? last : lastId);
         }
     }
 
@@ -173,17 +169,11 @@ internal sealed partial class SqliteStore
 
     private static void BindSeqSet(PreparedStatement s, int at, (string Device, SeqSet Set, long LastId) row)
     {
-        s.Text(at + 1, row.Device).Text(at + 2, "telemetry").Int64(at + 4, row.LastId);
         // nearly always one or two ranges: formatted on the stack, no string per device and batch
-        Span<byte> text = stackalloc byte[256];
-        if (row.Set.TryFormatUtf8(text, out var length))
-        {
-            s.Utf8(at + 3, text[..length]);
-        }
-        else
-        {
-            s.Text(at + 3, row.Set.ToString());
-        }
+        var size = row.Set.MaxUtf8Length;
+        Span<byte> text = size <= 256 ? stackalloc byte[256] : new byte[size];
+        row.Set.TryFormatUtf8(text, out var length);
+        s.Text(at + 1, row.Device).Text(at + 2, "telemetry").Utf8(at + 3, text[..length]).Int64(at + 4, row.LastId);
     }
 
     private static void BindTelemetry(PreparedStatement s, int at, IngestItem it) =>

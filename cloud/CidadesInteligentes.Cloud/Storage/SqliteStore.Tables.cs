@@ -17,11 +17,7 @@ internal sealed partial class SqliteStore
             }
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)));
         });
-        foreach (var list in result.Values)
-        {
-            list.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
-        }
-        return result;
+        return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
     }
 
     /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples.</summary>
@@ -42,11 +38,17 @@ internal sealed partial class SqliteStore
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
                 h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
         });
-        foreach (var list in result.Values)
+        return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
+    }
+
+    /// <summary>Sorts each device's rows of <see cref="CityTelemetry"/> (which come in ts order) by seq.</summary>
+    private static Dictionary<string, List<T>> InSeqOrder<T>(Dictionary<string, List<T>> byDevice, Comparison<T> bySeq)
+    {
+        foreach (var list in byDevice.Values)
         {
-            list.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+            list.Sort(bySeq);
         }
-        return result;
+        return byDevice;
     }
 
     /// <summary>

@@ -13,10 +13,6 @@ internal sealed partial class SqliteStore : IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>? _upsertRollups;
-
-    // (device, local date) → the batch's aggregate; reused from batch to batch (under the write lock)
-    private readonly Dictionary<(string Device, string Date), RollupDelta> _batchRollups = [];
 
     private SqliteStore(string path)
     {
@@ -111,11 +107,11 @@ internal sealed partial class SqliteStore : IDisposable
             using (var tx = _writer.BeginTransaction())
             {
                 CheckSeqCache();
-                var seqSets = StoreTelemetry(items, results);
+                var lastInserted = StoreTelemetry(items, results);
                 StoreOtherMessages(items, results);
                 WriteRest(tx, items, results);
                 tx.Commit();
-                CacheSeqSets(seqSets);
+                CacheSeqSets(lastInserted);
             }
             return results;
         }
@@ -169,14 +165,7 @@ internal sealed partial class SqliteStore : IDisposable
                         break;
                 }
             }
-            // with a fleet a batch holds about one message per device, so this is about one upsert per message
-            _upsertRollups ??= new ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>(_writer, RollupInsertSql, RollupColumns, RollupConflictSql, BindRollup);
-            _upsertRollups.Begin();
-            foreach (var group in rollups)
-            {
-                _upsertRollups.Add(group);
-            }
-            _upsertRollups.Flush();
+            WriteRollups(rollups);
         }
         finally
         {
@@ -184,37 +173,6 @@ internal sealed partial class SqliteStore : IDisposable
             dead?.Dispose();
             ack?.Dispose();
         }
-    }
-
-    // One upsert per device-day per batch: (device, date) aggregated in memory first.
-    private const int RollupColumns = 17;
-
-    // OR FAIL as at InsertTelemetrySql; a multi-row upsert still keeps a statement journal (its DO UPDATE may abort),
-    // held in memory (temp_store above).
-    private const string RollupInsertSql =
-        "INSERT OR FAIL INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq) VALUES ";
-
-    private const string RollupConflictSql = """
-
-        ON CONFLICT (device, date) DO UPDATE SET
-            messages = messages + excluded.messages,
-            first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
-            energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
-            energy_max_wh = max(coalesce(energy_max_wh, excluded.energy_max_wh), coalesce(excluded.energy_max_wh, energy_max_wh)),
-            burn_min_s = min(coalesce(burn_min_s, excluded.burn_min_s), coalesce(excluded.burn_min_s, burn_min_s)),
-            burn_max_s = max(coalesce(burn_max_s, excluded.burn_max_s), coalesce(excluded.burn_max_s, burn_max_s)),
-            backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
-            max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
-            max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique)),
-            min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq)
-        """;
-
-    private static void BindRollup(PreparedStatement s, int at, KeyValuePair<(string Device, string Date), RollupDelta> group)
-    {
-        var ((device, date), d) = group;
-        s.Text(at + 1, device).Text(at + 2, date).Text(at + 3, d.City).Text(at + 4, d.Kind).Int64(at + 5, d.Messages).Int64(at + 6, d.FirstTs).Int64(at + 7, d.LastTs)
-            .Double(at + 8, d.EnergyMin).Double(at + 9, d.EnergyMax).Int64(at + 10, d.BurnMin).Int64(at + 11, d.BurnMax).Int64(at + 12, d.BackhaulUp).Int64(at + 13, d.PortalOk)
-            .Int64(at + 14, d.MaxClients).Int64(at + 15, d.MaxUnique).Int64(at + 16, d.MinSeq).Int64(at + 17, d.MaxSeq);
     }
 
     private SqliteCommand Command(SqliteTransaction tx, string sql)
