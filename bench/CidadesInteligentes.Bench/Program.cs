@@ -2,7 +2,7 @@ using System.Globalization;
 
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- mqtt [messages]
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
-// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages] [devices]   (end to end; 8 device connections unless given)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages] [devices] [both|embedded|mosquitto]   (end to end; 8 device connections unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process; 8 devices unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- store-read   (a city-month read from a 1.7-million-row store)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
@@ -18,7 +18,8 @@ switch (command)
         break;
     case "ingest":
         await IngestBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
-            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8);
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8,
+            args.Length > 3 ? args[3] : "both");
         break;
     case "ingestor":
         await IngestBench.InProcessAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
@@ -37,7 +38,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] | ingestor [messages] [devices] | store-read | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | store-read | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

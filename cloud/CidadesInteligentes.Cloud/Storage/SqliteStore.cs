@@ -42,6 +42,9 @@ internal sealed partial class SqliteStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>False when SQLite runs in multi-thread mode (no mutex per call on the writer; see SqliteLibrary).</summary>
+    internal bool WriterHasMutex => SqliteLibrary.HasMutex(_writer);
+
     public int SchemaVersion { get; private set; }
 
     /// <summary>The value of <c>PRAGMA <paramref name="name"/></c> on the writer connection (for checks and tests).</summary>
@@ -68,6 +71,7 @@ internal sealed partial class SqliteStore : IDisposable
     public static SqliteStore Open(string directory)
     {
         Directory.CreateDirectory(directory);
+        SqliteLibrary.EnsureConfigured();
         return new SqliteStore(System.IO.Path.Combine(directory, "cidades.db"));
     }
 

@@ -40,7 +40,11 @@ public sealed class UpstreamRedeliveryTests
         await Wait.UntilAsync(async () => (await Stats(cloud)).GetProperty("storeErrors").GetInt64() >= total, "every commit failed", TimeSpan.FromSeconds(30));
         Assert.Empty(StoredSeqs(dir, device));
 
+        // on a loaded machine the first redelivery reconnect (FirstRedeliveryDelay after the first failure) can come
+        // before the trigger is dropped; its messages then fail again, and one more reconnect must bring them in
+        var reconnectsBefore = (await Stats(cloud)).GetProperty("upstreamRedeliveryReconnects").GetInt64();
         await ExecuteAsync(dir, "DROP TRIGGER fail_test;");
+        var reconnectsAtDrop = (await Stats(cloud)).GetProperty("upstreamRedeliveryReconnects").GetInt64();
         // the first redelivery reconnect comes FirstRedeliveryDelay after the first failure; allow for slow machines
         var bound = UpstreamConsumer.FirstRedeliveryDelay + TimeSpan.FromSeconds(20);
         try
@@ -56,14 +60,16 @@ public sealed class UpstreamRedeliveryTests
         // the counters are updated as each committed message's outcome is handled, just after the rows become visible
         await Wait.UntilAsync(async () => (await Stats(cloud)).GetProperty("stored").GetInt64() >= total, "the stored counter caught up", TimeSpan.FromSeconds(10));
         var stats = await Stats(cloud);
-        Assert.Equal(1, stats.GetProperty("upstreamRedeliveryReconnects").GetInt64());
+        var reconnects = stats.GetProperty("upstreamRedeliveryReconnects").GetInt64();
+        // once the store works again, one reconnect is enough (none more if one was already under way at the drop)
+        Assert.InRange(reconnects, Math.Max(1, reconnectsBefore), reconnectsAtDrop + 1);
         Assert.Equal(total, stats.GetProperty("stored").GetInt64());
         Assert.Contains("reconnecting the session", cloud.Output, StringComparison.Ordinal);
 
         // the new session still receives: a later message is stored, and no further reconnect was needed
         await client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(total + 1, start.AddSeconds(total + 1), total + 1));
         await Wait.UntilAsync(() => StoredSeqs(dir, device).Count > total, "a message after the reconnect stored", TimeSpan.FromSeconds(30));
-        Assert.Equal(1, (await Stats(cloud)).GetProperty("upstreamRedeliveryReconnects").GetInt64());
+        Assert.Equal(reconnects, (await Stats(cloud)).GetProperty("upstreamRedeliveryReconnects").GetInt64());
         await Wait.UntilAsync(async () => (await cloud.Http.GetAsync("/healthz")).IsSuccessStatusCode, "healthy again after the reconnect", TimeSpan.FromSeconds(10));
     }
 
