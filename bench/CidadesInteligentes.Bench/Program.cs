@@ -8,6 +8,9 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
+// the in-process ingestor and store benches run SQLite in the cloud's mode, which must be chosen before the first
+// connection (e.g. the end-to-end bench's commit watcher) opens
+CidadesInteligentes.Cloud.Storage.SqliteLibrary.EnsureConfigured();
 switch (command)
 {
     case "broker":
