@@ -7,13 +7,18 @@ using CidadesInteligentes.Cloud.Broker;
 
 namespace CidadesInteligentes.Cloud.Hosting;
 
-/// <summary>What <c>/healthz</c> reports.</summary>
+/// <summary>
+/// What <c>/healthz</c> reports: ready only when the broker (embedded or upstream), the store and the ingestor are. The
+/// store is not ready when it cannot be read or when the latest ingest commit failed (until one succeeds again); the
+/// ingestor is not ready when its commit loop has faulted or stopped.
+/// </summary>
 internal sealed class Readiness(IServiceProvider services, SqliteStore store)
 {
     public (bool Ready, Dictionary<string, string> Parts) Check()
     {
         var parts = new Dictionary<string, string>(StringComparer.Ordinal);
         var ready = true;
+        var ingestor = services.GetRequiredService<Ingestor>();
         if (services.GetService<MqttBroker>() is { } broker)
         {
             parts["broker"] = broker.IsRunning ? $"listening on {broker.Options.Address}:{broker.Port}" : "not running";
@@ -27,15 +32,30 @@ internal sealed class Readiness(IServiceProvider services, SqliteStore store)
         try
         {
             store.Scalar("SELECT count(*) FROM sqlite_master");
-            parts["storage"] = $"sqlite schema {store.SchemaVersion} at {store.Path}";
+            if (ingestor.LastCommitError is { } error)
+            {
+                parts["storage"] = "commits failing: " + error.Message;
+                ready = false;
+            }
+            else
+            {
+                parts["storage"] = $"sqlite schema {store.SchemaVersion} at {store.Path}";
+            }
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or ObjectDisposedException)
         {
             parts["storage"] = "unavailable: " + e.Message;
             ready = false;
         }
-        var ingestor = services.GetRequiredService<Ingestor>();
-        parts["ingestor"] = $"ready, {ingestor.Queued} queued";
+        if (ingestor.CommitLoopProblem is { } problem)
+        {
+            parts["ingestor"] = problem;
+            ready = false;
+        }
+        else
+        {
+            parts["ingestor"] = $"ready, {ingestor.Queued} queued";
+        }
         // a refused registry file does not make the host unready: the stored registry is served
         var registry = services.GetRequiredService<RegistryService>();
         parts["registry"] = registry.FileProblems.Count == 0

@@ -17,6 +17,8 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
+    private Exception? _fault;
+    private Exception? _lastCommitError;
 
     public GroupCommitter(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> commit, int maxBatch, int capacity)
     {
@@ -37,6 +39,22 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
 
     /// <summary>Items waiting for a commit.</summary>
     public int Queued => _queue.Reader.Count;
+
+    /// <summary>Null while the commit loop runs; otherwise why nothing more is committed (the loop faulted or was stopped).</summary>
+    public string? LoopProblem
+    {
+        get
+        {
+            if (Volatile.Read(ref _fault) is { } fault)
+            {
+                return "commit loop faulted: " + fault.Message;
+            }
+            return _loop.IsCompleted ? "commit loop stopped" : null;
+        }
+    }
+
+    /// <summary>The error of the latest commit when it failed; null again once a commit succeeds.</summary>
+    public Exception? LastCommitError => Volatile.Read(ref _lastCommitError);
 
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
     public ValueTask<TResult> SubmitAsync(TItem item, CancellationToken ct)
@@ -84,9 +102,22 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
         {
             // shutting down: whatever is still queued is failed below, so no caller waits forever.
         }
+        catch (Exception e)
+        {
+            // the loop cannot go on (e.g. out of memory inside a commit): readiness says so, the batch in hand and every
+            // later submit fail at once (not acknowledged, so resent) instead of waiting for a loop that is gone
+            Volatile.Write(ref _fault, e);
+            _queue.Writer.TryComplete(e);
+            foreach (var p in batch)
+            {
+                p.TrySetException(e);
+            }
+        }
         while (reader.TryRead(out var left))
         {
-            left.TrySetException(new ObjectDisposedException(nameof(GroupCommitter<TItem, TResult>), "The ingestor stopped before this message was stored; it was not acknowledged and the device will resend it."));
+            left.TrySetException(_fault is { } fault
+                ? new InvalidOperationException("The ingestor's commit loop faulted before this message was stored; it was not acknowledged and the device will resend it.", fault)
+                : new ObjectDisposedException(nameof(GroupCommitter<TItem, TResult>), "The ingestor stopped before this message was stored; it was not acknowledged and the device will resend it."));
         }
     }
 
@@ -100,6 +131,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
                 throw new InvalidOperationException($"The store returned {results.Count} outcomes for a batch of {batch.Count}.");
             }
             Batches++;
+            Volatile.Write(ref _lastCommitError, null);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].TrySetResult(results[i]);
@@ -108,6 +140,7 @@ internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Nothing of this batch is acknowledged: the devices keep the messages and resend them.
+            Volatile.Write(ref _lastCommitError, ex);
             foreach (var p in batch)
             {
                 p.TrySetException(ex);

@@ -56,6 +56,12 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
 
     public int Queued => _committer.Queued;
 
+    /// <summary>Null while messages can be committed; otherwise why not (the commit loop faulted or was stopped).</summary>
+    public string? CommitLoopProblem => _committer.LoopProblem;
+
+    /// <summary>The store's error when the latest commit failed; null again once a commit succeeds.</summary>
+    public Exception? LastCommitError => _committer.LastCommitError;
+
     /// <summary>Raised after each message is stored (not for duplicates or rejects), in commit order per connection.</summary>
     public event Action<IngestedMessage>? Stored;
 

@@ -1,12 +1,19 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
+using CidadesInteligentes.Cloud.Ingest;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Mqtt;
 using CidadesInteligentes.Mqtt.Broker;
+using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Testing;
+using Microsoft.Data.Sqlite;
 using Xunit;
+using static CidadesInteligentes.Cloud.Tests.Integration.CloudStoreProbe;
 
 namespace CidadesInteligentes.Cloud.Tests.Host;
 
-/// <summary><c>/healthz</c> readiness and the OpenAPI description of docs/api.md.</summary>
+/// <summary><c>/healthz</c> readiness (broker, storage and ingestor each named when failing) and the OpenAPI description of docs/api.md.</summary>
 public sealed class HealthAndOpenApiTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(CloudApp cloud)
@@ -42,6 +49,69 @@ public sealed class HealthAndOpenApiTests
         var (status, body) = await HealthAsync(cloud);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("upstream not connected", body.GetProperty("parts").GetProperty("broker").GetString());
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_naming_storage_while_commits_fail_and_200_once_a_commit_succeeds_again()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await HealthAsync(cloud)).Status);
+        var ingestor = cloud.Get<Ingestor>();
+        var topic = Payload.Topic("sc-lum-000901", "telemetry");
+        var message = Encoding.UTF8.GetBytes(Payload.Luminaire(1, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        // the store refuses every insert (a trigger added through another connection, as a full or broken disk would)
+        await ExecuteAsync(cloud.Directory, "CREATE TRIGGER fail_test BEFORE INSERT ON telemetry BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+        Assert.Equal(ReasonCodes.UnspecifiedError, await ingestor.IngestAsync(null, "test", topic, message, default));
+
+        var (status, body) = await HealthAsync(cloud);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("not ready", body.GetProperty("status").GetString());
+        var storage = body.GetProperty("parts").GetProperty("storage").GetString();
+        Assert.StartsWith("commits failing: ", storage, StringComparison.Ordinal);
+        Assert.Contains("injected failure", storage, StringComparison.Ordinal);
+        // only the failing part says so
+        Assert.StartsWith("listening on", body.GetProperty("parts").GetProperty("broker").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("ready", body.GetProperty("parts").GetProperty("ingestor").GetString(), StringComparison.Ordinal);
+
+        await ExecuteAsync(cloud.Directory, "DROP TRIGGER fail_test;");
+        Assert.Equal(ReasonCodes.Success, await ingestor.IngestAsync(null, "test", topic, message, default));
+        (status, body) = await HealthAsync(cloud);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("sqlite schema", body.GetProperty("parts").GetProperty("storage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_naming_storage_when_the_database_cannot_be_opened()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await HealthAsync(cloud)).Status);
+        // the storage directory disappears (e.g. its volume unmounted): a fresh connection cannot open the database
+        SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(cloud.Directory, recursive: true);
+
+        var (status, body) = await HealthAsync(cloud);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        var storage = body.GetProperty("parts").GetProperty("storage").GetString();
+        Assert.StartsWith("unavailable: ", storage, StringComparison.Ordinal);
+        Assert.Contains("unable to open database file", storage, StringComparison.Ordinal);
+        Assert.StartsWith("ready", body.GetProperty("parts").GetProperty("ingestor").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_naming_the_ingestor_once_its_commit_loop_stopped_and_publishes_get_no_positive_puback()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync("sc-lum-000902");
+        await cloud.Get<Ingestor>().DisposeAsync();
+
+        var (status, body) = await HealthAsync(cloud);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("commit loop stopped", body.GetProperty("parts").GetProperty("ingestor").GetString());
+        Assert.StartsWith("sqlite schema", body.GetProperty("parts").GetProperty("storage").GetString(), StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<MqttConnectException>(
+            () => dev.PublishAsync(Payload.Topic("sc-lum-000902", "telemetry"), Payload.Luminaire(1, DateTimeOffset.UtcNow)));
+        Assert.Equal(ReasonCodes.UnspecifiedError, refused.ReasonCode);
+        Assert.Empty(cloud.Get<SqliteStore>().Seqs("sc-lum-000902", "telemetry"));
     }
 
     // every route of the API list in the architecture (/work/shared/design/architecture.md), with its method

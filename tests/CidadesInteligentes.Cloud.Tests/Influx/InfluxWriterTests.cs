@@ -37,6 +37,73 @@ public sealed class InfluxWriterTests
     }
 
     [Fact]
+    public async Task Default_settings_send_5000_lines_at_once_and_the_5001st_after_one_second()
+    {
+        var settings = new InfluxSettings(new Uri("http://127.0.0.1:8086"), "ci"); // every other setting at its default
+        Assert.Equal(5_000, settings.BatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.FlushInterval);
+        var clock = new TimerCountingClock(new ManualTimeProvider());
+        var timersAtFirstRequest = -1;
+        var handler = new FakeInfluxHandler
+        {
+            // stored as usual; only notes how many timers the writer had made when the first batch arrived
+            Script = (n, _) =>
+            {
+                if (n == 1)
+                {
+                    Volatile.Write(ref timersAtFirstRequest, clock.TimersCreated);
+                }
+                return null;
+            },
+        };
+        await using var writer = new InfluxWriter(settings, new HttpClient(handler), clock);
+        var lines = Enumerable.Range(0, 5_001).Select(i => $"m v={i}i {i}").ToList();
+        foreach (var line in lines)
+        {
+            await writer.WriteAsync(line, CancellationToken.None);
+        }
+
+        // the full batch leaves at once, with no time passed; the last line waits in a new batch under its own timer
+        await Wait.UntilAsync(() => writer.Counters.Written == 5_000, "5,000 lines sent without the clock moving");
+        await Wait.UntilAsync(() => clock.TimersCreated > Volatile.Read(ref timersAtFirstRequest) && writer.Buffered == 1, "the 5,001st line waiting for the interval");
+        Assert.Equal(1, handler.Requests);
+        Assert.Equal(string.Concat(lines.Take(5_000).Select(l => l + "\n")), handler.Bodies[0]);
+
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(1, handler.Requests);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Wait.UntilAsync(() => writer.Counters.Written == 5_001, "the 5,001st line sent after 1 s");
+        Assert.Equal(2, handler.Requests);
+        Assert.Equal("m v=5000i 5000\n", handler.Bodies[1]);
+        Assert.Equal(new InfluxCounters(5_001, 0, 0, 2, 0), writer.Counters);
+    }
+
+    /// <summary>A manual clock that counts the timers made from it (the writer's flush timers are Task.Delay on it).</summary>
+    private sealed class TimerCountingClock(ManualTimeProvider inner) : TimeProvider
+    {
+        private int _created;
+
+        public int TimersCreated => Volatile.Read(ref _created);
+
+        public void Advance(TimeSpan delta) => inner.Advance(delta);
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _created); // after the timer exists, so a test that sees the count can move the clock
+            return timer;
+        }
+    }
+
+    [Fact]
     public async Task Server_errors_and_refused_connections_are_retried_with_capped_backoff()
     {
         var handler = new FakeInfluxHandler

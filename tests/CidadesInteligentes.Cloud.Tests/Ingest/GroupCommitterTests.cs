@@ -50,7 +50,28 @@ public sealed class GroupCommitterTests
 
         var failure = await Assert.ThrowsAsync<IOException>(() => committer.SubmitAsync(1, CancellationToken.None).AsTask());
         Assert.Equal("disk full", failure.Message);
+        // readiness sees the failed commit until the next one succeeds; the loop itself is fine
+        Assert.Same(failure, committer.LastCommitError);
+        Assert.Null(committer.LoopProblem);
         Assert.Equal(2, await committer.SubmitAsync(2, CancellationToken.None));
+        Assert.Null(committer.LastCommitError);
+    }
+
+    [Fact]
+    public async Task A_commit_loop_that_faults_says_so_and_fails_its_batch_and_every_later_submit_at_once()
+    {
+        // an exception the per-batch handler lets through (out of memory) ends the loop
+        await using var committer = new GroupCommitter<int, int>((items, _) =>
+            items[0] == 2 ? throw new OutOfMemoryException("injected") : Task.FromResult<IReadOnlyList<int>>(items.ToList()), maxBatch: 10, capacity: 100);
+        Assert.Equal(1, await committer.SubmitAsync(1, CancellationToken.None));
+        Assert.Null(committer.LoopProblem);
+
+        await Assert.ThrowsAsync<OutOfMemoryException>(() => Wait.ForAsync(committer.SubmitAsync(2, CancellationToken.None).AsTask(), "the batch in hand failed"));
+        Assert.Equal("commit loop faulted: injected", committer.LoopProblem);
+        // nothing waits for a loop that is gone: a later submit fails at once, with the loop's error inside
+        var later = await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(
+            () => Wait.ForAsync(committer.SubmitAsync(3, CancellationToken.None).AsTask(), "a later submit failed"));
+        Assert.IsType<OutOfMemoryException>(later.InnerException);
     }
 
     [Fact]
@@ -88,8 +109,10 @@ public sealed class GroupCommitterTests
             return Task.FromResult<IReadOnlyList<int>>(items.ToList());
         }, maxBatch: 5, capacity: 100);
         var submitted = Enumerable.Range(1, 20).Select(i => committer.SubmitAsync(i, CancellationToken.None).AsTask()).ToList();
+        Assert.Null(committer.LoopProblem);
         await committer.DisposeAsync();
         await Task.WhenAll(submitted);
         Assert.Equal(Enumerable.Range(1, 20), stored.Order());
+        Assert.Equal("commit loop stopped", committer.LoopProblem);
     }
 }
