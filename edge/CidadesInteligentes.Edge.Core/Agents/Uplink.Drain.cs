@@ -1,5 +1,6 @@
 using System.Globalization;
 using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Telemetry.Contract;
 
 namespace CidadesInteligentes.Edge.Core.Agents;
@@ -8,9 +9,22 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 public sealed partial class Uplink
 {
     private long _rateLimitedPasses;
+    private long _refused;
+
+    // Messages the broker refused with a failure PUBACK, in refusal order (so their due times only grow). The client is
+    // done with them, and the drain has moved past their ids, so they are handed again from here once due.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(OutboxMessage Message, DateTimeOffset Due)> _refusedQueue = new();
+
+    /// <summary>Publishes the broker answered with a failure reason (each is sent again later).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Drain passes that found messages waiting and held them back for want of a token (tests).</summary>
     internal long RateLimitedPasses => Interlocked.Read(ref _rateLimitedPasses);
+
+    private long _drainPasses;
+
+    /// <summary>Passes of the drain loop so far (tests: an idle loop makes one at least every <see cref="IdlePoll"/>).</summary>
+    internal long DrainPasses => Interlocked.Read(ref _drainPasses);
 
     /// <summary>Publishes handed to the client and not yet acknowledged (tests).</summary>
     internal int InFlight => Volatile.Read(ref _inFlight);
@@ -19,10 +33,16 @@ public sealed partial class Uplink
     {
         while (!ct.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _drainPasses);
             ReportOverflow();
             var room = _options.MaxInFlight - Volatile.Read(ref _inFlight);
             var handed = 0;
             var rateLimited = false;
+            if (room > 0)
+            {
+                handed = HandDueRefused(room, ct);
+                room -= handed;
+            }
             if (room > 0)
             {
                 var candidates = _agent.Outbox.Peek(room, _lastHandedId);
@@ -36,8 +56,7 @@ public sealed partial class Uplink
                 {
                     var m = candidates[i];
                     _lastHandedId = m.Id;
-                    Interlocked.Increment(ref _inFlight);
-                    _ = PublishOneAsync(m, ct);
+                    Hand(m, ct);
                     handed++;
                 }
             }
@@ -75,6 +94,26 @@ public sealed partial class Uplink
     internal static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan MinRateWait = TimeSpan.FromMilliseconds(5);
 
+    private void Hand(OutboxMessage message, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _ = PublishOneAsync(message, ct);
+    }
+
+    /// <summary>Hands refused messages whose delay has passed (within the window and the rate limit); returns how many.</summary>
+    private int HandDueRefused(int room, CancellationToken ct)
+    {
+        var handed = 0;
+        var now = _clock.GetUtcNow();
+        while (handed < room && _refusedQueue.TryPeek(out var r) && r.Due <= now && _bucket.TakeUpTo(1) == 1)
+        {
+            _refusedQueue.TryDequeue(out _);
+            Hand(r.Message, ct);
+            handed++;
+        }
+        return handed;
+    }
+
     private async Task PublishOneAsync(OutboxMessage message, CancellationToken ct)
     {
         try
@@ -83,6 +122,14 @@ public sealed partial class Uplink
             await _client.PublishAsync(message.Topic, message.Payload, 1, false, null, ct).ConfigureAwait(false);
             _agent.Outbox.Ack(message.Id);
             Interlocked.Increment(ref _published);
+        }
+        catch (MqttConnectException e)
+        {
+            // a PUBACK with a failure reason (MQTT 5), e.g. 0x80 while the cloud cannot store: not delivered, so it is
+            // not acknowledged in the outbox, and it is sent again after a delay instead of waiting for a restart
+            Interlocked.Increment(ref _refused);
+            UplinkLog.PublishRefused(_logger, message.Topic, message.Id, e.Message, _options.RejectedRetryDelay);
+            _refusedQueue.Enqueue((message, _clock.GetUtcNow() + _options.RejectedRetryDelay));
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
         {

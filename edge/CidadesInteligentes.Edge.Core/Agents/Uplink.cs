@@ -21,6 +21,7 @@ public sealed partial class Uplink : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly MqttClient _client;
     private readonly TokenBucket _bucket;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly string _statusTopic;
     private readonly string _commandTopic;
@@ -42,7 +43,8 @@ public sealed partial class Uplink : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _statusTopic = agent.Identity.Topic(TopicStream.Status);
         _commandTopic = agent.Identity.Topic(TopicStream.Command);
-        _bucket = new TokenBucket(Math.Max(1, options.DrainBurst), options.DrainPerSecond, rateClock ?? TimeProvider.System);
+        _clock = rateClock ?? TimeProvider.System;
+        _bucket = new TokenBucket(Math.Max(1, options.DrainBurst), options.DrainPerSecond, _clock);
         _client = new MqttClient(new MqttClientOptions
         {
             Host = options.Host,

@@ -5,6 +5,9 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// <summary>The uplink's log lines, source-generated (the level is checked before anything is formatted).</summary>
 internal static partial class UplinkLog
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "broker refused outbox message {Id} on {Topic}: {Error}; kept in the outbox, sent again in {Delay}")]
+    public static partial void PublishRefused(ILogger logger, string topic, long id, string error, TimeSpan delay);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "broker connection lost: {Error}")]
     public static partial void ConnectionLost(ILogger logger, string error);
 

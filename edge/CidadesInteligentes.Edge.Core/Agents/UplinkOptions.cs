@@ -22,6 +22,12 @@ public sealed record UplinkOptions(string Host, int Port, string Password)
     /// <summary>Unacknowledged publishes at once.</summary>
     public int MaxInFlight { get; init; } = 32;
 
+    /// <summary>
+    /// How long a message the broker refused (a PUBACK with a failure reason, e.g. 0x80 while the cloud cannot store) waits
+    /// before it is sent again. It stays in the outbox meanwhile; newer messages keep flowing.
+    /// </summary>
+    public TimeSpan RejectedRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>First delay between failed first-connect attempts; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
