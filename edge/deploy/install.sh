@@ -11,6 +11,10 @@
 # The script: creates the `cidades` system user, copies the agent to /opt/cidades-inteligentes/edge, writes
 # /etc/cidades-inteligentes/edge.json with a FRESH per-device secret (via `provision`), enables I2C, installs and
 # starts the systemd unit, then runs `doctor` and prints its pass/fail list. Re-running it keeps the existing secret.
+#
+# DESTDIR (tests only): when set, every file and directory goes under it instead of / (DESTDIR/opt/..., DESTDIR/etc/...,
+# DESTDIR/var/lib/...). The user, group and systemctl commands still act on the running system, so a test puts stubs
+# for them first on PATH (tests/CidadesInteligentes.Edge.Tests/Host/InstallScriptTests.cs).
 set -euo pipefail
 
 usage="usage: sudo $0 <published-agent-dir> --id ID --city IBGE --kind luminaire|hotspot --lat LAT --lon LON --broker HOST [--port N --tls true]"
@@ -26,12 +30,14 @@ if [ ! -x "$src/CidadesInteligentes.Edge" ]; then
 fi
 if [ "$(id -u)" -ne 0 ]; then echo "run as root: sudo $0 $src $*" >&2; exit 2; fi
 
-prefix=/opt/cidades-inteligentes/edge
-etc=/etc/cidades-inteligentes
-state=/var/lib/cidades-inteligentes
+root="${DESTDIR:-}"
+home=/var/lib/cidades-inteligentes # the agent's state directory, as the running system sees it
+prefix="$root/opt/cidades-inteligentes/edge"
+etc="$root/etc/cidades-inteligentes"
+state="$root$home"
 
 getent group cidades >/dev/null || groupadd --system cidades
-id -u cidades >/dev/null 2>&1 || useradd --system --gid cidades --home-dir "$state" --shell /usr/sbin/nologin cidades
+id -u cidades >/dev/null 2>&1 || useradd --system --gid cidades --home-dir "$home" --shell /usr/sbin/nologin cidades
 for g in i2c gpio; do getent group "$g" >/dev/null && usermod -a -G "$g" cidades; done
 
 install -d -m 0755 "$prefix"
@@ -51,7 +57,7 @@ else
   chown root:cidades "$etc/edge.json"; chmod 0640 "$etc/edge.json"
 fi
 
-install -m 0644 "$(dirname "$0")/cidades-edge.service" /etc/systemd/system/cidades-edge.service
+install -D -m 0644 "$(dirname "$0")/cidades-edge.service" "$root/etc/systemd/system/cidades-edge.service"
 systemctl daemon-reload
 systemctl enable --now cidades-edge.service
 

@@ -64,6 +64,19 @@ public sealed class UniqueClientCounter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Tests only (internal; never logged, sent or written): the digest <paramref name="mac"/> gets now, under the key in
+    /// force after the same midnight check <see cref="Observe"/> makes. Lets a test see the key change without the key.
+    /// </summary>
+    internal void DigestNow(string mac, Span<byte> digest)
+    {
+        lock (_gate)
+        {
+            RotateIfNewDay();
+            _hasher.HashMac(mac, digest);
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

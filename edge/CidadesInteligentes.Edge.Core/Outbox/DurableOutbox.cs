@@ -7,9 +7,14 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 
 /// <summary>
 /// Store-and-forward queue of one device (telemetry contract: a message leaves only after its PUBACK).
-/// Messages are appended to segment files and synced at most once per flush interval; acks go to an append-only
-/// ack log; a segment whose messages are all acked is deleted. Pending messages are also kept in memory, in order.
-/// Thread-safe.
+/// Messages are appended to segment files and acks to an append-only ack log; a segment whose messages are all acked
+/// is deleted. Pending messages are also kept in memory, in order. Thread-safe.
+/// Syncs are batched: at most one flush round per <see cref="OutboxOptions.FlushInterval"/>, and a round fsyncs only
+/// the files written since the last one: the active segment after enqueues, the ack log after acks, so 0, 1 or 2 file
+/// fsyncs and never a directory. Folding the two into one would need acks written into the segments (another on-disk
+/// format) and would not lower the total: a message costs one segment sync and its ack one ack-log sync whichever
+/// round they fall in. Outside the rounds: a seq reservation every <see cref="OutboxOptions.SeqReserveBlock"/>
+/// messages, a segment roll and an ack-log compaction each cost one file and one directory fsync.
 /// </summary>
 public sealed partial class DurableOutbox : IDisposable
 {

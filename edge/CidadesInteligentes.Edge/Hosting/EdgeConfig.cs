@@ -70,10 +70,10 @@ internal sealed class EdgeConfig
         return this;
     }
 
-    /// <summary>Adds every environment variable, <c>__</c> in a name standing for <c>:</c>.</summary>
-    public EdgeConfig AddEnvironmentVariables()
+    /// <summary>Adds every environment variable (the process's, or <paramref name="variables"/>), <c>__</c> in a name standing for <c>:</c>.</summary>
+    public EdgeConfig AddEnvironmentVariables(IDictionary? variables = null)
     {
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+        foreach (DictionaryEntry e in variables ?? Environment.GetEnvironmentVariables())
         {
             _data[((string)e.Key).Replace("__", ":", StringComparison.Ordinal)] = (string?)e.Value;
         }

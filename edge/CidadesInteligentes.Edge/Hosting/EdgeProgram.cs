@@ -25,9 +25,14 @@ public static class EdgeProgram
         ["--config"] = "config",
     };
 
-    public static async Task<int> MainAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> MainAsync(string[] args, TextWriter output, TextWriter error) =>
+        MainAsync(args, output, error, ConfigSources.Default);
+
+    /// <summary>As <see cref="MainAsync(string[], TextWriter, TextWriter)"/>, reading configuration from <paramref name="sources"/> (tests).</summary>
+    internal static async Task<int> MainAsync(string[] args, TextWriter output, TextWriter error, ConfigSources sources)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(sources);
         var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0].ToLowerInvariant() : "run";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         if (verb is "help" or "--help" or "-h")
@@ -45,8 +50,8 @@ public static class EdgeProgram
         try
         {
             commandLine = new EdgeConfig().AddCommandLine(rest, Aliases);
-            configFile = ConfigFile(commandLine);
-            config = verb == "provision" ? commandLine : Build(rest, configFile);
+            configFile = ConfigFile(commandLine, sources);
+            config = verb == "provision" ? commandLine : Build(rest, configFile, sources);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
         {
@@ -65,12 +70,13 @@ public static class EdgeProgram
     }
 
     /// <summary>The configuration file in effect: <c>--config</c>, or the /etc file.</summary>
-    internal static string ConfigFile(EdgeConfig commandLine) => commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : EdgeSettingsBinder.EtcFile;
+    private static string ConfigFile(EdgeConfig commandLine, ConfigSources sources) =>
+        commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : sources.EtcFile;
 
-    internal static EdgeConfig Build(string[] args, string configFile) => new EdgeConfig()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+    private static EdgeConfig Build(string[] args, string configFile, ConfigSources sources) => new EdgeConfig()
+        .AddJsonFile(Path.Combine(sources.AppDirectory, "appsettings.json"), optional: true)
         .AddJsonFile(configFile, optional: true)
-        .AddEnvironmentVariables()
+        .AddEnvironmentVariables(sources.Variables())
         .AddCommandLine(args, Aliases);
 
     private static async Task<int> RunAsync(EdgeConfig config, TextWriter error)

@@ -118,7 +118,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
         var start = uplink.StartAsync(stoppingToken); // retries until connected; the agent runs meanwhile
         var step = TimeSpan.FromSeconds(Math.Min(1, interval.TotalSeconds));
-        var nextReport = time.GetUtcNow() + interval;
+        var schedule = ReportSchedule.For(settings, time.GetUtcNow());
         agent.Step(time.GetUtcNow());
         try
         {
@@ -132,14 +132,9 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
                 {
                     uplink.Nudge(); // a fault event raised or cleared in this step goes out now, not at the next poll
                 }
-                if (now >= nextReport)
+                if (schedule.TryTake(now, out _))
                 {
                     agent.Report(now);
-                    nextReport += interval;
-                    if (nextReport <= now)
-                    {
-                        nextReport = now + interval; // the clock jumped (NTP): do not burst
-                    }
                     uplink.Nudge();
                 }
             }
@@ -185,24 +180,16 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         await using var uplink = new Uplink(agent, uplinkOptions, time, _logger);
         var start = uplink.StartAsync(stoppingToken); // retries until connected; the agent runs meanwhile
         var probeEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, interval.Ticks / 4));
-        var nextReport = time.GetUtcNow() + interval;
-        var nextThroughput = time.GetUtcNow();
+        var schedule = ReportSchedule.For(settings, time.GetUtcNow());
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(probeEvery, time, stoppingToken).ConfigureAwait(false);
                 await source.ProbeAsync(stoppingToken).ConfigureAwait(false);
-                var now = time.GetUtcNow();
-                if (now >= nextReport)
+                if (schedule.TryTake(time.GetUtcNow(), out var throughput))
                 {
-                    var throughput = now >= nextThroughput;
-                    if (throughput)
-                    {
-                        nextThroughput = now + TimeSpan.FromMinutes(settings.Hotspot.ThroughputEveryMinutes);
-                    }
                     await agent.ReportAsync(throughput, stoppingToken).ConfigureAwait(false);
-                    nextReport = now + interval;
                     uplink.Nudge();
                 }
             }

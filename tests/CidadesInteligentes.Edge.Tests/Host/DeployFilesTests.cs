@@ -5,14 +5,14 @@ using Xunit;
 namespace CidadesInteligentes.Edge.Tests.Host;
 
 /// <summary>
-/// edge/deploy: install.sh parses and refuses bad arguments before touching the system (the tests run it only with
-/// arguments it must refuse); cidades-edge.service passes systemd-analyze verify and keeps its restart and
+/// edge/deploy: install.sh parses and refuses bad arguments before touching the system (a full run into a fake root is
+/// <see cref="InstallScriptTests"/>); cidades-edge.service passes systemd-analyze verify and keeps its restart and
 /// hardening settings.
 /// </summary>
 public sealed class DeployFilesTests : IDisposable
 {
     private const string Usage = "usage: sudo ";
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "edge", "deploy");
+    internal static readonly string Deploy = Path.Combine(RepositoryRoot(), "edge", "deploy");
     private readonly string _dir = ServerProcess.CreateTempDirectory("deploy");
 
     private static string Script => Path.Combine(Deploy, "install.sh");

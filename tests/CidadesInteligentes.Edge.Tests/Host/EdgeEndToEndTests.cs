@@ -92,6 +92,22 @@ public sealed class EdgeEndToEndTests : IDisposable
             Assert.True(distinct.Max() > beforeOutage + 4, $"backlog: {beforeOutage} before, {distinct.Max()} now");
             Assert.Contains(telemetry, t => t.Ts > stoppedAt.AddSeconds(1) && t.Ts < restartedAt);
 
+            // Birth again on the reconnect: a second retained online status, stamped after the stop (the agent could
+            // not publish while the broker was down), and it is what the broker now keeps for newcomers.
+            await Wait.UntilAsync(() => Statuses().Any(s => s.State == "online" && s.Ts > stoppedAt), "online status after the reconnect\n" + edge.Output,
+                TimeSpan.FromSeconds(30));
+            Assert.True(Statuses().Count(s => s.State == "online") >= 2, "one online status per connection");
+            await using (var newcomer = new MqttClient(new MqttClientOptions { Port = port, ClientId = "newcomer-" + Guid.NewGuid().ToString("N")[..8] }))
+            {
+                await newcomer.ConnectAsync();
+                await newcomer.SubscribeAsync(Prefix + "status", 1);
+                var retained = await Wait.ForAsync(newcomer.Messages.ReadAsync().AsTask(), "the retained status", TimeSpan.FromSeconds(10));
+                Assert.True(retained.Retain);
+                var kept = JsonSerializer.Deserialize(retained.Payload.Span, TelemetryJson.Default.DeviceStatus)!;
+                Assert.Equal("online", kept.State);
+                Assert.True(kept.Ts > stoppedAt, $"retained status of {kept.Ts:O}, broker stopped at {stoppedAt:O}");
+            }
+
             // Clean stop: offline status with reason shutdown.
             Assert.Equal(0, edge.Stop(TimeSpan.FromSeconds(30)));
             await Wait.UntilAsync(() => Statuses().Any(s => s is { State: "offline", Reason: "shutdown" }), "shutdown status\n" + edge.Output);

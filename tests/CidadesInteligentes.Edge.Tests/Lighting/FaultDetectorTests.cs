@@ -95,6 +95,34 @@ public sealed class FaultDetectorTests
     }
 
     [Fact]
+    public void Power_too_low_clears_after_two_readings_back_in_the_band_and_needs_ten_minutes_again_to_return()
+    {
+        var d = Detector();
+        // 50 %: band 44–66 W; 40 W is lit (> 5.5 W) but too low.
+        for (var m = 0; m < 10; m++)
+        {
+            Assert.Empty(d.Evaluate(On(m, 40, dim: 50)));
+        }
+        var raised = Assert.Single(d.Evaluate(On(10, 40, dim: 50)));
+        Assert.Equal(new FaultTransition(EventTypes.LampPowerTooLow, true, T0.AddMinutes(10), "power 40.0 W at 50 % (expected 55.0 W)"), raised);
+        Assert.Empty(d.Evaluate(On(11, 40, dim: 50))); // raised once
+
+        Assert.Empty(d.Evaluate(On(12, 54, dim: 50))); // one reading in the band is not enough
+        var cleared = Assert.Single(d.Evaluate(On(13, 54, dim: 50)));
+        Assert.Equal(new FaultTransition(EventTypes.LampPowerTooLow, false, T0.AddMinutes(13), "power 54.0 W at 50 % (expected 55.0 W)"), cleared);
+        Assert.Empty(d.Active);
+        Assert.Empty(d.Evaluate(On(14, 54, dim: 50))); // cleared once
+
+        // Low again: a fresh ten minutes before it is raised again.
+        for (var m = 15; m < 25; m++)
+        {
+            Assert.Empty(d.Evaluate(On(m, 40, dim: 50)));
+        }
+        Assert.True(Assert.Single(d.Evaluate(On(25, 40, dim: 50))).Active);
+        Assert.Equal(EventTypes.LampPowerTooLow, Assert.Single(d.Active));
+    }
+
+    [Fact]
     public void Supply_loss_pauses_lamp_checks()
     {
         var d = Detector();

@@ -91,6 +91,28 @@ public sealed class DurableOutboxTests : IDisposable
     }
 
     [Fact]
+    public void Each_message_keeps_its_original_ts_after_reopen()
+    {
+        // measured at 00:15:00.1234567 local (-03:00), queued, and the device restarts hours later
+        var measured = new DateTimeOffset(2026, 11, 22, 0, 15, 0, TimeSpan.FromHours(-3)).AddTicks(1_234_567);
+        var reported = new DateTimeOffset(2026, 11, 22, 3, 16, 0, TimeSpan.Zero);
+        using (var outbox = Open())
+        {
+            outbox.Enqueue("telemetry", Topic, measured, seq => Encoding.UTF8.GetBytes($"m{seq}"));
+            outbox.Enqueue("telemetry", Topic, new HotspotTelemetry { Ts = reported, UptimeS = 5 }, TelemetryJson.Default.HotspotTelemetry);
+        }
+        _time.Advance(TimeSpan.FromHours(6));
+        using var reopened = Open();
+        var messages = reopened.Peek(10);
+        Assert.Equal([measured, reported], messages.Select(m => m.Ts));
+        Assert.Equal(measured.UtcTicks, messages[0].Ts.UtcTicks); // to the tick, not re-stamped at reopen
+        Assert.Equal(TimeSpan.Zero, messages[0].Ts.Offset);
+        var payload = System.Text.Json.JsonSerializer.Deserialize(messages[1].Payload.Span, TelemetryJson.Default.HotspotTelemetry)!;
+        Assert.Equal(reported, payload.Ts);
+        Assert.Equal(2, payload.Seq);
+    }
+
+    [Fact]
     public void Overflow_drops_oldest_first_and_counts_them()
     {
         using (var outbox = Open(maxMessages: 3))
