@@ -106,6 +106,8 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
                 await foreach (var m in client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
                 {
                     Received++;
+                    // no identity: an external broker does not say which login published, so its ACL enforces the
+                    // contract's access rule (Mosquitto: cloud/deploy/mosquitto, docs/operations.md)
                     var stored = _ingestor.IngestAsync(null, "upstream", m.Topic, m.Payload, _stop.Token).AsTask();
                     await _acks.Writer.WriteAsync((client, m, stored), _stop.Token).ConfigureAwait(false);
                 }

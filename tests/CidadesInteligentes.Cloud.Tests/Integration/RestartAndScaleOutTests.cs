@@ -60,38 +60,66 @@ public sealed class RestartAndScaleOutTests
     }
 
     [Fact]
-    public async Task Two_cloud_instances_behind_mosquitto_split_one_devices_messages_and_store_each_seq_once()
+    public async Task Two_cloud_instances_behind_mosquitto_split_one_devices_messages_and_store_each_seq_and_days_count_once()
     {
         await using var mosquitto = await MosquittoServer.StartAsync();
         var dir = ServerProcess.CreateTempDirectory("cloud-shared");
-        string[] Args(string id) => ["--Broker:Enabled", "false", "--Upstream:Host", "127.0.0.1", "--Upstream:Port", mosquitto.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--Upstream:ClientId", id, "--Upstream:SharedGroup", "ci-cloud", "--Storage:Directory", dir];
-        await using var a = await CloudProcess.StartAsync(Args("cloud-a"));
-        await using var b = await CloudProcess.StartAsync(Args("cloud-b"));
+        await using var a = await CloudProcess.StartAsync(UpstreamArgs(mosquitto, "cloud-a", dir));
+        await using var b = await CloudProcess.StartAsync(UpstreamArgs(mosquitto, "cloud-b", dir));
         const string device = "sc-lum-000600";
         await using var client = new MqttClient(new MqttClientOptions { Port = mosquitto.Port, ClientId = device, Username = device, CleanStart = false, SessionExpirySeconds = 600 });
         await client.ConnectAsync();
-        var start = DateTimeOffset.UtcNow.AddHours(-2);
+        // one local day's readings (yesterday 10:00–10:33 in São Paulo), register 50,001.5 Wh + 1.5 Wh per message
+        var saoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+        var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, saoPaulo).Date.AddDays(-1);
+        var start = new DateTimeOffset(day.AddHours(10), saoPaulo.GetUtcOffset(day.AddHours(10)));
+        static double Register(int seq) => 50_000 + (seq * 1.5);
         const int total = 2000;
         var sends = new List<Task>();
         for (var seq = 1; seq <= total; seq++)
         {
-            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), seq)));
+            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), Register(seq))));
         }
         // a device that lost its PUBACKs resends: replays of 1..200 must not be stored twice
         for (var seq = 1; seq <= 200; seq++)
         {
-            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), seq)));
+            sends.Add(client.PublishAsync(Payload.Topic(device, "telemetry"), Payload.Luminaire(seq, start.AddSeconds(seq), Register(seq))));
         }
         await Task.WhenAll(sends);
         await Wait.UntilAsync(() => StoredSeqs(dir, device).Count == total, "all seqs stored", TimeSpan.FromSeconds(60));
-        async Task<JsonElement> Stats(CloudProcess p) => await p.Http.GetFromJsonAsync<JsonElement>("/api/ingest/stats");
         await Wait.UntilAsync(async () => (await Stats(a)).GetProperty("received").GetInt64() + (await Stats(b)).GetProperty("received").GetInt64() == total + 200, "every message received once by one instance");
         var sa = await Stats(a);
         var sb = await Stats(b);
-        Assert.True(sa.GetProperty("received").GetInt64() > 0 && sb.GetProperty("received").GetInt64() > 0, "both instances took part of the load");
+        Assert.True(sa.GetProperty("stored").GetInt64() > 0 && sb.GetProperty("stored").GetInt64() > 0, "both instances stored part of the load");
         Assert.Equal(total, sa.GetProperty("stored").GetInt64() + sb.GetProperty("stored").GetInt64());
         Assert.Equal(200, sa.GetProperty("duplicates").GetInt64() + sb.GetProperty("duplicates").GetInt64());
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), StoredSeqs(dir, device));
+
+        // the day's roll-up in the shared store counts every message once (not the 200 replays), and the day's energy
+        // is the last register minus the first: 53,000 − 50,001.5 = 2,998.5 Wh
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        DailyRollup rollup;
+        using (var store = SqliteStore.Open(dir))
+        {
+            rollup = Assert.Single(store.DailyRollups(null, device, date, date));
+        }
+        Assert.Equal(total, rollup.Messages);
+        Assert.Equal(Register(1), rollup.EnergyMinWh);
+        Assert.Equal(Register(total), rollup.EnergyMaxWh);
+        Assert.Equal(2998.5, rollup.EnergyWithinDayWh);
+        Assert.Equal(start.AddSeconds(1), rollup.FirstTs);
+        Assert.Equal(start.AddSeconds(total), rollup.LastTs);
+        Assert.Equal(60, rollup.BurnMinS);
+        Assert.Equal(total * 60, rollup.BurnMaxS);
+
+        // and both instances' APIs give the same numbers
+        var month = day.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var fromA = await a.Http.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/daily?month={month}");
+        var fromB = await b.Http.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/daily?month={month}");
+        Assert.Equal(fromA.GetRawText(), fromB.GetRawText());
+        var api = Assert.Single(fromA.EnumerateArray());
+        Assert.Equal(date, api.GetProperty("date").GetString());
+        Assert.Equal(total, api.GetProperty("messages").GetInt64());
+        Assert.Equal(2998.5, api.GetProperty("energyWithinDayWh").GetDouble());
     }
 }
