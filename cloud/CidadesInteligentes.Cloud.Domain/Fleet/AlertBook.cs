@@ -84,6 +84,21 @@ public sealed class AlertBook
         return new AlertChange(AlertChange.Closed, alert.Copy());
     }
 
+    /// <summary>Closes every open alert of these devices (taken out of the fleet), in id order.</summary>
+    public IReadOnlyList<AlertChange> CloseDevices(IReadOnlySet<string> devices, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var changes = new List<AlertChange>();
+        foreach (var ((device, type), alert) in _latest.OrderBy(kv => kv.Value.Id))
+        {
+            if (alert.Active && devices.Contains(device))
+            {
+                Add(changes, Clear(device, type, at));
+            }
+        }
+        return changes;
+    }
+
     /// <summary>A device event (<c>active</c> true opens, false closes).</summary>
     public AlertChange? Apply(string device, string city, DeviceEvent ev, DateTimeOffset receivedAt)
     {

@@ -162,7 +162,7 @@ internal static class CloudHost
         };
         // the registry file may add and edit, but not change baselines frozen in the stored registry
         registry.Start(store, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry"), time.GetUtcNow());
-        registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
+        registry.RegisterDevices(app.Services.GetRequiredService<FleetState>(), time.GetUtcNow());
         var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(webRoot))
         {
