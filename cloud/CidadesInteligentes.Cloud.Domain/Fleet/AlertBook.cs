@@ -166,6 +166,23 @@ public sealed class AlertBook
         return changes;
     }
 
+    /// <summary>
+    /// Forgets alerts closed before <paramref name="closedBefore"/> (the store keeps them), so a running book does not
+    /// grow with time; open alerts and the next id are kept. Returns how many were forgotten.
+    /// </summary>
+    public int Prune(DateTimeOffset closedBefore)
+    {
+        var removed = _all.RemoveAll(a => !a.Active && a.ClosedAt < closedBefore);
+        if (removed > 0)
+        {
+            foreach (var key in _latest.Where(kv => !kv.Value.Active && kv.Value.ClosedAt < closedBefore).Select(kv => kv.Key).ToList())
+            {
+                _latest.Remove(key);
+            }
+        }
+        return removed;
+    }
+
     public bool IsOpen(string device, string type) => _latest.TryGetValue((device, type), out var a) && a.Active;
 
     private static void Add(List<AlertChange> list, AlertChange? change)
