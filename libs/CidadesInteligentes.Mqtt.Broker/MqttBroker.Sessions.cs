@@ -107,12 +107,25 @@ public sealed partial class MqttBroker
         }
     }
 
+    /// <summary>The longest wait a timer takes (about 49.7 days); MQTT 5 intervals go up to 136 years.</summary>
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private void After(TimeSpan delay, Action action)
     {
-        _ = Task.Delay(delay, Options.TimeProvider, _stopping.Token).ContinueWith(
+        // a longer interval waits in steps: one Task.Delay past the limit throws instead of waiting
+        var step = delay > MaxTimerDelay ? MaxTimerDelay : delay;
+        _ = Task.Delay(step, Options.TimeProvider, _stopping.Token).ContinueWith(
             t =>
             {
-                if (!t.IsCanceled)
+                if (t.IsCanceled)
+                {
+                    return;
+                }
+                if (delay > step)
+                {
+                    After(delay - step, action);
+                }
+                else
                 {
                     action();
                 }

@@ -28,6 +28,18 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <summary>Timers created from this clock that are due to fire (so a test can wait until one is set, then move the clock).</summary>
+    public int ScheduledTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     public void SetUtcNow(DateTimeOffset value) => Advance(value - GetUtcNow());
 
     public void Advance(TimeSpan delta)

@@ -84,6 +84,21 @@ public sealed class AlertBook
         return new AlertChange(AlertChange.Closed, alert.Copy());
     }
 
+    /// <summary>Closes every open alert of these devices (taken out of the fleet), in id order.</summary>
+    public IReadOnlyList<AlertChange> CloseDevices(IReadOnlySet<string> devices, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var changes = new List<AlertChange>();
+        foreach (var ((device, type), alert) in _latest.OrderBy(kv => kv.Value.Id))
+        {
+            if (alert.Active && devices.Contains(device))
+            {
+                Add(changes, Clear(device, type, at));
+            }
+        }
+        return changes;
+    }
+
     /// <summary>A device event (<c>active</c> true opens, false closes).</summary>
     public AlertChange? Apply(string device, string city, DeviceEvent ev, DateTimeOffset receivedAt)
     {
@@ -149,6 +164,23 @@ public sealed class AlertBook
             }
         }
         return changes;
+    }
+
+    /// <summary>
+    /// Forgets alerts closed before <paramref name="closedBefore"/> (the store keeps them), so a running book does not
+    /// grow with time; open alerts and the next id are kept. Returns how many were forgotten.
+    /// </summary>
+    public int Prune(DateTimeOffset closedBefore)
+    {
+        var removed = _all.RemoveAll(a => !a.Active && a.ClosedAt < closedBefore);
+        if (removed > 0)
+        {
+            foreach (var key in _latest.Where(kv => !kv.Value.Active && kv.Value.ClosedAt < closedBefore).Select(kv => kv.Key).ToList())
+            {
+                _latest.Remove(key);
+            }
+        }
+        return removed;
     }
 
     public bool IsOpen(string device, string type) => _latest.TryGetValue((device, type), out var a) && a.Active;

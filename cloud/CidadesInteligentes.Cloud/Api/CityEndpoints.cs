@@ -127,7 +127,7 @@ internal static class CityEndpoints
             {
                 return ApiEndpoints.Invalid(problems);
             }
-            registry.RegisterDevices(fleet);
+            registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
         }).Require(ApiRole.Admin);
 

@@ -12,6 +12,11 @@ internal sealed partial class FleetState
     /// while a drop of many devices of one circuit or city raises one <c>supplyLoss</c> alert for the circuit
     /// (device <c>circuit-{city}-{circuit}</c>) or the city (device <c>city-{city}</c>); devices back online close theirs.
     /// </summary>
+    /// <summary>How long closed alerts stay in the view (and are restored at start); older ones remain in the store only.</summary>
+    public static readonly TimeSpan AlertHistory = TimeSpan.FromDays(90);
+
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+
     public void Sweep(DateTimeOffset now)
     {
         var views = _devices.Values.ToList();
@@ -101,6 +106,11 @@ internal sealed partial class FleetState
                 _groupAlerts.Remove(key);
             }
             Count(changes);
+            if (now - _lastPrune >= TimeSpan.FromHours(1))
+            {
+                _book.Prune(now - AlertHistory);
+                _lastPrune = now;
+            }
         }
         Notify(changes);
     }

@@ -71,6 +71,35 @@ internal sealed partial class FleetState
         }
     }
 
+    /// <summary>
+    /// Devices taken out of the registry (declared by <see cref="Register"/> and not in <paramref name="registered"/>)
+    /// are no longer listed or counted, and their open alerts close at <paramref name="now"/>. One that reports again
+    /// is listed again, as a device outside the registry.
+    /// </summary>
+    public void Unregister(IReadOnlySet<string> registered, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(registered);
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in _devices.Values)
+        {
+            if (d.InRegistry && !registered.Contains(d.Id) && _devices.TryRemove(d.Id, out _))
+            {
+                removed.Add(d.Id);
+            }
+        }
+        if (removed.Count == 0)
+        {
+            return;
+        }
+        List<AlertChange> changes;
+        lock (_gate)
+        {
+            changes = [.. _book.CloseDevices(removed, now)];
+            Count(changes);
+        }
+        Notify(changes);
+    }
+
     private DeviceView Get(TopicName topic) =>
         _devices.GetOrAdd(topic.Device, _ => new DeviceView { Id = topic.Device, City = topic.City, Kind = TopicName.KindText(topic.Kind) });
 

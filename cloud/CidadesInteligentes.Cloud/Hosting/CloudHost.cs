@@ -105,7 +105,7 @@ internal static class CloudHost
         services.AddSingleton(registry);
         // open alerts and the last 90 days of closed ones come back after a restart
         services.AddSingleton(sp => new FleetState(TimeSpan.FromSeconds(settings.Ingest.HeartbeatTimeoutSeconds),
-            restore: store.LoadAlerts(time.GetUtcNow().AddDays(-90))));
+            restore: store.LoadAlerts(time.GetUtcNow() - FleetState.AlertHistory)));
         // registered before the broker and the upstream consumer so it stops after them and saves their last alerts
         services.AddSingleton<AlertRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertRecorder>());
@@ -162,7 +162,7 @@ internal static class CloudHost
         };
         // the registry file may add and edit, but not change baselines frozen in the stored registry
         registry.Start(store, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry"), time.GetUtcNow());
-        registry.RegisterDevices(app.Services.GetRequiredService<FleetState>());
+        registry.RegisterDevices(app.Services.GetRequiredService<FleetState>(), time.GetUtcNow());
         var webRoot = settings.Api.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(webRoot))
         {

@@ -71,10 +71,24 @@ internal sealed class InfluxSink : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>How long stopping waits for queued lines to reach InfluxDB.</summary>
+    private static readonly TimeSpan StopFlushTimeout = TimeSpan.FromSeconds(5);
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _ingestor.Stored -= OnStored;
-        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // a few seconds, never the host's whole shutdown time: while InfluxDB is down the flush would never end, and
+        // the services stopped after this one (the broker, the alert recorder) would get no time of their own
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(StopFlushTimeout);
+        try
+        {
+            await _writer.FlushAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _log.LogWarning("InfluxDB did not take the {Count} queued line(s) while stopping; they are not copied (SQLite keeps every message)", _writer.Counters.Queued + _writer.Buffered);
+        }
     }
 
     private int _disposed;

@@ -147,19 +147,26 @@ internal sealed class RegistryService
         return problems.Count > Shown ? detail + $" | … and {problems.Count - Shown} more" : detail;
     }
 
-    /// <summary>Lists every registry device in the fleet view so it appears (offline) before it ever reports.</summary>
-    public void RegisterDevices(FleetState fleet)
+    /// <summary>
+    /// Lists every registry device in the fleet view so it appears (offline) before it ever reports; devices taken out
+    /// of the registry leave the view and their open alerts close at <paramref name="now"/>.
+    /// </summary>
+    public void RegisterDevices(FleetState fleet, DateTimeOffset now)
     {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var city in _expanded.Cities)
         {
             foreach (var l in city.Luminaires)
             {
                 fleet.Register(l.Id, city.Ibge, "luminaire", l.Latitude ?? city.Latitude, l.Longitude ?? city.Longitude, null, l.Circuit);
+                ids.Add(l.Id);
             }
             foreach (var w in city.WifiPoints)
             {
                 fleet.Register(w.Id, city.Ibge, "hotspot", w.Latitude ?? city.Latitude, w.Longitude ?? city.Longitude, w.Name, null);
+                ids.Add(w.Id);
             }
         }
+        fleet.Unregister(ids, now);
     }
 }

@@ -69,7 +69,11 @@ internal sealed class ReportService(SqliteStore store, RegistryService registry,
     }
 }
 
-/// <summary>Writes the reports of each month once it has closed (checked at start and every hour).</summary>
+/// <summary>
+/// Writes the reports of each month once it has closed (checked at start and every hour). The month counts as done
+/// once its state report exists (a full run writes it last): one city's report made on request, or a run that failed
+/// halfway, does not stop the scheduler from writing the whole set.
+/// </summary>
 internal sealed class ReportScheduler(ReportService reports, SqliteStore store, RegistryService registry, TimeProvider time, ILogger<ReportScheduler> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,7 +84,7 @@ internal sealed class ReportScheduler(ReportService reports, SqliteStore store, 
             while (!stoppingToken.IsCancellationRequested)
             {
                 var month = ReportService.PreviousMonth(time.GetUtcNow());
-                if (registry.Expanded.Cities.Count > 0 && store.Reports(null, month).Count == 0)
+                if (registry.Expanded.Cities.Count > 0 && !store.Reports(null, month).Any(r => r.Scope == ReportScopes.State))
                 {
                     try
                     {
