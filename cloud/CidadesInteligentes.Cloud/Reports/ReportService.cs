@@ -62,20 +62,34 @@ internal sealed class ReportService(SqliteStore store, RegistryService registry,
         new(r.Id, r.Scope, r.City, r.Month, r.CreatedAt, r.Compliant, r.Digest, r.HasPdf ? ReportFormats.All : [ReportFormats.Html, ReportFormats.Csv, ReportFormats.Json]);
 
     /// <summary>The month that closed most recently (São Paulo time).</summary>
-    public static string PreviousMonth(DateTimeOffset now)
+    public static string PreviousMonth(DateTimeOffset now) => ClosedMonths(now, 1)[0];
+
+    /// <summary>The <paramref name="count"/> most recently closed months (São Paulo time), oldest first.</summary>
+    public static string[] ClosedMonths(DateTimeOffset now, int count)
     {
         var local = TimeZoneInfo.ConvertTime(now, Api.ApiEndpoints.SaoPaulo);
-        return new LocalMonth(local.AddMonths(-1).Year, local.AddMonths(-1).Month).Label;
+        var months = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var m = local.AddMonths(i - count);
+            months[i] = new LocalMonth(m.Year, m.Month).Label;
+        }
+        return months;
     }
 }
 
 /// <summary>
 /// Writes the reports of each month once it has closed (checked at start and every hour). The month counts as done
 /// once its state report exists (a full run writes it last): one city's report made on request, or a run that failed
-/// halfway, does not stop the scheduler from writing the whole set.
+/// halfway, does not stop the scheduler from writing the whole set. It looks back <see cref="MonthsBack"/> closed
+/// months, so a host that was down over a month's end (or two) writes the months it missed once it is back; an older
+/// month is written only if the store holds telemetry from it (a new installation writes no empty reports).
 /// </summary>
 internal sealed class ReportScheduler(ReportService reports, SqliteStore store, RegistryService registry, TimeProvider time, ILogger<ReportScheduler> log) : BackgroundService
 {
+    /// <summary>Closed months checked each hour: the one just closed and the two before it.</summary>
+    internal const int MonthsBack = 3;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -83,9 +97,15 @@ internal sealed class ReportScheduler(ReportService reports, SqliteStore store, 
             await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var month = ReportService.PreviousMonth(time.GetUtcNow());
-                if (registry.Expanded.Cities.Count > 0 && !store.Reports(null, month).Any(r => r.Scope == ReportScopes.State))
+                var months = ReportService.ClosedMonths(time.GetUtcNow(), MonthsBack);
+                for (var i = 0; i < months.Length && registry.Expanded.Cities.Count > 0; i++)
                 {
+                    var month = months[i];
+                    var justClosed = i == months.Length - 1;
+                    if (store.Reports(null, month).Any(r => r.Scope == ReportScopes.State) || (!justClosed && !store.HasRollupsIn(month)))
+                    {
+                        continue;
+                    }
                     try
                     {
                         await reports.GenerateAsync(month, null, stoppingToken).ConfigureAwait(false);

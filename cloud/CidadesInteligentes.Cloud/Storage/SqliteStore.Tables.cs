@@ -202,6 +202,11 @@ internal sealed partial class SqliteStore
             ("$id", row.Id), ("$s", row.Scope), ("$c", row.City), ("$m", row.Month), ("$at", row.CreatedAt.ToUnixTimeMilliseconds()), ("$ok", row.Compliant ? 1 : 0),
             ("$dg", row.Digest), ("$h", html), ("$cs", csv), ("$j", json), ("$pdf", pdf));
 
+    /// <summary>Whether any device has a daily roll-up in <paramref name="month"/> (yyyy-MM, local dates).</summary>
+    public bool HasRollupsIn(string month) =>
+        Query("SELECT EXISTS (SELECT 1 FROM daily_rollups WHERE date >= $f AND date < $t)", r => r.GetInt64(0) == 1,
+            ("$f", month + "-01"), ("$t", month + "-32"))[0];
+
     public List<ReportRow> Reports(string? city, string? month) =>
         Query("SELECT id, scope, city, month, created_at, compliant, digest, pdf IS NOT NULL FROM reports WHERE 1=1"
             + (city is null ? "" : " AND city = $c") + (month is null ? "" : " AND month = $m") + " ORDER BY month DESC, scope, city",

@@ -52,4 +52,42 @@ public sealed class ReportSchedulerTests
         }
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_host_that_was_down_over_a_months_end_writes_the_month_it_missed_but_no_empty_older_month()
+    {
+        var dir = ServerProcess.CreateTempDirectory("report-scheduler-gap");
+        var registry = Path.Combine(dir, "registry.json");
+        await File.WriteAllTextAsync(registry, CityEndpointTests.Registry);
+        await using var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", registry, "--Reports:Chromium", Path.Combine(dir, "no-chromium"));
+        var store = cloud.Get<SqliteStore>();
+        // the host ran in October (it stored a day of telemetry), was down from before 1 November until 1 December;
+        // September has no data (the programme had not started)
+        var october = new DateTimeOffset(2026, 10, 15, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await Integration.CloudStoreProbe.ExecuteAsync(cloud.Directory,
+            $"INSERT INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh) VALUES ('sc-lum-000001', '2026-10-15', '3548906', 'luminaire', 2, {october}, {october + 60_000}, 100, 150)");
+        Assert.True(store.HasRollupsIn("2026-10"));
+        Assert.False(store.HasRollupsIn("2026-09"));
+        Assert.False(store.HasRollupsIn("2026-11"));
+
+        var clock = new ManualTimeProvider(JustAfterNovember);
+        var scheduler = new ReportScheduler(cloud.Get<ReportService>(), store, cloud.Get<RegistryService>(), clock, NullLogger<ReportScheduler>.Instance);
+        await scheduler.StartAsync(CancellationToken.None);
+        try
+        {
+            await Wait.UntilAsync(() => clock.ScheduledTimers == 1, "the scheduler waits its 30 s after start");
+            clock.Advance(TimeSpan.FromSeconds(30));
+            await Wait.UntilAsync(() => clock.ScheduledTimers == 1 && store.Reports(null, "2026-11").Any(r => r.Scope == ReportScopes.State),
+                "the checks of the three closed months done");
+            Assert.Contains(store.Reports(null, "2026-10"), r => r.Scope == ReportScopes.State); // missed while down: written now
+            Assert.Contains(store.Reports(null, "2026-11"), r => r.Scope == ReportScopes.State); // just closed: always written
+            Assert.Empty(store.Reports(null, "2026-09")); // no data then: no empty report set
+        }
+        finally
+        {
+            await scheduler.StopAsync(CancellationToken.None);
+            scheduler.Dispose();
+        }
+        Directory.Delete(dir, recursive: true);
+    }
 }
