@@ -411,6 +411,12 @@
         }
         await new Promise((res) => setTimeout(res, 500));
       }
+      // the device has not answered yet (offline, or a slow link): it will when the command reaches it, with
+      // "expired" if that is after the command's expiry; the commands list shows the answer when it comes
+      if (!stopped && pending === commandId) {
+        status.replaceChildren(h("span", { testid: "command-id" }, commandId), " · ", h("span", { testid: "command-result", "data-result": "none" }, t("noAck")));
+        pending = null;
+      }
     }
     function onLive(name, data) {
       if (!dev || data.device !== id) return;
@@ -426,10 +432,19 @@
         dev.online = p.state === "online";
         if (p.firmware) dev.firmware = p.firmware;
         drawSummary();
-      } else if (name === "event" || name === "alert") {
+      } else if (name === "event") {
         dev.events = [p].concat(dev.events || []);
         drawEvents();
+      } else if (name === "alert") {
+        // an alert opened or closed: not an event of the list (it has no payload), but the open-alert count changed
+        void refreshOpenAlerts();
       }
+    }
+    async function refreshOpenAlerts() {
+      const r = await api("/api/devices/" + encodeURIComponent(id));
+      if (stopped || !dev || !r.ok || !r.data) return;
+      dev.openAlerts = r.data.openAlerts;
+      drawSummary();
     }
     return { load, onLive, dispose() { stopped = true; root = null; void pending; } };
   }

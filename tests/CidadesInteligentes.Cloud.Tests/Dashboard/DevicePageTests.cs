@@ -127,4 +127,34 @@ public sealed class DevicePageTests(DashboardBrowser browser)
         await Expect(s.ById("override-send")).ToHaveTextAsync("Enviar");
         s.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_live_fault_event_is_listed_once_and_the_alert_it_opens_updates_the_count_without_a_reload()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync(Lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", t0), 1, retain: true);
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, t0));
+
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.GoAsync($"/device/{Lamp}");
+        Assert.Equal("0", await s.TextAsync("device-openAlerts"));
+        var hub = cloud.Get<LiveHub>();
+        await Wait.UntilAsync(() => hub.Subscribers > 0, "the page subscribed to /api/live");
+
+        // the event arrives over SSE, and the alert it opens arrives as a second update of another kind
+        await dev.PublishAsync(Payload.Topic(Lamp, "event"), Payload.Event(1, t0.AddMinutes(1), "lampFailure", true, "power 0.4 W with lamp on"));
+        await Expect(s.ById("device-openAlerts")).ToHaveTextAsync("1");
+        var items = s.ById("device-events").Locator("li");
+        await Expect(items).ToHaveCountAsync(1);
+        await Expect(items.First).ToContainTextAsync("lampFailure");
+        await Expect(items.First).ToContainTextAsync("power 0.4 W with lamp on");
+
+        await dev.PublishAsync(Payload.Topic(Lamp, "event"), Payload.Event(2, t0.AddMinutes(2), "lampFailure", false, "cleared"));
+        await Expect(s.ById("device-openAlerts")).ToHaveTextAsync("0");
+        await Expect(items).ToHaveCountAsync(2);
+        Assert.DoesNotContain("?", await s.ById("device-events").InnerTextAsync(), StringComparison.Ordinal);
+        s.AssertNoErrors();
+    }
 }
