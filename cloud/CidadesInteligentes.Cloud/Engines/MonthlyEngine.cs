@@ -20,6 +20,14 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
 
     private sealed record Cached(object Value, long DataVersion, long RegistryVersion, DateTimeOffset At);
 
+    /// <summary>
+    /// Results kept at most (645 cities × savings and Wi-Fi × about three months): any reader may ask for any month, so
+    /// without a bound a crawler walking the years would keep every answer in memory. Past it the older half goes.
+    /// </summary>
+    internal int MaxCached { get; set; } = 4_096;
+
+    internal int CachedCount => _cache.Count;
+
     public CitySavings Savings(CityRecord city, string month) =>
         (CitySavings)GetOrCompute("savings", city, month, () => ComputeSavings(city, month));
 
@@ -36,8 +44,22 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
             return c.Value;
         }
         var value = compute();
+        if (_cache.Count >= MaxCached)
+        {
+            DropOlderHalf();
+        }
         _cache[key] = new Cached(value, version, registry.Version, now);
         return value;
+    }
+
+    private void DropOlderHalf()
+    {
+        var entries = _cache.ToArray();
+        Array.Sort(entries, static (a, b) => a.Value.At.CompareTo(b.Value.At));
+        for (var i = 0; i < entries.Length / 2 + 1; i++)
+        {
+            _cache.TryRemove(entries[i].Key, out _);
+        }
     }
 
     private CitySavings ComputeSavings(CityRecord city, string month)
