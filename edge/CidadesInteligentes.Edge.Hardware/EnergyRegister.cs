@@ -6,13 +6,16 @@ namespace CidadesInteligentes.Edge.Hardware;
 /// The luminaire's cumulative active-energy register (Wh), kept in a file so that it survives restarts and power
 /// cuts. It only moves forward: negative or non-finite increments are ignored. The file is replaced atomically, so
 /// a crash leaves the last persisted value; at most <see cref="PersistEveryWh"/> of energy can be lost, never
-/// counted twice.
+/// counted twice. A write that fails (a full or read-only card, a file the agent may not replace) is counted in
+/// <see cref="FailedWrites"/> and does not fail <see cref="Add"/>: the energy stays counted in memory and the next
+/// <see cref="Add"/> tries again.
 /// </summary>
 public sealed class EnergyRegister
 {
     private readonly Lock _gate = new();
     private double _energyWh;
     private double _persistedWh;
+    private long _failedWrites;
 
     public EnergyRegister(string path, double persistEveryWh = 1.0)
     {
@@ -38,6 +41,18 @@ public sealed class EnergyRegister
         }
     }
 
+    /// <summary>Writes of the file that failed since start (the value is then kept in memory until a write succeeds).</summary>
+    public long FailedWrites
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failedWrites;
+            }
+        }
+    }
+
     /// <summary>Adds energy; writes the file when the unpersisted part reaches <see cref="PersistEveryWh"/>.</summary>
     public double Add(double energyWh)
     {
@@ -48,7 +63,7 @@ public sealed class EnergyRegister
                 _energyWh += energyWh;
                 if (_energyWh - _persistedWh >= PersistEveryWh)
                 {
-                    PersistLocked();
+                    TryPersistLocked();
                 }
             }
             return _energyWh;
@@ -67,6 +82,23 @@ public sealed class EnergyRegister
             {
                 PersistLocked();
             }
+        }
+    }
+
+    /// <summary>
+    /// A failed write must not fail the reading that added the energy: the meter then dropped the reading and, not
+    /// having moved its integration start, counted the same minutes again at the next one (or, for an access error,
+    /// threw out of the control loop and stopped the agent).
+    /// </summary>
+    private void TryPersistLocked()
+    {
+        try
+        {
+            PersistLocked();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failedWrites++;
         }
     }
 

@@ -62,6 +62,63 @@ public sealed class Ina219Tests
     }
 
     [Fact]
+    public void A_register_the_card_cannot_take_counts_each_minute_once_and_the_meter_keeps_reading()
+    {
+        // The register's folder is taken by a file, so every write fails with an IOException, as on a full or
+        // read-only card. Each minute at 99.976 W adds 1.6663 Wh, past the 1 Wh write step, so each read tries a write.
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.File("state"), "energy.wh");
+        var register = new EnergyRegister(path);
+        File.WriteAllText(dir.File("state"), "");
+        var time = new ManualTimeProvider();
+        var chip = new Ina219Simulator();
+        var meter = new Ina219PowerMeter(chip, new Ina219Options(BusVoltageScale: 10), register, time);
+        chip.SetLoad(22.0, 100.0 / 220.0);
+        Assert.True(meter.TryRead(out _));
+
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            time.Advance(TimeSpan.FromSeconds(60));
+            Assert.True(meter.TryRead(out var r), $"reading after minute {minute}");
+            Assert.Equal(minute * 99.976 / 60, r.EnergyWh, 1e-3); // 1.666, 3.333, 4.999 Wh: no minute counted twice
+            Assert.Equal(99.976, r.PowerW, 1e-3);
+        }
+        Assert.Equal(3, register.FailedWrites);
+        Assert.False(File.Exists(path));
+
+        // room again: the next write stores the true total
+        File.Delete(dir.File("state"));
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.True(meter.TryRead(out _));
+        Assert.Equal(4 * 99.976 / 60, new EnergyRegister(path).EnergyWh, 1e-3);
+        Assert.Equal(3, register.FailedWrites);
+        meter.Dispose(); // not at the end of a using: its final write would hide a failed assertion
+    }
+
+    [Fact]
+    public void A_register_file_the_agent_may_not_replace_does_not_stop_the_meter()
+    {
+        // A folder where the register's temporary file goes: the write is refused (access denied), as where the agent's
+        // user may not write. Before, that exception left the meter's TryRead and stopped the agent's control loop.
+        // The reading must come back, with the minute counted once.
+        using var dir = new TempDirectory();
+        var path = dir.File("energy.wh");
+        var register = new EnergyRegister(path);
+        Directory.CreateDirectory(path + ".tmp");
+        var time = new ManualTimeProvider();
+        var chip = new Ina219Simulator();
+        var meter = new Ina219PowerMeter(chip, new Ina219Options(BusVoltageScale: 10), register, time);
+        chip.SetLoad(22.0, 100.0 / 220.0);
+        Assert.True(meter.TryRead(out _));
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.True(meter.TryRead(out var r));
+        Assert.Equal(99.976 / 60, r.EnergyWh, 1e-3);
+        Assert.Equal(1, register.FailedWrites);
+        Directory.Delete(path + ".tmp");
+        meter.Dispose();
+    }
+
+    [Fact]
     public void Recalibrates_after_a_chip_reset_and_reports_a_dead_bus()
     {
         using var dir = new TempDirectory();

@@ -118,6 +118,12 @@ public sealed partial class Uplink : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+            catch (MqttConnectException e)
+            {
+                // refused (a failure PUBACK, e.g. 0x80 while the cloud cannot store): the stop goes on, so the caller
+                // still flushes the agent and the DISCONNECT still discards the Will
+                UplinkLog.ShutdownStatusNotPublished(_logger, e.Message);
+            }
             await _client.DisconnectAsync(withWill: false, CancellationToken.None).ConfigureAwait(false);
         }
         await WaitLoopsAsync().ConfigureAwait(false);
@@ -158,7 +164,7 @@ public sealed partial class Uplink : IAsyncDisposable
             await _client.PublishAsync(_statusTopic, JsonSerializer.SerializeToUtf8Bytes(status, TelemetryJson.Default.DeviceStatus), 1, true, null, timeout.Token)
                 .ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException or MqttConnectException)
         {
             UplinkLog.BirthNotPublished(_logger, e.Message);
         }

@@ -14,6 +14,9 @@ internal static partial class UplinkLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "birth status not published: {Error}")]
     public static partial void BirthNotPublished(ILogger logger, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shutdown status not published: {Error}; disconnecting anyway")]
+    public static partial void ShutdownStatusNotPublished(ILogger logger, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "ignored a command that is not valid JSON: {Error}")]
     public static partial void CommandNotJson(ILogger logger, string error);
 

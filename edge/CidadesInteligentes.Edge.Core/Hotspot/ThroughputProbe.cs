@@ -3,6 +3,8 @@ namespace CidadesInteligentes.Edge.Core.Hotspot;
 /// <summary>
 /// Throughput test: downloads a URL and optionally uploads a generated body, timing each.
 /// Mbps = bytes × 8 / seconds / 1 000 000 (e.g. 12 500 000 bytes in 2 s = 50 Mbps).
+/// A direction that fails (refused, no answer within the client's timeout, a body cut short, or a download quiet for
+/// the client's timeout) has no figure; only the caller's token cancels the test.
 /// </summary>
 public sealed class ThroughputProbe(HttpClient http, TimeProvider timeProvider)
 {
@@ -25,6 +27,9 @@ public sealed class ThroughputProbe(HttpClient http, TimeProvider timeProvider)
     private async Task<(double? Mbps, long Bytes)> DownloadAsync(Uri url, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
+        // The client's timeout ends with the response headers; the body gets the same allowance for each read, so a
+        // transfer that stops (the backhaul dropping mid-test) ends the test instead of holding the hotspot's loop.
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -37,9 +42,14 @@ public sealed class ThroughputProbe(HttpClient http, TimeProvider timeProvider)
             {
                 var buffer = new byte[64 * 1024];
                 long total = 0;
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while (true)
                 {
+                    quiet.CancelAfter(http.Timeout);
+                    var read = await stream.ReadAsync(buffer, quiet.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
                     total += read;
                 }
                 return (Mbps(total, timeProvider.GetElapsedTime(started)), total);
@@ -48,6 +58,14 @@ public sealed class ThroughputProbe(HttpClient http, TimeProvider timeProvider)
         catch (HttpRequestException)
         {
             return (null, 0);
+        }
+        catch (IOException)
+        {
+            return (null, 0); // the body ended before its announced length
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, 0); // no headers within the client's timeout, or the body went quiet
         }
     }
 
@@ -63,6 +81,10 @@ public sealed class ThroughputProbe(HttpClient http, TimeProvider timeProvider)
         catch (HttpRequestException)
         {
             return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null; // no answer within the client's timeout
         }
     }
 }

@@ -5,7 +5,8 @@ namespace CidadesInteligentes.Edge.Hosting;
 /// the HTTP throughput test (<c>Hotspot:ThroughputEveryMinutes</c>, default 60): the first report, then the first one
 /// at or after each further period. Both keep to their grid from the start, so a loop that checks late (a slow probe)
 /// does not push later reports back; a clock that jumps ahead (NTP) restarts the grid from now instead of bursting
-/// reports to catch up. Pure: the worker passes its clock's time. Not thread-safe (one worker loop).
+/// reports to catch up, and a clock set back restarts it from now too instead of waiting until the corrected clock
+/// reaches the old schedule. Pure: the worker passes its clock's time. Not thread-safe (one worker loop).
 /// </summary>
 internal sealed class ReportSchedule
 {
@@ -41,6 +42,16 @@ internal sealed class ReportSchedule
     public bool TryTake(DateTimeOffset now, out bool throughput)
     {
         throughput = false;
+        // More than a period away means the clock was set back (NTP correcting one that ran ahead): waiting for the old
+        // schedule would stop telemetry for as long as the clock had been ahead.
+        if (_nextReport - now > _interval)
+        {
+            _nextReport = now + _interval;
+        }
+        if (_throughputEvery is { } period && _nextThroughput - now > period)
+        {
+            _nextThroughput = now + period;
+        }
         if (now < _nextReport)
         {
             return false;

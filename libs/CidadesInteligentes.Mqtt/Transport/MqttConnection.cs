@@ -18,12 +18,14 @@ public sealed class MqttConnection : IAsyncDisposable
     private readonly Task _writerLoop;
     private readonly IDisposable? _owner;
     private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationToken _closedToken;
     private int _disposed;
 
     public MqttConnection(IDuplexPipe pipe, int maxPacketSize = MqttCodec.MaxRemainingLength, int sendQueueCapacity = 65_536, IDisposable? owner = null)
     {
         _pipe = pipe;
         _owner = owner;
+        _closedToken = _closed.Token;
         MaxIncomingPacketSize = maxPacketSize;
         _outgoing = Channel.CreateBounded<MqttPacket>(new BoundedChannelOptions(sendQueueCapacity)
         {
@@ -48,8 +50,12 @@ public sealed class MqttConnection : IAsyncDisposable
 
     public long PacketsSent { get; private set; }
 
-    /// <summary>Cancelled when the connection is closed or broken.</summary>
-    public CancellationToken Closed => _closed.Token;
+    /// <summary>
+    /// Cancelled when the connection is closed or broken; still readable once it is disposed (a client's read loop, held
+    /// by a full incoming channel, may let its connection object outlive the disposal; asking the disposed source for its
+    /// token threw, and that killed the client's reconnect loop).
+    /// </summary>
+    public CancellationToken Closed => _closedToken;
 
     /// <summary>Packets waiting to be written (slow-reader detection).</summary>
     public int QueuedToSend => _outgoing.Reader.Count;

@@ -5,6 +5,7 @@ using CidadesInteligentes.Mqtt;
 using CidadesInteligentes.Mqtt.Broker;
 using CidadesInteligentes.Telemetry.Contract;
 using CidadesInteligentes.Testing;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CidadesInteligentes.Edge.Tests.Agents;
@@ -39,6 +40,69 @@ public sealed class UplinkRefusedPublishTests
             StoredSeqs.Enqueue(seq);
             return new(ReasonCodes.Success);
         }
+    }
+
+    /// <summary>Refuses every status publish with 0x80 and records how connections ended.</summary>
+    private sealed class StatusRefusingSink : IBrokerMessageSink
+    {
+        public ConcurrentQueue<string> RefusedStatuses { get; } = new();
+
+        public ConcurrentQueue<bool> Disconnects { get; } = new();
+
+        public ValueTask<byte> OnPublishAsync(BrokerClient client, BrokerMessage message, CancellationToken ct)
+        {
+            if (!message.Topic.EndsWith("/status", StringComparison.Ordinal))
+            {
+                return new(ReasonCodes.Success);
+            }
+            RefusedStatuses.Enqueue(System.Text.Encoding.UTF8.GetString(message.Payload.Span));
+            return new(ReasonCodes.UnspecifiedError);
+        }
+
+        public void OnConnectionChanged(BrokerClient client, bool connected, bool graceful)
+        {
+            if (!connected)
+            {
+                Disconnects.Enqueue(graceful);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_while_the_cloud_refuses_the_shutdown_status_still_disconnects_cleanly()
+    {
+        // StopAsync threw the refusal: the worker then skipped the agent's flush (burn time, the run marker: a reboot
+        // after it was reported as a supply loss) and the device left without DISCONNECT, so its Will went out too.
+        var sink = new StatusRefusingSink();
+        await using var broker = new MqttBroker(new BrokerOptions { Port = 0 }, sink: sink);
+        await broker.StartAsync();
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var agent = new HotspotAgent(new DeviceIdentity("sc-wifi-92", "3548906", DeviceKind.Hotspot, "1.0.0"), new MemoryOutbox(maxMessages: 100), null, time);
+        var log = new ConcurrentQueue<(LogLevel Level, string Text)>();
+        await using var uplink = new Uplink(agent, new UplinkOptions("127.0.0.1", broker.Port, "not-checked"), time, new CapturingLogger(log));
+        await uplink.StartAsync(CancellationToken.None);
+        // the refused birth is logged (it was an unobserved task exception)
+        await Wait.UntilAsync(() => log.Any(l => l.Text.StartsWith("birth status not published", StringComparison.Ordinal)), "the refused online status logged");
+        Assert.Contains("reason 0x80", log.First(l => l.Text.StartsWith("birth status", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+
+        await Wait.ForAsync(uplink.StopAsync(TimeSpan.Zero), "the uplink stops");
+
+        Assert.Contains(sink.RefusedStatuses, s => s.Contains("\"reason\":\"shutdown\"", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Level == LogLevel.Warning && l.Text.StartsWith("shutdown status not published", StringComparison.Ordinal));
+        Assert.False(uplink.IsConnected);
+        await Wait.UntilAsync(() => !sink.Disconnects.IsEmpty, "the broker sees the device go");
+        Assert.True(Assert.Single(sink.Disconnects), "a clean DISCONNECT, not a lost link");
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue((logLevel, formatter(state, exception)));
     }
 
     [Fact]

@@ -121,4 +121,24 @@ public sealed class ReportScheduleTests
         Assert.True(schedule.TryTake(time.GetUtcNow(), out var next));
         Assert.False(next);
     }
+
+    [Fact]
+    public void A_clock_set_back_keeps_reporting_every_interval_instead_of_waiting_for_the_old_schedule()
+    {
+        // A clock that ran a day ahead (a wrong RTC, a bad time source) is set back by NTP after the start: the next
+        // report was due a day ahead of the corrected clock, and telemetry stopped for that day.
+        var start = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var schedule = new ReportSchedule(start, TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(60));
+        Assert.True(schedule.TryTake(start.AddSeconds(60), out var first));
+        Assert.True(first);
+
+        var corrected = start.AddDays(-1).AddSeconds(61);
+        Assert.False(schedule.TryTake(corrected, out _)); // no extra report at the step itself
+        Assert.False(schedule.TryTake(corrected.AddSeconds(59), out _));
+        Assert.True(schedule.TryTake(corrected.AddSeconds(60), out var next));
+        Assert.False(next); // the throughput test keeps its hour, counted on the corrected clock
+        Assert.True(schedule.TryTake(corrected.AddSeconds(120), out _));
+        Assert.True(schedule.TryTake(corrected.AddMinutes(60), out var hourly));
+        Assert.True(hourly);
+    }
 }
