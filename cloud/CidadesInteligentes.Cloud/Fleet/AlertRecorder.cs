@@ -54,8 +54,17 @@ internal sealed class AlertRecorder : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _fleet.AlertChanged -= OnChanged;
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await SaveAsync(_fleet.Alerts(null, null), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host's stop time ran out while the loop was ending: the final save below still runs
+        }
+        // a short local write, not bounded by the host's shutdown token: a stop that comes late (another service took
+        // the time) must not lose the alerts' repeat counts and closings
+        await SaveAsync(_fleet.Alerts(null, null), CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task SaveAsync(IReadOnlyCollection<Alert> alerts, CancellationToken ct)

@@ -98,4 +98,31 @@ public sealed class AlertPersistenceTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task Stopping_with_the_hosts_time_already_spent_still_saves_every_alert()
+    {
+        var dir = ServerProcess.CreateTempDirectory("alerts-late-stop");
+        var now = DateTimeOffset.UtcNow;
+        using (var store = SqliteStore.Open(dir))
+        {
+            var fleet = new FleetState(TimeSpan.FromMinutes(5));
+            var recorder = new AlertRecorder(fleet, store, Microsoft.Extensions.Logging.Abstractions.NullLogger<AlertRecorder>.Instance);
+            await recorder.StartAsync(CancellationToken.None);
+            var topic = new TopicName("3548906", DeviceKind.Luminaire, "sc-lum-000070", TopicStream.Event);
+            fleet.Apply(topic, new DeviceEvent { V = 1, Seq = 1, Ts = now, Type = EventTypes.RelayFailure, Active = true }, now);
+            fleet.Apply(topic, new DeviceEvent { V = 1, Seq = 2, Ts = now, Type = EventTypes.RelayFailure, Active = true }, now); // counted on the same alert
+
+            using var spent = new CancellationTokenSource();
+            await spent.CancelAsync(); // the host's shutdown timeout has already run out
+            await recorder.StopAsync(spent.Token);
+            recorder.Dispose();
+
+            var saved = Assert.Single(store.LoadAlerts(now.AddDays(-1)));
+            Assert.Equal(("sc-lum-000070", "relayFailure", true), (saved.Device, saved.Type, saved.Active));
+            Assert.Equal(2, saved.Count);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dir, recursive: true);
+    }
 }
