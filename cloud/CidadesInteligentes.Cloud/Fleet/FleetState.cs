@@ -87,14 +87,21 @@ internal sealed partial class FleetState
                 removed.Add(d.Id);
             }
         }
-        if (removed.Count == 0)
+        CloseAlertsOf(removed, now);
+    }
+
+    /// <summary>Closes the open alerts of <paramref name="devices"/> at <paramref name="now"/> (devices no longer in the registry).</summary>
+    public void CloseAlertsOf(IReadOnlySet<string> devices, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Count == 0)
         {
             return;
         }
         List<AlertChange> changes;
         lock (_gate)
         {
-            changes = [.. _book.CloseDevices(removed, now)];
+            changes = [.. _book.CloseDevices(devices, now)];
             Count(changes);
         }
         Notify(changes);

@@ -160,6 +160,9 @@ internal static class CloudHost
                 live.Publish(new LiveUpdate("alert", a.City, FleetState.Json(a)));
             }
         };
+        // the recorder listens before the registry is applied: alerts closed at start (devices the file removed while the
+        // cloud was down) are saved like any other change, not only at the next shutdown
+        _ = app.Services.GetRequiredService<AlertRecorder>();
         // the registry file may add and edit, but not change baselines frozen in the stored registry
         registry.Start(store, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry"), time.GetUtcNow());
         registry.RegisterDevices(app.Services.GetRequiredService<FleetState>(), time.GetUtcNow());

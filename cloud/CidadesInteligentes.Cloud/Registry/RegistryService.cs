@@ -90,8 +90,34 @@ internal sealed class RegistryService
         if (!string.Equals(normalised, storedJson, StringComparison.Ordinal))
         {
             store.SaveRegistryAsync(normalised, FileAuthor, now, CancellationToken.None).GetAwaiter().GetResult();
+            if (stored is not null)
+            {
+                // the file replaced the registry while the cloud was down: its devices that are gone must leave the
+                // fleet view like a replacement through the API does (their restored open alerts close)
+                _replacedAtStart = DeviceIds(stored.Expand());
+            }
         }
         Set(file);
+    }
+
+    // the devices of the registry a file replaced at start, until RegisterDevices has used them once
+    private HashSet<string>? _replacedAtStart;
+
+    private static HashSet<string> DeviceIds(RegistryDocument registry)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var city in registry.Cities)
+        {
+            foreach (var l in city.Luminaires)
+            {
+                ids.Add(l.Id);
+            }
+            foreach (var w in city.WifiPoints)
+            {
+                ids.Add(w.Id);
+            }
+        }
+        return ids;
     }
 
     private void Set(RegistryDocument doc)
@@ -168,5 +194,10 @@ internal sealed class RegistryService
             }
         }
         fleet.Unregister(ids, now);
+        if (Interlocked.Exchange(ref _replacedAtStart, null) is { } previous)
+        {
+            previous.ExceptWith(ids);
+            fleet.CloseAlertsOf(previous, now);
+        }
     }
 }

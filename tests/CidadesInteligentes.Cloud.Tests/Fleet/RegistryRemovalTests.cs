@@ -65,4 +65,40 @@ public sealed class RegistryRemovalTests
         }
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_luminaire_removed_from_the_registry_file_while_the_cloud_was_down_has_its_restored_alert_closed()
+    {
+        var dir = ServerProcess.CreateTempDirectory("registry-removal-offline");
+        var registry = Path.Combine(dir, "registry.json");
+        await File.WriteAllTextAsync(registry, CityEndpointTests.Registry);
+        await using (var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", registry))
+        {
+            var dev = await cloud.DeviceAsync("sc-lum-000002");
+            await dev.PublishAsync(Payload.Topic("sc-lum-000002", "event"), Payload.Event(1, DateTimeOffset.UtcNow, EventTypes.LampFailure, true));
+            Assert.Single((await cloud.GetJsonAsync("/api/alerts?active=true")).EnumerateArray());
+            await dev.DisconnectAsync();
+        }
+
+        // while the cloud is down the operator edits the file: the luminaire is decommissioned
+        await File.WriteAllTextAsync(registry, CityEndpointTests.Registry.Replace("\"luminaires\":2", "\"luminaires\":1", StringComparison.Ordinal));
+        await using (var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", registry))
+        {
+            Assert.Empty((await cloud.GetJsonAsync("/api/alerts?active=true")).EnumerateArray());
+            var closed = Assert.Single((await cloud.GetJsonAsync("/api/alerts?active=false")).EnumerateArray());
+            Assert.Equal("sc-lum-000002", closed.GetProperty("device").GetString());
+            var city = (await cloud.GetJsonAsync("/api/cities"))[0];
+            Assert.Equal(6, city.GetProperty("devicesTotal").GetInt32());
+            Assert.Equal(0, city.GetProperty("openAlerts").GetInt32());
+            var store = cloud.Get<SqliteStore>();
+            await Wait.UntilAsync(() => store.Scalar("SELECT count(*) FROM alerts WHERE active = 0") == 1, "the closing saved");
+        }
+
+        // the same file again: nothing more to close, and the closed alert stays closed
+        await using (var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", registry))
+        {
+            Assert.Empty((await cloud.GetJsonAsync("/api/alerts?active=true")).EnumerateArray());
+        }
+        Directory.Delete(dir, recursive: true);
+    }
 }
