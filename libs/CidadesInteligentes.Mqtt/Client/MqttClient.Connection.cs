@@ -44,16 +44,16 @@ public sealed partial class MqttClient
             {
                 throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? DescribeRefusal(ack.ReasonCode)})");
             }
-            if (ack.Properties?.MaximumPacketSize is { } max)
-            {
-                connection.MaxOutgoingPacketSize = (int)Math.Min(max, int.MaxValue);
-            }
+            var maxPacketSize = (int)Math.Min(ack.Properties?.MaximumPacketSize ?? int.MaxValue, int.MaxValue);
+            connection.MaxOutgoingPacketSize = maxPacketSize;
             var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             List<MqttPacket> resend = [];
             lock (_gate)
             {
+                Volatile.Write(ref _serverMaxPacketSize, maxPacketSize);
                 // publishes started by a larger window are resent below with the rest, in packet order
                 SetWindowLimit(Math.Min(_options.MaxInflight, serverWindow));
+                FailTooLargeInflightLocked();
                 foreach (var o in _inflight)
                 {
                     if (o.Released)

@@ -132,15 +132,62 @@ public sealed partial class MqttClient
         throw new InvalidOperationException("all 65535 packet identifiers are in use");
     }
 
-    /// <summary>Assigns a packet id, records the publish as in flight and queues it for the socket. Caller holds the gate.</summary>
-    private void StartLocked(Outgoing outgoing)
+    /// <summary>
+    /// Assigns a packet id, records the publish as in flight and queues it for the socket; false (the publish failed,
+    /// no slot taken) when it is larger than the server accepts. Caller holds the gate.
+    /// </summary>
+    private bool StartLocked(Outgoing outgoing)
     {
+        if (TooLarge(outgoing.Packet) is { } tooLarge)
+        {
+            outgoing.Done.TrySetException(tooLarge);
+            return false;
+        }
         outgoing.Packet.PacketId = NextPacketId();
         _inflightById[outgoing.Packet.PacketId] = _inflight.AddLast(outgoing);
         if (_connection is { } connection && connection.TrySend(outgoing.Packet))
         {
             outgoing.Sent = true;
             Volatile.Write(ref _lastSentTicks, Now());
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// MQTT 5 §3.2.2.3.6: a packet larger than the server's Maximum Packet Size (CONNACK) must not be sent; the
+    /// connection's writer would drop it, and whoever waits for its answer would wait forever. Returns the error to
+    /// fail it with, or null when it fits.
+    /// </summary>
+    private MqttConnectException? TooLarge(MqttPacket packet)
+    {
+        var limit = Math.Min(Volatile.Read(ref _serverMaxPacketSize), 5 + MqttCodec.MaxRemainingLength);
+        var size = MqttCodec.GetSize(packet, _options.Version);
+        if (size <= limit)
+        {
+            return null;
+        }
+        var what = packet is PublishPacket p ? $"publish to {p.Topic}" : packet.Type.ToString();
+        return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than the server accepts ({limit} bytes)");
+    }
+
+    /// <summary>
+    /// After a reconnect to a server with a lower Maximum Packet Size: in-flight publishes that no longer fit cannot be
+    /// resent, so they fail and free their slots. Caller holds the gate.
+    /// </summary>
+    private void FailTooLargeInflightLocked()
+    {
+        var node = _inflight.First;
+        while (node is not null)
+        {
+            var next = node.Next;
+            if (!node.Value.Released && TooLarge(node.Value.Packet) is { } tooLarge)
+            {
+                _inflight.Remove(node);
+                _inflightById.Remove(node.Value.Packet.PacketId);
+                node.Value.Done.TrySetException(tooLarge);
+                ReleaseWindow();
+            }
+            node = next;
         }
     }
 
@@ -149,9 +196,8 @@ public sealed partial class MqttClient
     {
         while (_windowWaiters.TryDequeue(out var w))
         {
-            if (!w.Done.Task.IsCompleted)
+            if (!w.Done.Task.IsCompleted && StartLocked(w))
             {
-                StartLocked(w);
                 return;
             }
         }
@@ -168,10 +214,9 @@ public sealed partial class MqttClient
         _window += limit - previous;
         while (_window > 0 && _windowWaiters.TryDequeue(out var w))
         {
-            if (!w.Done.Task.IsCompleted)
+            if (!w.Done.Task.IsCompleted && StartLocked(w))
             {
                 _window--;
-                StartLocked(w);
             }
         }
     }
