@@ -67,6 +67,7 @@ public sealed partial class MqttClient
                         resend.Add(o.Packet);
                     }
                 }
+                CancelPendingRequestsLocked();
                 _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {

@@ -61,6 +61,18 @@ public sealed partial class MqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>SUBSCRIBE/UNSUBSCRIBE requests waiting for their answer, each holding a packet id (tests).</summary>
+    internal int PendingRequestCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingSubs.Count;
+            }
+        }
+    }
+
     /// <summary>Number of successful connects (first connect included).</summary>
     public int ConnectCount { get; private set; }
 
