@@ -138,7 +138,7 @@ public sealed partial class MqttClient
             {
                 await Task.Delay(tick, _options.TimeProvider, connection.Closed).ConfigureAwait(false);
                 var now = Now();
-                if (pingSentAt != 0 && connection.LastPingResponse < pingSentAt)
+                if (pingSentAt != 0 && connection.LastPingResponse < pingSentAt && connection.ReaderHeldUntil < pingSentAt)
                 {
                     if (now - pingSentAt > keepAlive.TotalMilliseconds)
                     {
@@ -148,6 +148,9 @@ public sealed partial class MqttClient
                     }
                     continue;
                 }
+                // answered, or our own read loop stopped reading the socket since (the application is behind on its
+                // messages), so the PINGRESP may be waiting there unread: that ping proves nothing either way, and
+                // the next one still goes out when idle, so the server sees us alive
                 pingSentAt = 0;
                 var idle = now - Volatile.Read(ref _lastSentTicks);
                 if (idle >= keepAlive.TotalMilliseconds * 0.5)

@@ -19,13 +19,13 @@ public sealed partial class MqttClient
                     }
                     if (fresh)
                     {
-                        await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties), _disposing.Token).ConfigureAwait(false);
+                        await DeliverAsync(connection, new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties)).ConfigureAwait(false);
                     }
                     connection.TrySend(new PubAckPacket(PacketType.PubRec, p.PacketId));
                 }
                 else
                 {
-                    await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }, _disposing.Token).ConfigureAwait(false);
+                    await DeliverAsync(connection, new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }).ConfigureAwait(false);
                     if (p.Qos == 1 && !_options.ManualAcknowledge)
                     {
                         connection.TrySend(new PubAckPacket(PacketType.PubAck, p.PacketId));
@@ -72,6 +72,27 @@ public sealed partial class MqttClient
                 break;
             default:
                 throw new MqttProtocolException($"unexpected {packet} from server", ReasonCodes.ProtocolError);
+        }
+    }
+
+    /// <summary>
+    /// Hands a message to the application. While its channel is full the socket is not read, so the keep-alive is told
+    /// (<see cref="MqttConnection.ReaderHeldUntil"/>): a PINGRESP may be waiting unread behind the messages.
+    /// </summary>
+    private async ValueTask DeliverAsync(MqttConnection connection, MqttMessage message)
+    {
+        if (_messages.Writer.TryWrite(message))
+        {
+            return;
+        }
+        connection.ReaderHeldUntil = long.MaxValue;
+        try
+        {
+            await _messages.Writer.WriteAsync(message, _disposing.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.ReaderHeldUntil = Now();
         }
     }
 
