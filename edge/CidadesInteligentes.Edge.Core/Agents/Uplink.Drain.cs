@@ -1,5 +1,6 @@
 using System.Globalization;
 using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Mqtt;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Telemetry.Contract;
 
@@ -17,6 +18,11 @@ public sealed partial class Uplink
 
     /// <summary>Publishes the broker answered with a failure reason (each is sent again later).</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    private long _tooLarge;
+
+    /// <summary>Outbox messages dropped because they are larger than the broker accepts (its Maximum Packet Size).</summary>
+    public long TooLarge => Interlocked.Read(ref _tooLarge);
 
     /// <summary>Drain passes that found messages waiting and held them back for want of a token (tests).</summary>
     internal long RateLimitedPasses => Interlocked.Read(ref _rateLimitedPasses);
@@ -122,6 +128,14 @@ public sealed partial class Uplink
             await _client.PublishAsync(message.Topic, message.Payload, 1, false, null, ct).ConfigureAwait(false);
             _agent.Outbox.Ack(message.Id);
             Interlocked.Increment(ref _published);
+        }
+        catch (MqttConnectException e) when (e.ReasonCode == ReasonCodes.PacketTooLarge)
+        {
+            // larger than the broker's Maximum Packet Size (MQTT 5 CONNACK): the client does not send it, and no retry
+            // can deliver it, so it leaves the outbox instead of waiting there for good
+            _agent.Outbox.Ack(message.Id);
+            Interlocked.Increment(ref _tooLarge);
+            UplinkLog.PublishTooLarge(_logger, message.Topic, message.Id, e.Message);
         }
         catch (MqttConnectException e)
         {

@@ -8,6 +8,9 @@ internal static partial class UplinkLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "broker refused outbox message {Id} on {Topic}: {Error}; kept in the outbox, sent again in {Delay}")]
     public static partial void PublishRefused(ILogger logger, string topic, long id, string error, TimeSpan delay);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "outbox message {Id} on {Topic} can never be delivered, so it was dropped from the outbox: {Error}")]
+    public static partial void PublishTooLarge(ILogger logger, string topic, long id, string error);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "broker connection lost: {Error}")]
     public static partial void ConnectionLost(ILogger logger, string error);
 

@@ -44,16 +44,16 @@ public sealed partial class MqttClient
             {
                 throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? DescribeRefusal(ack.ReasonCode)})");
             }
-            if (ack.Properties?.MaximumPacketSize is { } max)
-            {
-                connection.MaxOutgoingPacketSize = (int)Math.Min(max, int.MaxValue);
-            }
+            var maxPacketSize = (int)Math.Min(ack.Properties?.MaximumPacketSize ?? int.MaxValue, int.MaxValue);
+            connection.MaxOutgoingPacketSize = maxPacketSize;
             var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             List<MqttPacket> resend = [];
             lock (_gate)
             {
+                Volatile.Write(ref _serverMaxPacketSize, maxPacketSize);
                 // publishes started by a larger window are resent below with the rest, in packet order
                 SetWindowLimit(Math.Min(_options.MaxInflight, serverWindow));
+                FailTooLargeInflightLocked();
                 foreach (var o in _inflight)
                 {
                     if (o.Released)
@@ -67,6 +67,7 @@ public sealed partial class MqttClient
                         resend.Add(o.Packet);
                     }
                 }
+                CancelPendingRequestsLocked();
                 _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {
@@ -137,7 +138,7 @@ public sealed partial class MqttClient
             {
                 await Task.Delay(tick, _options.TimeProvider, connection.Closed).ConfigureAwait(false);
                 var now = Now();
-                if (pingSentAt != 0 && connection.LastPingResponse < pingSentAt)
+                if (pingSentAt != 0 && connection.LastPingResponse < pingSentAt && connection.ReaderHeldUntil < pingSentAt)
                 {
                     if (now - pingSentAt > keepAlive.TotalMilliseconds)
                     {
@@ -147,6 +148,9 @@ public sealed partial class MqttClient
                     }
                     continue;
                 }
+                // answered, or our own read loop stopped reading the socket since (the application is behind on its
+                // messages), so the PINGRESP may be waiting there unread: that ping proves nothing either way, and
+                // the next one still goes out when idle, so the server sees us alive
                 pingSentAt = 0;
                 var idle = now - Volatile.Read(ref _lastSentTicks);
                 if (idle >= keepAlive.TotalMilliseconds * 0.5)

@@ -19,13 +19,13 @@ public sealed partial class MqttClient
                     }
                     if (fresh)
                     {
-                        await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties), _disposing.Token).ConfigureAwait(false);
+                        await DeliverAsync(connection, new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties)).ConfigureAwait(false);
                     }
                     connection.TrySend(new PubAckPacket(PacketType.PubRec, p.PacketId));
                 }
                 else
                 {
-                    await _messages.Writer.WriteAsync(new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }, _disposing.Token).ConfigureAwait(false);
+                    await DeliverAsync(connection, new MqttMessage(p.Topic, p.Payload, p.Qos, p.Retain, p.Properties) { PacketId = p.PacketId, Connection = connection }).ConfigureAwait(false);
                     if (p.Qos == 1 && !_options.ManualAcknowledge)
                     {
                         connection.TrySend(new PubAckPacket(PacketType.PubAck, p.PacketId));
@@ -75,6 +75,27 @@ public sealed partial class MqttClient
         }
     }
 
+    /// <summary>
+    /// Hands a message to the application. While its channel is full the socket is not read, so the keep-alive is told
+    /// (<see cref="MqttConnection.ReaderHeldUntil"/>): a PINGRESP may be waiting unread behind the messages.
+    /// </summary>
+    private async ValueTask DeliverAsync(MqttConnection connection, MqttMessage message)
+    {
+        if (_messages.Writer.TryWrite(message))
+        {
+            return;
+        }
+        connection.ReaderHeldUntil = long.MaxValue;
+        try
+        {
+            await _messages.Writer.WriteAsync(message, _disposing.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.ReaderHeldUntil = Now();
+        }
+    }
+
     private void Complete(ushort id, byte reason)
     {
         Outgoing? done = null;
@@ -105,16 +126,45 @@ public sealed partial class MqttClient
     {
         var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
         MqttConnection connection;
+        ushort id;
         lock (_gate)
         {
             connection = _connection ?? throw new InvalidOperationException("not connected");
-            var id = NextPacketId();
+            id = NextPacketId();
             setId(id);
             _pendingSubs[id] = tcs;
         }
-        await connection.SendAsync(packet, ct).ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, connection.Closed);
-        return await tcs.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await connection.SendAsync(packet, ct).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, connection.Closed);
+            return await tcs.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // answered, given up or cut off with its connection: its packet id is free again (a late answer is ignored)
+            lock (_gate)
+            {
+                if (_pendingSubs.TryGetValue(id, out var pending) && ReferenceEquals(pending, tcs))
+                {
+                    _pendingSubs.Remove(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new connection is about to be used: requests still waiting were sent on one that is gone, and no answer can
+    /// come for them (MQTT resends only PUBLISH and PUBREL after a reconnect), so they end and free their packet ids.
+    /// Caller holds the gate.
+    /// </summary>
+    private void CancelPendingRequestsLocked()
+    {
+        foreach (var pending in _pendingSubs.Values)
+        {
+            pending.TrySetCanceled();
+        }
+        _pendingSubs.Clear();
     }
 
     private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
@@ -132,15 +182,62 @@ public sealed partial class MqttClient
         throw new InvalidOperationException("all 65535 packet identifiers are in use");
     }
 
-    /// <summary>Assigns a packet id, records the publish as in flight and queues it for the socket. Caller holds the gate.</summary>
-    private void StartLocked(Outgoing outgoing)
+    /// <summary>
+    /// Assigns a packet id, records the publish as in flight and queues it for the socket; false (the publish failed,
+    /// no slot taken) when it is larger than the server accepts. Caller holds the gate.
+    /// </summary>
+    private bool StartLocked(Outgoing outgoing)
     {
+        if (TooLarge(outgoing.Packet) is { } tooLarge)
+        {
+            outgoing.Done.TrySetException(tooLarge);
+            return false;
+        }
         outgoing.Packet.PacketId = NextPacketId();
         _inflightById[outgoing.Packet.PacketId] = _inflight.AddLast(outgoing);
         if (_connection is { } connection && connection.TrySend(outgoing.Packet))
         {
             outgoing.Sent = true;
             Volatile.Write(ref _lastSentTicks, Now());
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// MQTT 5 §3.2.2.3.6: a packet larger than the server's Maximum Packet Size (CONNACK) must not be sent; the
+    /// connection's writer would drop it, and whoever waits for its answer would wait forever. Returns the error to
+    /// fail it with, or null when it fits.
+    /// </summary>
+    private MqttConnectException? TooLarge(MqttPacket packet)
+    {
+        var limit = Math.Min(Volatile.Read(ref _serverMaxPacketSize), 5 + MqttCodec.MaxRemainingLength);
+        var size = MqttCodec.GetSize(packet, _options.Version);
+        if (size <= limit)
+        {
+            return null;
+        }
+        var what = packet is PublishPacket p ? $"publish to {p.Topic}" : packet.Type.ToString();
+        return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than the server accepts ({limit} bytes)");
+    }
+
+    /// <summary>
+    /// After a reconnect to a server with a lower Maximum Packet Size: in-flight publishes that no longer fit cannot be
+    /// resent, so they fail and free their slots. Caller holds the gate.
+    /// </summary>
+    private void FailTooLargeInflightLocked()
+    {
+        var node = _inflight.First;
+        while (node is not null)
+        {
+            var next = node.Next;
+            if (!node.Value.Released && TooLarge(node.Value.Packet) is { } tooLarge)
+            {
+                _inflight.Remove(node);
+                _inflightById.Remove(node.Value.Packet.PacketId);
+                node.Value.Done.TrySetException(tooLarge);
+                ReleaseWindow();
+            }
+            node = next;
         }
     }
 
@@ -149,9 +246,8 @@ public sealed partial class MqttClient
     {
         while (_windowWaiters.TryDequeue(out var w))
         {
-            if (!w.Done.Task.IsCompleted)
+            if (!w.Done.Task.IsCompleted && StartLocked(w))
             {
-                StartLocked(w);
                 return;
             }
         }
@@ -168,10 +264,9 @@ public sealed partial class MqttClient
         _window += limit - previous;
         while (_window > 0 && _windowWaiters.TryDequeue(out var w))
         {
-            if (!w.Done.Task.IsCompleted)
+            if (!w.Done.Task.IsCompleted && StartLocked(w))
             {
                 _window--;
-                StartLocked(w);
             }
         }
     }

@@ -32,6 +32,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private bool _stopping;
     private int _disposed;
     private long _lastSentTicks;
+    private int _serverMaxPacketSize = int.MaxValue;
     private Task? _supervisor;
 
     public MqttClient(MqttClientOptions options, ILogger? logger = null)
@@ -56,6 +57,18 @@ public sealed partial class MqttClient : IAsyncDisposable
             lock (_gate)
             {
                 return _inflight.Count;
+            }
+        }
+    }
+
+    /// <summary>SUBSCRIBE/UNSUBSCRIBE requests waiting for their answer, each holding a packet id (tests).</summary>
+    internal int PendingRequestCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingSubs.Count;
             }
         }
     }
@@ -91,13 +104,18 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     /// <summary>
     /// Publishes. QoS 0 completes once queued for the socket; QoS 1 on PUBACK; QoS 2 on PUBCOMP. QoS 1/2 publishes
-    /// survive reconnects (resent with DUP) until acknowledged or the client is disposed.
+    /// survive reconnects (resent with DUP) until acknowledged or the client is disposed. A publish larger than the
+    /// server's Maximum Packet Size fails with <see cref="MqttConnectException"/> reason 0x95 (Packet too large).
     /// </summary>
     public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos = 1, bool retain = false, MqttProperties? properties = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
         MqttCodec.CheckTopicName(topic, "topic");
         var packet = new PublishPacket { Topic = topic, Payload = payload, Qos = qos, Retain = retain, Properties = properties };
+        if (TooLarge(packet) is { } tooLarge)
+        {
+            throw tooLarge;
+        }
         if (qos == 0)
         {
             var c = _connection ?? throw new InvalidOperationException("not connected");
@@ -112,8 +130,10 @@ public sealed partial class MqttClient : IAsyncDisposable
             // handed to the socket queue) under the lock by whoever frees a slot, so the wire order is the call order.
             if (_window > 0 && _windowWaiters.Count == 0)
             {
-                _window--;
-                StartLocked(outgoing);
+                if (StartLocked(outgoing))
+                {
+                    _window--;
+                }
             }
             else
             {

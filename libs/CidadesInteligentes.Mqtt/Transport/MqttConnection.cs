@@ -48,6 +48,18 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>Time (ms, the client's clock) of the last PINGRESP (client keep-alive).</summary>
     public long LastPingResponse { get; set; }
 
+    private long _readerHeldUntil;
+
+    /// <summary>
+    /// Time (ms, the client's clock) the client's read loop last stopped waiting for room in the application's message
+    /// channel; <see cref="long.MaxValue"/> while it waits. Meanwhile nothing is read, a PINGRESP included (keep-alive).
+    /// </summary>
+    public long ReaderHeldUntil
+    {
+        get => Interlocked.Read(ref _readerHeldUntil);
+        set => Interlocked.Exchange(ref _readerHeldUntil, value);
+    }
+
     public long PacketsSent { get; private set; }
 
     /// <summary>
