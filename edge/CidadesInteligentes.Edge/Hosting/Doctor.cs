@@ -90,8 +90,20 @@ internal static class Doctor
             });
             if (p is not null)
             {
-                var text = (await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false)).Trim();
-                await p.WaitForExitAsync().ConfigureAwait(false);
+                // bounded: timedatectl waits on D-Bus and systemd-timedated, which a broken system may never answer
+                using var stdout = p.StandardOutput;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                string text;
+                try
+                {
+                    text = (await stdout.ReadToEndAsync(timeout.Token).ConfigureAwait(false)).Trim();
+                    await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    p.Kill(entireProcessTree: true);
+                    return ("SKIP", $"cannot tell ({timedatectl} did not answer within 5 s)");
+                }
                 if (p.ExitCode == 0 && text == "yes")
                 {
                     return ("PASS", "synchronised (timedatectl)");
