@@ -141,6 +141,17 @@ public sealed class DoctorTests : IDisposable
         Assert.True(await Gone(sleep), "timedatectl's child was left running");
     }
 
+    [Fact]
+    public async Task An_empty_broker_host_or_state_directory_fails_its_check_instead_of_crashing()
+    {
+        var (code, lines) = await Doctor(FreePort.Next(), "--Mqtt:Host", "", "--Device:StateDirectory", "");
+
+        Assert.Equal("FAIL broker: Mqtt:Host is empty: set the broker's name or address", Line(lines, "broker"));
+        Assert.Equal("FAIL state directory: Device:StateDirectory is empty: set the agent's state directory (default /var/lib/cidades-inteligentes)", Line(lines, "state directory"));
+        Assert.Equal(1, code);
+        Assert.Contains(lines, l => l.Contains(" relay and dimmer:", StringComparison.Ordinal)); // the checks after them ran
+    }
+
     /// <summary>Whether <paramref name="pid"/> (killed, not our child: no exit to await) stops running within 10 s.</summary>
     private static async Task<bool> Gone(int pid)
     {
