@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using CidadesInteligentes.Edge.Hosting;
@@ -40,6 +39,22 @@ public sealed class ProvisionFileTests : IDisposable
     }
 
     [Fact]
+    public void Doctor_without_permission_to_read_the_config_says_so_instead_of_listing_every_setting_as_missing()
+    {
+        File.SetUnixFileMode(_dir, Mode("755"));
+        var etc = Directory.CreateDirectory(Path.Combine(_dir, "etc")).FullName;
+        File.SetUnixFileMode(etc, Mode("750")); // as install.sh makes it (root:cidades): closed to anyone else
+        var config = Path.Combine(etc, "edge.json");
+        File.WriteAllText(config, """{ "Device": { "Id": "sc-lum-000555" } }""");
+
+        var (code, output) = AsNobody.Agent("doctor", "--config", config);
+
+        Assert.True(code == 2, output);
+        Assert.Contains($"Access to the path '{config}' is denied", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("missing", output, StringComparison.Ordinal); // not "Device:Id is missing: run provision"
+    }
+
+    [Fact]
     public void Without_permission_to_read_or_write_the_file_provision_exits_2_in_plain_words()
     {
         File.SetUnixFileMode(_dir, Mode("755"));
@@ -73,34 +88,13 @@ public sealed class ProvisionFileTests : IDisposable
 
     private static string Secret(string config) => (string)JsonNode.Parse(File.ReadAllText(config))!["Mqtt"]!["Password"]!;
 
-    /// <summary>The built agent run as user and group nobody (65534): a technician who forgot sudo.</summary>
-    private static (int Code, string Output) ProvisionAsNobody(string config) =>
-        RunForCode(ServerProcess.Locate("setpriv", "util-linux"),
-            ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", "exec", typeof(EdgeProgram).Assembly.Location, "provision", "--config", config, .. Identity]);
+    private static (int Code, string Output) ProvisionAsNobody(string config) => AsNobody.Agent(["provision", "--config", config, .. Identity]);
 
     private static string Run(string tool, params string[] args)
     {
-        var (code, output) = RunForCode(ServerProcess.Locate(tool, "coreutils"), args);
+        var (code, output) = AsNobody.Run(ServerProcess.Locate(tool, "coreutils"), args);
         Assert.True(code == 0, $"{tool} {string.Join(' ', args)}: {output}");
         return output;
-    }
-
-    private static (int Code, string Output) RunForCode(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException(file + " did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} did not finish in 60 s");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     private static UnixFileMode Mode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
