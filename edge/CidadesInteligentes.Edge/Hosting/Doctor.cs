@@ -35,17 +35,24 @@ internal static class Doctor
             Line("FAIL", "configuration", p);
         }
 
-        try
+        if (string.IsNullOrWhiteSpace(settings.Device.StateDirectory))
         {
-            Directory.CreateDirectory(settings.Device.StateDirectory);
-            var probe = Path.Combine(settings.Device.StateDirectory, ".doctor-write-test");
-            await File.WriteAllTextAsync(probe, "ok").ConfigureAwait(false);
-            File.Delete(probe);
-            Line("PASS", "state directory", settings.Device.StateDirectory + " is writable");
+            Line("FAIL", "state directory", "Device:StateDirectory is empty: set the agent's state directory (default /var/lib/cidades-inteligentes)");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        else
         {
-            Line("FAIL", "state directory", $"{settings.Device.StateDirectory}: {e.Message}");
+            try
+            {
+                Directory.CreateDirectory(settings.Device.StateDirectory);
+                var probe = Path.Combine(settings.Device.StateDirectory, ".doctor-write-test");
+                await File.WriteAllTextAsync(probe, "ok").ConfigureAwait(false);
+                File.Delete(probe);
+                Line("PASS", "state directory", settings.Device.StateDirectory + " is writable");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Line("FAIL", "state directory", $"{settings.Device.StateDirectory}: {e.Message}");
+            }
         }
 
         var (clockVerdict, clockDetail) = await CheckClockAsync(config["Doctor:TimesyncFile"] ?? "/run/systemd/timesync/synchronized", config["Doctor:Timedatectl"] ?? "timedatectl").ConfigureAwait(false);
@@ -90,8 +97,20 @@ internal static class Doctor
             });
             if (p is not null)
             {
-                var text = (await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false)).Trim();
-                await p.WaitForExitAsync().ConfigureAwait(false);
+                // bounded: timedatectl waits on D-Bus and systemd-timedated, which a broken system may never answer
+                using var stdout = p.StandardOutput;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                string text;
+                try
+                {
+                    text = (await stdout.ReadToEndAsync(timeout.Token).ConfigureAwait(false)).Trim();
+                    await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    p.Kill(entireProcessTree: true);
+                    return ("SKIP", $"cannot tell ({timedatectl} did not answer within 5 s)");
+                }
                 if (p.ExitCode == 0 && text == "yes")
                 {
                     return ("PASS", "synchronised (timedatectl)");
@@ -110,6 +129,11 @@ internal static class Doctor
 
     private static async Task CheckBrokerAsync(string host, int port, Action<string, string, string> line)
     {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            line("FAIL", "broker", "Mqtt:Host is empty: set the broker's name or address");
+            return;
+        }
         using var tcp = new TcpClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var sw = Stopwatch.StartNew();

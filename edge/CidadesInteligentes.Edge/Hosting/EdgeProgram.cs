@@ -73,11 +73,36 @@ public static class EdgeProgram
     private static string ConfigFile(EdgeConfig commandLine, ConfigSources sources) =>
         commandLine["config"] is { Length: > 0 } c ? Path.GetFullPath(c) : sources.EtcFile;
 
-    private static EdgeConfig Build(string[] args, string configFile, ConfigSources sources) => new EdgeConfig()
-        .AddJsonFile(Path.Combine(sources.AppDirectory, "appsettings.json"), optional: true)
-        .AddJsonFile(configFile, optional: true)
-        .AddEnvironmentVariables(sources.Variables())
-        .AddCommandLine(args, Aliases);
+    private static EdgeConfig Build(string[] args, string configFile, ConfigSources sources)
+    {
+        ThrowIfHidden(configFile);
+        return new EdgeConfig()
+            .AddJsonFile(Path.Combine(sources.AppDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(configFile, optional: true)
+            .AddEnvironmentVariables(sources.Variables())
+            .AddCommandLine(args, Aliases);
+    }
+
+    /// <summary>
+    /// A file in a directory this user may not enter (/etc/cidades-inteligentes is root:cidades 0750; doctor without
+    /// sudo) looks absent, which would list every setting as missing and ask for a new provision, i.e. a secret rotation.
+    /// Opening it tells the two apart: access denied is thrown (exit 2, in plain words), not found is optional.
+    /// </summary>
+    private static void ThrowIfHidden(string configFile)
+    {
+        if (File.Exists(configFile))
+        {
+            return;
+        }
+        try
+        {
+            File.OpenHandle(configFile).Dispose();
+        }
+        catch (IOException)
+        {
+            // not there (FileNotFoundException, DirectoryNotFoundException): the file is optional
+        }
+    }
 
     private static async Task<int> RunAsync(EdgeConfig config, TextWriter error)
     {

@@ -168,7 +168,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
             source = new HotspotSamplerSource(new HotspotSampler(
                 new HotspotSamplerSettings(targets, h.PortalUrl ?? new Uri("http://127.0.0.1/"), PortalExpectedBodyContains: h.PortalMarker,
                     ThroughputDownloadUrl: h.ThroughputUrl, DnsNames: h.DnsNames),
-                h.StationSource == "hostapd" ? CommandStationSource.Hostapd(h.WifiInterface) : CommandStationSource.Iw(h.WifiInterface),
+                h.StationSource == "hostapd" ? CommandStationSource.Hostapd(h.WifiInterface, _logger) : CommandStationSource.Iw(h.WifiInterface, _logger),
                 new WanCounterReader(h.WanInterface, Path.Combine(settings.Hardware.SysfsRoot, "class/net")),
                 unique,
                 new HotspotProbes(new TcpProbe(time, TimeSpan.FromSeconds(3)), new CaptivePortalProbe(http), new ThroughputProbe(http, time),

@@ -119,4 +119,58 @@ public sealed class DoctorTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal("4 check(s) failed", lines[^1]); // clock, broker, power meter, light sensor
     }
+
+    [Fact]
+    public async Task A_hung_timedatectl_is_stopped_and_the_clock_check_skipped()
+    {
+        await using var broker = await MosquittoServer.StartAsync();
+        var timedatectl = Path.Combine(_dir, "timedatectl");
+        await File.WriteAllTextAsync(timedatectl, $"#!/bin/sh\nsleep 100000 &\necho $! > {_dir}/sleep.pid\nwait\n"); // D-Bus stuck
+        Assert.True(OperatingSystem.IsLinux(), "the edge agent and its tests run on Linux");
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(timedatectl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var (_, lines) = await Doctor(broker.Port, "--Doctor:TimesyncFile", Path.Combine(_dir, "absent"), "--Doctor:Timedatectl", timedatectl)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal($"SKIP clock: cannot tell ({timedatectl} did not answer within 5 s)", Line(lines, "clock"));
+        Assert.StartsWith("PASS broker", Line(lines, "broker"), StringComparison.Ordinal); // the checks after it ran
+        var sleep = int.Parse(File.ReadAllText(Path.Combine(_dir, "sleep.pid")).Trim(), CultureInfo.InvariantCulture);
+        Assert.True(await Gone(sleep), "timedatectl's child was left running");
+    }
+
+    [Fact]
+    public async Task An_empty_broker_host_or_state_directory_fails_its_check_instead_of_crashing()
+    {
+        var (code, lines) = await Doctor(FreePort.Next(), "--Mqtt:Host", "", "--Device:StateDirectory", "");
+
+        Assert.Equal("FAIL broker: Mqtt:Host is empty: set the broker's name or address", Line(lines, "broker"));
+        Assert.Equal("FAIL state directory: Device:StateDirectory is empty: set the agent's state directory (default /var/lib/cidades-inteligentes)", Line(lines, "state directory"));
+        Assert.Equal(1, code);
+        Assert.Contains(lines, l => l.Contains(" relay and dimmer:", StringComparison.Ordinal)); // the checks after them ran
+    }
+
+    /// <summary>Whether <paramref name="pid"/> (killed, not our child: no exit to await) stops running within 10 s.</summary>
+    private static async Task<bool> Gone(int pid)
+    {
+        static bool Alive(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+        for (var i = 0; i < 200 && Alive(pid); i++)
+        {
+            await Task.Delay(50);
+        }
+        return !Alive(pid);
+    }
 }
