@@ -45,8 +45,12 @@ internal static class EdgeSettingsBinder
         {
             errors.Add("Device:Latitude and Device:Longitude are missing: the dimming program needs them to compute sunset and sunrise.");
         }
-        var device = new DeviceSettings(id, city, kind, lat, lon, config["Device:Firmware"] ?? "1.0.0",
-            config["Device:StateDirectory"] ?? "/var/lib/cidades-inteligentes");
+        var stateDirectory = config["Device:StateDirectory"] ?? "/var/lib/cidades-inteligentes";
+        if (string.IsNullOrWhiteSpace(stateDirectory))
+        {
+            errors.Add("Device:StateDirectory is empty: leave it out (default /var/lib/cidades-inteligentes) or give the directory for the agent's energy register, outbox and command ids.");
+        }
+        var device = new DeviceSettings(id, city, kind, lat, lon, config["Device:Firmware"] ?? "1.0.0", stateDirectory);
 
         var password = config["Mqtt:Password"] ?? "";
         if (password.Length == 0)
@@ -66,6 +70,10 @@ internal static class EdgeSettingsBinder
             Tls: tls,
             CaFile: config["Mqtt:CaFile"],
             KeepAliveSeconds: Int(config, "Mqtt:KeepAliveSeconds", 60, 5, 3600, errors));
+        if (string.IsNullOrWhiteSpace(mqtt.Host))
+        {
+            errors.Add("Mqtt:Host is empty: give the broker's host name or address (e.g. mqtt.cidades.sp.gov.br).");
+        }
         if (mqtt.CaFile is { } ca && !File.Exists(ca))
         {
             errors.Add($"Mqtt:CaFile '{ca}' does not exist.");

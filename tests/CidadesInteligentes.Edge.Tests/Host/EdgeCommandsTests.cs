@@ -67,6 +67,14 @@ public sealed class EdgeCommandsTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("Mqtt:Password", err, StringComparison.Ordinal);
         Assert.Contains("Outbox:MaxMessages is 'ten'", err, StringComparison.Ordinal);
+
+        // blanks left in edge.json are problems too, not a broker at "" and state in the working directory
+        (code, _, err) = await Run("run", "--config", Path.Combine(_dir, "none.json"), "--Device:Id", "sc-lum-000001", "--Device:City", "3548906",
+            "--Device:Kind", "luminaire", "--Device:Latitude", "-22", "--Device:Longitude", "-47", "--Mqtt:Password", "a-long-enough-secret",
+            "--Mqtt:Host", " ", "--Device:StateDirectory", "");
+        Assert.Equal(2, code);
+        Assert.Contains("Mqtt:Host is empty", err, StringComparison.Ordinal);
+        Assert.Contains("Device:StateDirectory is empty", err, StringComparison.Ordinal);
     }
 
     [Fact]
