@@ -51,9 +51,20 @@ public sealed partial class DurableOutbox
         }
         _lastId = Math.Max(maxId, _highWater.Ceiling(IdCounter));
         _writtenThroughId = _durableThroughId = _lastId;
-        _ackLog = RecordFile.OpenAppend(ackPath);
-        RewriteAckLog();
-        StartSegment();
+        if (!TryRewriteAckLog() && !_ackLogStale)
+        {
+            // No room for the compacted copy: the log just read stays in use, appended to.
+            try
+            {
+                _ackLog = _files.OpenAppend(ackPath);
+            }
+            catch (Exception e) when (OutboxFiles.IsRefusal(e))
+            {
+                _ackLogStale = true;
+                WriteRefused(e);
+            }
+        }
+        TryStartSegment();
     }
 
     private void RecoverRecord(Segment segment, OutboxMessage message, HashSet<long> acked)
@@ -76,42 +87,72 @@ public sealed partial class DurableOutbox
         return long.Parse(name.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    private void StartSegment()
+    /// <summary>
+    /// Opens the next segment, named after the id it will hold first (on open the recovered segments stay closed; the
+    /// new one starts after them). False when the card refuses the new file: messages wait in memory meanwhile.
+    /// </summary>
+    private bool TryStartSegment()
     {
-        // On open the recovered segments stay closed; the new active one starts after them.
-        // A roll costs two fsyncs: the closed segment and the directory (the new file's entry).
-        if (_active is not null)
+        if (_segments.Count > 0 && _segments[^1].Live == 0)
         {
-            _syncs.File(_active);
-            _active.Dispose();
-            // A roll follows an append, so the closed segment holds everything written: it is all durable now.
-            _segmentDirty = false;
-            _durableThroughId = _writtenThroughId;
-            var previous = _segments[^1];
-            if (previous.Live == 0)
-            {
-                DeleteSegment(previous);
-            }
+            DeleteSegment(_segments[^1]); // closed, and every message in it acked meanwhile
         }
-        var firstId = _lastId + 1;
+        var firstId = _memoryOnly.Oldest?.Id ?? _lastId + 1;
         var path = Path.Combine(_options.Directory, $"seg-{firstId:D19}.log");
-        _active = RecordFile.OpenAppend(path);
+        try
+        {
+            _active = _files.OpenAppend(path);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            WriteRefused(e);
+            return false;
+        }
         _segments.Add(new Segment(path, firstId));
         _syncs.Directory(_options.Directory);
+        return true;
+    }
+
+    /// <summary>Closes the full active segment and starts the next. A roll costs two fsyncs: the closed segment and the directory (the new file's entry).</summary>
+    private void RollSegment()
+    {
+        try
+        {
+            _syncs.File(_active!);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            return; // not synced, so not closed: it stays the active segment and the roll is tried after the next append
+        }
+        _active!.Dispose();
+        _active = null;
+        // A roll follows an append, so the closed segment holds everything written: it is all durable now.
+        _segmentDirty = false;
+        _durableThroughId = _writtenThroughId;
+        TryStartSegment();
     }
 
     private void DeleteSegment(Segment segment)
     {
-        File.Delete(segment.Path);
+        try
+        {
+            File.Delete(segment.Path);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            return; // kept with its acks; every message in it acked, the next open deletes it
+        }
         _segments.Remove(segment);
         _ackedInLiveSegments.RemoveWhere(id => id >= segment.FirstId && id <= segment.LastId);
     }
 
-    /// <summary>Keeps only the acks of messages whose segment still exists.</summary>
-    private void RewriteAckLog()
+    /// <summary>
+    /// Keeps only the acks of messages whose segment still exists. False when the card refuses the new copy: the old
+    /// log stays in use, or, when an ack could not be appended to it, stays stale until a later flush round rewrites it.
+    /// </summary>
+    private bool TryRewriteAckLog()
     {
         var path = Path.Combine(_options.Directory, AckLogName);
-        _ackLog.Dispose();
         using var content = new MemoryStream();
         Span<byte> body = stackalloc byte[8];
         var ids = new long[_ackedInLiveSegments.Count];
@@ -122,9 +163,30 @@ public sealed partial class DurableOutbox
             BinaryPrimitives.WriteInt64LittleEndian(body, id);
             content.Write(RecordFile.Frame(body));
         }
-        RecordFile.ReplaceAtomically(path, content.ToArray(), _syncs);
-        _ackLogRecords = _ackedInLiveSegments.Count;
-        _ackLogDirty = false; // the rewritten log holds every ack and was synced by the replace
-        _ackLog = RecordFile.OpenAppend(path);
+        try
+        {
+            RecordFile.ReplaceAtomically(path, content.ToArray(), _syncs, _files);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            return false;
+        }
+        // The old log's handle now points at the replaced file; the new copy holds every ack and was synced.
+        _ackLog?.Dispose();
+        _ackLog = null;
+        _ackLogRecords = ids.Length;
+        _ackLogDirty = false;
+        try
+        {
+            _ackLog = _files.OpenAppend(path);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            _ackLogStale = true; // acks wait in memory for the next rewrite
+            WriteRefused(e);
+            return false;
+        }
+        _ackLogStale = false;
+        return true;
     }
 }

@@ -6,6 +6,10 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 /// <summary>Body of a segment record: id, seq, ts ticks (UTC), stream, topic, payload.</summary>
 internal static class OutboxRecord
 {
+    /// <summary>The length of <see cref="Encode"/>'s result, without encoding.</summary>
+    public static int BodyLength(OutboxMessage message) =>
+        24 + 2 + Encoding.UTF8.GetByteCount(message.Stream) + 2 + Encoding.UTF8.GetByteCount(message.Topic) + message.Payload.Length;
+
     public static byte[] Encode(OutboxMessage message)
     {
         var stream = Encoding.UTF8.GetBytes(message.Stream);

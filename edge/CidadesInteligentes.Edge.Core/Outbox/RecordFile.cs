@@ -52,17 +52,29 @@ internal static class RecordFile
         return torn;
     }
 
-    public static FileStream OpenAppend(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
-
-    /// <summary>Replaces a small file atomically: write a temp file, fsync it, rename over the old one. Two fsyncs: the file and its directory.</summary>
-    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, SyncLog syncs)
+    /// <summary>
+    /// Replaces a small file atomically: write a temp file, fsync it, rename over the old one. Two fsyncs: the file and
+    /// its directory. When the card refuses the copy the old file stays as it was and the partial copy is deleted.
+    /// </summary>
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, SyncLog syncs, OutboxFiles files)
     {
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
+            using var stream = files.Create(temp);
             stream.Write(content);
             syncs.File(stream);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            try
+            {
+                File.Delete(temp); // it would only hold on to the room the card lacks
+            }
+            catch (Exception again) when (OutboxFiles.IsRefusal(again))
+            {
+            }
+            throw;
         }
         File.Move(temp, path, overwrite: true);
         syncs.Directory(Path.GetDirectoryName(Path.GetFullPath(path))!);
