@@ -9,15 +9,29 @@ public sealed partial class DurableOutbox
     private void Recover()
     {
         var dir = _options.Directory;
+        var acked = new HashSet<long>();
+        bool ReadAck(ReadOnlyMemory<byte> body)
+        {
+            if (body.Length != 8)
+            {
+                return false;
+            }
+            acked.Add(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
+            return true;
+        }
+
         foreach (var temp in Directory.GetFiles(dir, "*.tmp"))
         {
             File.Delete(temp);
         }
-        var acked = new HashSet<long>();
         var ackPath = Path.Combine(dir, AckLogName);
         if (File.Exists(ackPath))
         {
-            RecordFile.ReadAll(ackPath, body => acked.Add(BinaryPrimitives.ReadInt64LittleEndian(body.Span)), _syncs);
+            var damage = RecordFile.ReadAll(ackPath, ReadAck, _syncs, _files);
+            if (damage.DamagedBytes > 0)
+            {
+                OutboxLog.AckLogDamaged(_logger, ackPath, damage.DamagedBytes, damage.DamagedSpans);
+            }
         }
         long maxId = 0;
         foreach (var id in acked)
@@ -29,7 +43,13 @@ public sealed partial class DurableOutbox
         foreach (var path in segmentFiles)
         {
             var segment = new Segment(path, ParseFirstId(path));
-            RecordFile.ReadAll(path, body => RecoverRecord(segment, OutboxRecord.Decode(body), acked), _syncs);
+            var damage = RecordFile.ReadAll(path, body => RecoverRecord(segment, body, acked), _syncs, _files);
+            if (damage.DamagedBytes > 0)
+            {
+                var lost = UnsentMissing(segment, acked);
+                _overflowDropped += lost; // reported to the cloud as an outboxOverflow event
+                OutboxLog.SegmentDamaged(_logger, path, damage.DamagedBytes, damage.DamagedSpans, lost);
+            }
             segment.Bytes = new FileInfo(path).Length;
             maxId = Math.Max(maxId, segment.LastId);
             if (segment.Live == 0)
@@ -67,18 +87,41 @@ public sealed partial class DurableOutbox
         TryStartSegment();
     }
 
-    private void RecoverRecord(Segment segment, OutboxMessage message, HashSet<long> acked)
+    /// <summary>Takes one recovered record; false when it cannot be one of this segment's (ids only increase in a segment).</summary>
+    private bool RecoverRecord(Segment segment, ReadOnlyMemory<byte> body, HashSet<long> acked)
     {
+        if (!OutboxRecord.TryDecode(body, out var message) || message.Id <= segment.LastId)
+        {
+            return false;
+        }
         segment.LastId = message.Id;
         _lastSeq[message.Stream] = Math.Max(_lastSeq.GetValueOrDefault(message.Stream), message.Seq);
         if (acked.Contains(message.Id))
         {
             _ackedInLiveSegments.Add(message.Id);
-            return;
+            return true;
         }
         segment.Live++;
         _pending.Add(message);
         _pendingBytes += message.Payload.Length;
+        return true;
+    }
+
+    /// <summary>
+    /// Ids of the segment's range that were neither read nor acked: unsent messages lost to the damage, at most (an id
+    /// can also be missing because its message never reached the card: too large, or acked while held in memory).
+    /// </summary>
+    private long UnsentMissing(Segment segment, HashSet<long> acked)
+    {
+        long missing = 0;
+        for (var id = segment.FirstId; id <= segment.LastId; id++)
+        {
+            if (!acked.Contains(id) && !_pending.Contains(id))
+            {
+                missing++;
+            }
+        }
+        return missing;
     }
 
     private static long ParseFirstId(string path)

@@ -16,4 +16,10 @@ internal static partial class OutboxLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} outbox messages held in memory could not be written to the SD card ({Directory}) and are lost with this stop")]
     public static partial void LostAtStop(ILogger logger, int count, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "outbox file {File}: {Bytes} damaged bytes in {Spans} place(s) between intact records (corrupted on the SD card) were skipped and the records after them kept; up to {Lost} unsent messages were in them and are lost (reported as an outboxOverflow event). A card that keeps doing this is failing: replace it")]
+    public static partial void SegmentDamaged(ILogger logger, string file, long bytes, int spans, long lost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "outbox acknowledgement log {File}: {Bytes} damaged bytes in {Spans} place(s) (corrupted on the SD card) were skipped; the messages whose acknowledgements they held go out again, and the cloud drops the duplicates")]
+    public static partial void AckLogDamaged(ILogger logger, string file, long bytes, int spans);
 }

@@ -24,7 +24,7 @@ internal sealed class SeqHighWaterMark
         _files = files;
         if (File.Exists(path))
         {
-            RecordFile.ReadAll(path, Decode, syncs);
+            RecordFile.ReadAll(path, Decode, syncs, files);
         }
         Copy(_ceilings, _onCard);
     }
@@ -97,15 +97,22 @@ internal sealed class SeqHighWaterMark
         }
     }
 
-    private void Decode(ReadOnlyMemory<byte> record)
+    /// <summary>Takes the ceilings of one record; false (and none taken) when it does not parse.</summary>
+    private bool Decode(ReadOnlyMemory<byte> record)
     {
         var span = record.Span;
+        var ceilings = new Dictionary<string, long>(StringComparer.Ordinal);
         while (span.Length > 0)
         {
             int length = span[0];
-            var name = Encoding.UTF8.GetString(span.Slice(1, length));
-            _ceilings[name] = BinaryPrimitives.ReadInt64LittleEndian(span.Slice(1 + length, 8));
+            if (span.Length < 1 + length + 8)
+            {
+                return false;
+            }
+            ceilings[Encoding.UTF8.GetString(span.Slice(1, length))] = BinaryPrimitives.ReadInt64LittleEndian(span.Slice(1 + length, 8));
             span = span[(9 + length)..];
         }
+        Copy(ceilings, _ceilings);
+        return true;
     }
 }
