@@ -106,7 +106,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         var executor = new CommandExecutor(
             new ProgramStore(Path.Combine(state, "program.json")),
             new OverrideStore(Path.Combine(state, "override.json")),
-            new CommandIdStore(Path.Combine(state, "commands.json")),
+            new CommandIdStore(Path.Combine(state, "commands.json"), logger: _logger),
             time);
         foreach (var p in executor.StoredProgramProblems)
         {
