@@ -15,7 +15,11 @@ public interface IOutbox
     /// <summary>Unacknowledged messages held now.</summary>
     int PendingCount { get; }
 
-    /// <summary>Assigns the next seq of <paramref name="stream"/>, builds the payload with it and queues it.</summary>
+    /// <summary>
+    /// Assigns the next seq of <paramref name="stream"/>, builds the payload with it and queues it. Never fails for
+    /// storage: when no seq can be handed out safely (the SD card refuses the reservation) nothing is queued, the
+    /// result has <c>Seq</c> 0 and the drop is counted in <see cref="TakeOverflowCount"/>.
+    /// </summary>
     OutboxMessage Enqueue(string stream, string topic, DateTimeOffset ts, Func<long, ReadOnlyMemory<byte>> buildPayload);
 
     /// <summary>Pending messages in queue order with an id above <paramref name="afterId"/>.</summary>

@@ -169,6 +169,7 @@ public sealed partial class LuminaireAgent : IDeviceAgent
         {
             _controller.UseProgram(_executor.Program);
         }
+        _executor.SaveCommandIdsIfUnsaved();
         var decision = _controller.Decide(now, _lastLux, _executor.Override);
         try
         {

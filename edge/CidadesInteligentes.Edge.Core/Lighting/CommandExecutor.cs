@@ -7,7 +7,8 @@ namespace CidadesInteligentes.Edge.Core.Lighting;
 /// Executes lighting commands exactly once per id: a repeated id is acknowledged with its first result and not
 /// executed again; a command past <c>expiresAt</c> is acknowledged <c>expired</c>. The effect is persisted before
 /// the id is remembered, so a crash in between re-executes at most an idempotent store write; a store that cannot
-/// be written gives <c>failed</c> and the id is not remembered, so the cloud may retry.
+/// be written gives <c>failed</c> and the id is not remembered, so the cloud may retry. When only the id list cannot
+/// be saved, after the effect, the result stands and the id is kept in memory (<see cref="CommandIdStore"/>).
 /// </summary>
 public sealed class CommandExecutor
 {
@@ -41,6 +42,9 @@ public sealed class CommandExecutor
 
     /// <summary>The override in force now, or null when there is none or it has expired.</summary>
     public LightingOverride? Override => _override is { } o && o.IsActiveAt(_time.GetUtcNow()) ? o : null;
+
+    /// <summary>Saves the executed command ids if the card refused the last save (at most once a minute); call it from the control loop.</summary>
+    public void SaveCommandIdsIfUnsaved() => _ids.SaveIfUnsaved(_time.GetUtcNow());
 
     public CommandOutcome Execute(DeviceCommand command)
     {

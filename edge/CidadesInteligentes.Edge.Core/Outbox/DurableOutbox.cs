@@ -2,13 +2,16 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CidadesInteligentes.Telemetry.Contract;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CidadesInteligentes.Edge.Core.Outbox;
 
 /// <summary>
 /// Store-and-forward queue of one device (telemetry contract: a message leaves only after its PUBACK).
 /// Messages are appended to segment files and acks to an append-only ack log; a segment whose messages are all acked
-/// is deleted. Pending messages are also kept in memory, in order. Thread-safe.
+/// is deleted. Pending messages are also kept in memory, in order. Thread-safe. A write the SD card refuses (full,
+/// read-only) never throws: the message stays in memory only until the card has room (DurableOutbox.Refusals.cs).
 /// Syncs are batched: at most one flush round per <see cref="OutboxOptions.FlushInterval"/>, and a round fsyncs only
 /// the files written since the last one: the active segment after enqueues, the ack log after acks, so 0, 1 or 2 file
 /// fsyncs and never a directory. Folding the two into one would need acks written into the segments (another on-disk
@@ -23,6 +26,8 @@ public sealed partial class DurableOutbox : IDisposable
 
     private readonly object _gate = new();
     private readonly OutboxOptions _options;
+    private readonly OutboxFiles _files;
+    private readonly ILogger _logger;
     private readonly ITimer _flushTimer;
     private readonly SeqHighWaterMark _highWater;
     private readonly PendingQueue _pending = new();
@@ -30,8 +35,9 @@ public sealed partial class DurableOutbox : IDisposable
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
     private readonly List<Segment> _segments = [];
     private readonly HashSet<long> _ackedInLiveSegments = [];
+    private readonly PendingQueue _memoryOnly = new(); // pending, not on the card yet (it refused them), oldest first
     private FileStream? _active;
-    private FileStream _ackLog = null!;
+    private FileStream? _ackLog;
     private long _ackLogRecords;
     private long _pendingBytes;
     private long _overflowDropped;
@@ -40,16 +46,25 @@ public sealed partial class DurableOutbox : IDisposable
     private long _durableThroughId;
     private bool _segmentDirty;
     private bool _ackLogDirty;
+    private bool _ackLogStale; // an ack could not be appended: the log is rewritten in full once the card has room
     private bool _disposed;
 
-    public DurableOutbox(OutboxOptions options, TimeProvider timeProvider)
+    /// <param name="logger">Where the outbox says, in plain words, that the card refuses writes and when it takes them again.</param>
+    public DurableOutbox(OutboxOptions options, TimeProvider timeProvider, ILogger? logger = null)
+        : this(options, timeProvider, logger, OutboxFiles.Default)
+    {
+    }
+
+    internal DurableOutbox(OutboxOptions options, TimeProvider timeProvider, ILogger? logger, OutboxFiles files)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
+        _files = files;
+        _logger = logger ?? NullLogger.Instance;
         TimeProvider = timeProvider;
         Directory.CreateDirectory(options.Directory);
-        _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"), _syncs);
+        _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"), _syncs, files);
         Recover();
         var interval = options.EffectiveFlushInterval;
         _flushTimer = timeProvider.CreateTimer(_ => FlushIfDirty(), null, interval, interval);
@@ -96,7 +111,12 @@ public sealed partial class DurableOutbox : IDisposable
         }
     }
 
-    /// <summary>Assigns the next seq of <paramref name="stream"/>, builds the payload with it and queues it.</summary>
+    /// <summary>
+    /// Assigns the next seq of <paramref name="stream"/>, builds the payload with it and queues it. A message the card
+    /// refuses is kept in memory and written once it has room. When the seq would need a reservation the card refuses,
+    /// nothing is queued and no seq handed out: the result has <c>Seq</c> 0 and the drop is counted in
+    /// <see cref="TakeOverflowCount"/>.
+    /// </summary>
     public OutboxMessage Enqueue(string stream, string topic, DateTimeOffset ts, Func<long, ReadOnlyMemory<byte>> buildPayload)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
@@ -106,11 +126,13 @@ public sealed partial class DurableOutbox : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var seq = _lastSeq.GetValueOrDefault(stream) + 1;
-            _highWater.Reserve(stream, seq, _options.SeqReserveBlock);
+            if (!TryReserve(stream, seq, _lastId + 1))
+            {
+                _overflowDropped++;
+                return new OutboxMessage(0, stream, 0, ts.ToUniversalTime(), topic, ReadOnlyMemory<byte>.Empty);
+            }
             _lastSeq[stream] = seq;
             var id = ++_lastId;
-            _highWater.Reserve(IdCounter, id, _options.SeqReserveBlock);
-            _highWater.Persist();
             var message = new OutboxMessage(id, stream, seq, ts.ToUniversalTime(), topic, buildPayload(seq));
             Append(message);
             return message;
@@ -171,9 +193,20 @@ public sealed partial class DurableOutbox : IDisposable
                 return;
             }
             _flushTimer.Dispose();
-            Sync();
-            _active!.Dispose();
-            _ackLog.Dispose();
+            RetryWrites(); // a last try for what the card refused, whatever the pause
+            try
+            {
+                Sync();
+            }
+            catch (Exception e) when (OutboxFiles.IsRefusal(e))
+            {
+            }
+            if (_memoryOnly.Count > 0)
+            {
+                OutboxLog.LostAtStop(_logger, _memoryOnly.Count, _options.Directory);
+            }
+            _active?.Dispose();
+            _ackLog?.Dispose();
             _disposed = true;
         }
     }
@@ -182,13 +215,21 @@ public sealed partial class DurableOutbox : IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed && (_segmentDirty || _ackLogDirty))
+            if (_disposed)
+            {
+                return;
+            }
+            if (!RetryPaused())
+            {
+                RetryWrites();
+            }
+            if (_segmentDirty || _ackLogDirty)
             {
                 try
                 {
                     Sync();
                 }
-                catch (IOException)
+                catch (Exception e) when (OutboxFiles.IsRefusal(e))
                 {
                     // stays dirty: the next tick (or Flush/Dispose) retries; DurableThroughId does not advance
                 }
@@ -206,7 +247,7 @@ public sealed partial class DurableOutbox : IDisposable
         }
         if (_ackLogDirty)
         {
-            _syncs.File(_ackLog);
+            _syncs.File(_ackLog!);
             _ackLogDirty = false;
         }
         _durableThroughId = _writtenThroughId;

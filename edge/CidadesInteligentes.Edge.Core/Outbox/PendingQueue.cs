@@ -14,6 +14,8 @@ internal sealed class PendingQueue
     /// <summary>The oldest pending message, or null when empty.</summary>
     public OutboxMessage? Oldest => _queue.First?.Value;
 
+    public bool Contains(long id) => _byId.ContainsKey(id);
+
     public void Add(OutboxMessage message) => _byId[message.Id] = _queue.AddLast(message);
 
     /// <summary>Removes the message with <paramref name="id"/>; null when it was not pending.</summary>

@@ -12,22 +12,29 @@ internal sealed class SeqHighWaterMark
 {
     private readonly string _path;
     private readonly SyncLog _syncs;
+    private readonly OutboxFiles _files;
     private readonly Dictionary<string, long> _ceilings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _onCard = new(StringComparer.Ordinal);
     private bool _changed;
 
-    public SeqHighWaterMark(string path, SyncLog syncs)
+    public SeqHighWaterMark(string path, SyncLog syncs, OutboxFiles files)
     {
         _path = path;
         _syncs = syncs;
+        _files = files;
         if (File.Exists(path))
         {
-            RecordFile.ReadAll(path, Decode, syncs);
+            RecordFile.ReadAll(path, Decode, syncs, files);
         }
+        Copy(_ceilings, _onCard);
     }
 
     public long Ceiling(string counter) => _ceilings.GetValueOrDefault(counter);
 
     public IEnumerable<string> Counters => _ceilings.Keys;
+
+    /// <summary>A <see cref="Reserve"/> raised a ceiling that is not on the card yet.</summary>
+    public bool Pending => _changed;
 
     /// <summary>Raises the ceiling of <paramref name="counter"/> to cover <paramref name="value"/>; <see cref="Persist"/> before using it.</summary>
     public void Reserve(string counter, long value, int block)
@@ -40,7 +47,11 @@ internal sealed class SeqHighWaterMark
         _changed = true;
     }
 
-    /// <summary>Writes the ceilings if a <see cref="Reserve"/> raised one since the last write.</summary>
+    /// <summary>
+    /// Writes the ceilings if a <see cref="Reserve"/> raised one since the last write. When the card refuses the write
+    /// the raised ceilings are forgotten (<see cref="Forget"/>) and the error is thrown: nothing above the ceilings on
+    /// the card may be handed out, or a crash would let it be handed out again.
+    /// </summary>
     public void Persist()
     {
         if (!_changed)
@@ -57,19 +68,51 @@ internal sealed class SeqHighWaterMark
             BinaryPrimitives.WriteInt64LittleEndian(number, ceiling);
             body.Write(number);
         }
-        RecordFile.ReplaceAtomically(_path, RecordFile.Frame(body.ToArray()), _syncs);
+        try
+        {
+            RecordFile.ReplaceAtomically(_path, RecordFile.Frame(body.ToArray()), _syncs, _files);
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            Forget();
+            throw;
+        }
+        Copy(_ceilings, _onCard);
         _changed = false;
     }
 
-    private void Decode(ReadOnlyMemory<byte> record)
+    /// <summary>Drops the ceilings raised since the last write: back to the ones on the card.</summary>
+    public void Forget()
+    {
+        Copy(_onCard, _ceilings);
+        _changed = false;
+    }
+
+    private static void Copy(Dictionary<string, long> from, Dictionary<string, long> to)
+    {
+        to.Clear();
+        foreach (var (name, ceiling) in from)
+        {
+            to[name] = ceiling;
+        }
+    }
+
+    /// <summary>Takes the ceilings of one record; false (and none taken) when it does not parse.</summary>
+    private bool Decode(ReadOnlyMemory<byte> record)
     {
         var span = record.Span;
+        var ceilings = new Dictionary<string, long>(StringComparer.Ordinal);
         while (span.Length > 0)
         {
             int length = span[0];
-            var name = Encoding.UTF8.GetString(span.Slice(1, length));
-            _ceilings[name] = BinaryPrimitives.ReadInt64LittleEndian(span.Slice(1 + length, 8));
+            if (span.Length < 1 + length + 8)
+            {
+                return false;
+            }
+            ceilings[Encoding.UTF8.GetString(span.Slice(1, length))] = BinaryPrimitives.ReadInt64LittleEndian(span.Slice(1 + length, 8));
             span = span[(9 + length)..];
         }
+        Copy(ceilings, _ceilings);
+        return true;
     }
 }

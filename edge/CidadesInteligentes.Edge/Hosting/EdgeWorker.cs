@@ -27,7 +27,8 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         var identity = new DeviceIdentity(settings.Device.Id, settings.Device.City,
             settings.Device.Kind == "hotspot" ? DeviceKind.Hotspot : DeviceKind.Luminaire, settings.Device.Firmware);
         Directory.CreateDirectory(settings.Device.StateDirectory);
-        using var outbox = new DurableOutboxAdapter(new DurableOutbox(new OutboxOptions(settings.Outbox.Directory, settings.Outbox.MaxMessages), time));
+        using var outbox = new DurableOutboxAdapter(new DurableOutbox(new OutboxOptions(settings.Outbox.Directory, settings.Outbox.MaxMessages), time,
+            loggers.CreateLogger("outbox")));
         var interval = TimeSpan.FromSeconds(settings.Telemetry.IntervalSeconds);
         var uplinkOptions = new UplinkOptions(settings.Mqtt.Host, settings.Mqtt.Port, settings.Mqtt.Password)
         {
@@ -105,7 +106,7 @@ internal sealed class EdgeWorker(EdgeSettings settings, TimeProvider time, ILogg
         var executor = new CommandExecutor(
             new ProgramStore(Path.Combine(state, "program.json")),
             new OverrideStore(Path.Combine(state, "override.json")),
-            new CommandIdStore(Path.Combine(state, "commands.json")),
+            new CommandIdStore(Path.Combine(state, "commands.json"), logger: _logger),
             time);
         foreach (var p in executor.StoredProgramProblems)
         {
