@@ -6,7 +6,7 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 // Recovery on open and the file lifecycle: segments, ack log compaction.
 public sealed partial class DurableOutbox
 {
-    private void Recover()
+    private void Recover(bool hadOutbox)
     {
         var dir = _options.Directory;
         var acked = new HashSet<long>();
@@ -64,12 +64,14 @@ public sealed partial class DurableOutbox
         }
         foreach (var counter in _highWater.Counters)
         {
-            if (counter != IdCounter)
+            if (counter != IdCounter && counter != FloorCounter)
             {
                 _lastSeq[counter] = Math.Max(_lastSeq.GetValueOrDefault(counter), _highWater.Ceiling(counter));
             }
         }
         _lastId = Math.Max(maxId, _highWater.Ceiling(IdCounter));
+        _seqFloor = _highWater.Ceiling(FloorCounter);
+        RecoverHighWater(hadOutbox);
         _writtenThroughId = _durableThroughId = _lastId;
         if (!TryRewriteAckLog() && !_ackLogStale)
         {

@@ -22,6 +22,7 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 public sealed partial class DurableOutbox : IDisposable
 {
     private const string IdCounter = "#id";
+    private const string FloorCounter = "#floor"; // every stream's seqs start above it (set by a skip ahead)
     private const string AckLogName = "acks.log";
 
     private readonly object _gate = new();
@@ -42,6 +43,7 @@ public sealed partial class DurableOutbox : IDisposable
     private long _pendingBytes;
     private long _overflowDropped;
     private long _lastId;
+    private long _seqFloor;
     private long _writtenThroughId;
     private long _durableThroughId;
     private bool _segmentDirty;
@@ -64,8 +66,9 @@ public sealed partial class DurableOutbox : IDisposable
         _logger = logger ?? NullLogger.Instance;
         TimeProvider = timeProvider;
         Directory.CreateDirectory(options.Directory);
+        var hadOutbox = File.Exists(Path.Combine(options.Directory, AckLogName)) || Directory.GetFiles(options.Directory, "seg-*.log").Length > 0;
         _highWater = new SeqHighWaterMark(Path.Combine(options.Directory, "seq.hwm"), _syncs, files);
-        Recover();
+        Recover(hadOutbox);
         var interval = options.EffectiveFlushInterval;
         _flushTimer = timeProvider.CreateTimer(_ => FlushIfDirty(), null, interval, interval);
     }
@@ -96,7 +99,7 @@ public sealed partial class DurableOutbox : IDisposable
     {
         lock (_gate)
         {
-            return _lastSeq.GetValueOrDefault(stream);
+            return _lastSeq.GetValueOrDefault(stream, _seqFloor);
         }
     }
 
@@ -125,7 +128,7 @@ public sealed partial class DurableOutbox : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var seq = _lastSeq.GetValueOrDefault(stream) + 1;
+            var seq = _lastSeq.GetValueOrDefault(stream, _seqFloor) + 1;
             if (!TryReserve(stream, seq, _lastId + 1))
             {
                 _overflowDropped++;

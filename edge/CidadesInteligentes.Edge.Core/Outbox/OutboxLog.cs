@@ -22,4 +22,10 @@ internal static partial class OutboxLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "outbox acknowledgement log {File}: {Bytes} damaged bytes in {Spans} place(s) (corrupted on the SD card) were skipped; the messages whose acknowledgements they held go out again, and the cloud drops the duplicates")]
     public static partial void AckLogDamaged(ILogger logger, string file, long bytes, int spans);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the outbox's seq high-water mark {File} was damaged or missing (corrupted on the SD card) with no intact copy left, so the seq numbers this device already used are not known: numbering on every stream resumes above {Floor}, past any number it can have used, so the cloud never drops a new message as a duplicate; it only sees the numbers jump. A card that keeps doing this is failing: replace it")]
+    public static partial void HighWaterLost(ILogger logger, string file, long floor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "outbox file {File}: one of its two copies was damaged (corrupted on the SD card); the seq numbers were taken from the intact copy and the file written whole again. A card that keeps doing this is failing: replace it")]
+    public static partial void HighWaterCopyDamaged(ILogger logger, string file);
 }

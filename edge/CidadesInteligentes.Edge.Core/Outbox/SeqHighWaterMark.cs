@@ -6,7 +6,9 @@ namespace CidadesInteligentes.Edge.Core.Outbox;
 /// <summary>
 /// Per-counter ceilings persisted before any number below them is handed out: after a crash the counter resumes
 /// above the ceiling, so a seq (or record id) is never reused, at the cost of a gap. Counters reserved together
-/// are persisted together: one atomic replace (two fsyncs, file and directory) per block.
+/// are persisted together: one atomic replace (two fsyncs, file and directory) per block. The file holds the same
+/// record twice, so bytes the card corrupts in one copy leave the other; when neither is left the owner skips ahead
+/// (<see cref="RaiseFloor"/>).
 /// </summary>
 internal sealed class SeqHighWaterMark
 {
@@ -16,18 +18,33 @@ internal sealed class SeqHighWaterMark
     private readonly Dictionary<string, long> _ceilings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _onCard = new(StringComparer.Ordinal);
     private bool _changed;
+    private int _intactRecords;
 
     public SeqHighWaterMark(string path, SyncLog syncs, OutboxFiles files)
     {
         _path = path;
         _syncs = syncs;
         _files = files;
-        if (File.Exists(path))
+        Missing = !File.Exists(path);
+        if (!Missing)
         {
-            RecordFile.ReadAll(path, Decode, syncs, files);
+            var damage = RecordFile.ReadAll(path, Decode, syncs, files);
+            Damaged = damage.DamagedBytes > 0 || damage.TornBytes > 0 || _intactRecords == 0;
         }
         Copy(_ceilings, _onCard);
     }
+
+    /// <summary>There was no file (a new outbox, or one the card lost).</summary>
+    public bool Missing { get; }
+
+    /// <summary>The file was damaged (it is only ever replaced whole, so even a torn tail is damage).</summary>
+    public bool Damaged { get; }
+
+    /// <summary>The file was damaged and no intact copy of the ceilings was left in it.</summary>
+    public bool Lost => Damaged && _intactRecords == 0;
+
+    /// <summary>The file, as read.</summary>
+    public string Path => _path;
 
     public long Ceiling(string counter) => _ceilings.GetValueOrDefault(counter);
 
@@ -46,6 +63,27 @@ internal sealed class SeqHighWaterMark
         _ceilings[counter] = value + block - 1;
         _changed = true;
     }
+
+    /// <summary>
+    /// Sets <paramref name="counter"/> to at least <paramref name="value"/> and marks the ceilings for writing. Unlike
+    /// <see cref="Reserve"/> the value survives <see cref="Forget"/>: it is the least the card must hold (after a skip
+    /// ahead, or to write the file of a new outbox), written with the next <see cref="Persist"/>.
+    /// </summary>
+    public void RaiseFloor(string counter, long value)
+    {
+        if (value > _ceilings.GetValueOrDefault(counter, -1))
+        {
+            _ceilings[counter] = value;
+        }
+        if (value > _onCard.GetValueOrDefault(counter, -1))
+        {
+            _onCard[counter] = value;
+        }
+        _changed = true;
+    }
+
+    /// <summary>Marks the ceilings for writing (both copies), e.g. after one copy was found damaged.</summary>
+    public void MarkForWriting() => _changed = true;
 
     /// <summary>
     /// Writes the ceilings if a <see cref="Reserve"/> raised one since the last write. When the card refuses the write
@@ -70,7 +108,11 @@ internal sealed class SeqHighWaterMark
         }
         try
         {
-            RecordFile.ReplaceAtomically(_path, RecordFile.Frame(body.ToArray()), _syncs, _files);
+            var record = RecordFile.Frame(body.ToArray());
+            var twice = new byte[2 * record.Length]; // two copies: a damaged one leaves the other
+            record.CopyTo(twice, 0);
+            record.CopyTo(twice, record.Length);
+            RecordFile.ReplaceAtomically(_path, twice, _syncs, _files);
         }
         catch (Exception e) when (OutboxFiles.IsRefusal(e))
         {
@@ -113,6 +155,7 @@ internal sealed class SeqHighWaterMark
             span = span[(9 + length)..];
         }
         Copy(ceilings, _ceilings);
+        _intactRecords++;
         return true;
     }
 }
