@@ -20,17 +20,34 @@ public sealed partial class DurableOutbox
             return true;
         }
 
+        if (_highWater.CutRefused is { } hwmRefused)
+        {
+            RepairRefused(hwmRefused);
+        }
         foreach (var temp in Directory.GetFiles(dir, "*.tmp"))
         {
-            File.Delete(temp);
+            try
+            {
+                _files.Delete(temp);
+            }
+            catch (Exception e) when (OutboxFiles.IsRefusal(e))
+            {
+                RepairRefused(e); // harmless: a replace overwrites it, and nothing reads it
+            }
         }
         var ackPath = Path.Combine(dir, AckLogName);
+        var ackLogTorn = false;
         if (File.Exists(ackPath))
         {
             var damage = RecordFile.ReadAll(ackPath, ReadAck, _syncs, _files);
             if (damage.DamagedBytes > 0)
             {
                 OutboxLog.AckLogDamaged(_logger, ackPath, damage.DamagedBytes, damage.DamagedSpans);
+            }
+            if (damage.CutRefused is { } refused)
+            {
+                ackLogTorn = true; // never appended to: rewritten whole once the card takes writes
+                RepairRefused(refused);
             }
         }
         long maxId = 0;
@@ -50,16 +67,19 @@ public sealed partial class DurableOutbox
                 _overflowDropped += lost; // reported to the cloud as an outboxOverflow event
                 OutboxLog.SegmentDamaged(_logger, path, damage.DamagedBytes, damage.DamagedSpans, lost);
             }
+            if (damage.CutRefused is { } refused)
+            {
+                RepairRefused(refused); // a recovered segment is never appended to: its torn tail is only read again
+            }
             segment.Bytes = new FileInfo(path).Length;
             maxId = Math.Max(maxId, segment.LastId);
-            if (segment.Live == 0)
+            if (segment.Live == 0 && TryDeleteRecovered(path))
             {
-                File.Delete(path);
                 _ackedInLiveSegments.RemoveWhere(id => id >= segment.FirstId && id <= segment.LastId);
             }
             else
             {
-                _segments.Add(segment);
+                _segments.Add(segment); // every message in it acked when its deletion was refused: kept with its acks
             }
         }
         foreach (var counter in _highWater.Counters)
@@ -75,18 +95,52 @@ public sealed partial class DurableOutbox
         _writtenThroughId = _durableThroughId = _lastId;
         if (!TryRewriteAckLog() && !_ackLogStale)
         {
-            // No room for the compacted copy: the log just read stays in use, appended to.
-            try
+            if (ackLogTorn)
             {
-                _ackLog = _files.OpenAppend(ackPath);
+                _ackLogStale = true; // its torn tail could not be cut: never appended to, rewritten whole once the card takes writes
             }
-            catch (Exception e) when (OutboxFiles.IsRefusal(e))
+            else
             {
-                _ackLogStale = true;
-                WriteRefused(e);
+                // No room for the compacted copy: the log just read stays in use, appended to.
+                try
+                {
+                    _ackLog = _files.OpenAppend(ackPath);
+                }
+                catch (Exception e) when (OutboxFiles.IsRefusal(e))
+                {
+                    _ackLogStale = true;
+                    WriteRefused(e);
+                }
             }
         }
         TryStartSegment();
+    }
+
+    private bool TryDeleteRecovered(string path)
+    {
+        try
+        {
+            _files.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (OutboxFiles.IsRefusal(e))
+        {
+            RepairRefused(e);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Recovery could not write a repair (a card the kernel remounted read-only): it goes on without it, and says so
+    /// once; what waits for a writable card is done then, or at a later start.
+    /// </summary>
+    private void RepairRefused(Exception e)
+    {
+        if (!_repairRefusalLogged)
+        {
+            _repairRefusalLogged = true;
+            OutboxLog.RepairRefused(_logger, _options.Directory, e.Message);
+        }
     }
 
     /// <summary>Takes one recovered record; false when it cannot be one of this segment's (ids only increase in a segment).</summary>
@@ -181,7 +235,7 @@ public sealed partial class DurableOutbox
     {
         try
         {
-            File.Delete(segment.Path);
+            _files.Delete(segment.Path);
         }
         catch (Exception e) when (OutboxFiles.IsRefusal(e))
         {

@@ -10,6 +10,7 @@ public sealed partial class DurableOutbox
 
     private long? _refusedAt;
     private bool _writeRefusalLogged;
+    private bool _repairRefusalLogged;
     private bool _reserveRefused;
     private long _droppedUnreserved;
 

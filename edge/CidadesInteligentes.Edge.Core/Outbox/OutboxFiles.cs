@@ -17,6 +17,12 @@ internal class OutboxFiles
     /// <summary>Creates <paramref name="path"/> empty (or empties it) for writing.</summary>
     public virtual FileStream Create(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
 
+    /// <summary>Opens an existing <paramref name="path"/> for writing in place (recovery cuts off a torn tail).</summary>
+    public virtual FileStream OpenExisting(string path) => new(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+
+    /// <summary>Deletes <paramref name="path"/> (a leftover temp file, a segment whose messages are all acked).</summary>
+    public virtual void Delete(string path) => File.Delete(path);
+
     /// <summary>What a full, read-only or failing card throws (ENOSPC, EROFS, EIO, EACCES).</summary>
     public static bool IsRefusal(Exception e) => e is IOException or UnauthorizedAccessException;
 }

@@ -28,4 +28,7 @@ internal static partial class OutboxLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "outbox file {File}: one of its two copies was damaged (corrupted on the SD card); the seq numbers were taken from the intact copy and the file written whole again. A card that keeps doing this is failing: replace it")]
     public static partial void HighWaterCopyDamaged(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the SD card refuses writes while the outbox starts in {Directory}: {Error}. A card the kernel remounted read-only after errors does this (see dmesg and findmnt). The agent runs on and sends the queued messages; new messages are dropped (counted in the next outboxOverflow event) until the card takes writes again, and the clean-up it refused is done at a later start. A card remounted read-only is failing: replace it")]
+    public static partial void RepairRefused(ILogger logger, string directory, string error);
 }

@@ -67,9 +67,17 @@ internal static class RecordFile
         }
         if (torn > 0)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-            stream.SetLength(end);
-            syncs.File(stream);
+            try
+            {
+                using var stream = files.OpenExisting(path);
+                stream.SetLength(end);
+                syncs.File(stream);
+            }
+            catch (Exception e) when (OutboxFiles.IsRefusal(e))
+            {
+                // a read-only card: the torn tail stays; the caller must not append after it
+                return new RecordFileDamage(torn, damaged, spans, e);
+            }
         }
         return new RecordFileDamage(torn, damaged, spans);
     }
@@ -137,4 +145,5 @@ internal static class RecordFile
 /// <param name="TornBytes">Cut off its end: a record a crash or power cut left half-written. Normal after one.</param>
 /// <param name="DamagedBytes">Skipped between intact records: corrupted on the card.</param>
 /// <param name="DamagedSpans">How many separate places those bytes were in.</param>
-internal readonly record struct RecordFileDamage(long TornBytes, long DamagedBytes, int DamagedSpans);
+/// <param name="CutRefused">What the card threw when the torn tail could not be cut off (read-only); null otherwise.</param>
+internal readonly record struct RecordFileDamage(long TornBytes, long DamagedBytes, int DamagedSpans, Exception? CutRefused = null);

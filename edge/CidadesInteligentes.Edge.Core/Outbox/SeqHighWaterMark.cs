@@ -29,6 +29,7 @@ internal sealed class SeqHighWaterMark
         if (!Missing)
         {
             var damage = RecordFile.ReadAll(path, Decode, syncs, files);
+            CutRefused = damage.CutRefused;
             Damaged = damage.DamagedBytes > 0 || damage.TornBytes > 0 || _intactRecords == 0;
         }
         Copy(_ceilings, _onCard);
@@ -42,6 +43,9 @@ internal sealed class SeqHighWaterMark
 
     /// <summary>The file was damaged and no intact copy of the ceilings was left in it.</summary>
     public bool Lost => Damaged && _intactRecords == 0;
+
+    /// <summary>What the card threw when reading the file had a torn tail to cut off (read-only); null otherwise.</summary>
+    public Exception? CutRefused { get; }
 
     /// <summary>The file, as read.</summary>
     public string Path => _path;

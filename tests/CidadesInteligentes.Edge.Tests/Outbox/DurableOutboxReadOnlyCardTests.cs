@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Text;
+using CidadesInteligentes.Edge.Core.Outbox;
+using CidadesInteligentes.Testing;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace CidadesInteligentes.Edge.Tests.Outbox;
+
+/// <summary>
+/// An SD card the kernel remounted read-only after errors (a common Raspberry Pi failure) must not stop the agent at
+/// start: the repairs recovery cannot write are left for later, the queued messages are read and sent.
+/// </summary>
+public sealed class DurableOutboxReadOnlyCardTests : IDisposable
+{
+    private const string Topic = "ci/v1/3548906/luminaire/sc-lum-000001/telemetry";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-ro-" + Guid.NewGuid().ToString("N"));
+    private readonly ManualTimeProvider _time = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private DurableOutbox Open(OutboxFiles files) =>
+        new(new OutboxOptions(_dir, 1000, 1 << 20, TimeSpan.FromMilliseconds(500), 1 << 20, SeqReserveBlock: 10), _time,
+            new CapturingLogger(_log), files);
+
+    private static OutboxMessage Put(DurableOutbox outbox) =>
+        outbox.Enqueue("telemetry", Topic, new DateTimeOffset(2026, 11, 22, 3, 15, 0, TimeSpan.Zero), seq => Encoding.UTF8.GetBytes($"m{seq}"));
+
+    private static long Seq(OutboxMessage message) => message.Seq;
+
+    private int Lines(LogLevel level, string text) => _log.Count(l => l.Level == level && l.Text.Contains(text, StringComparison.Ordinal));
+
+    [Fact]
+    public void A_card_read_only_at_start_leaves_the_repairs_and_the_queued_messages_are_sent()
+    {
+        using (var outbox = Open(OutboxFiles.Default))
+        {
+            var first = Put(outbox);
+            Put(outbox);
+            Put(outbox);
+            Put(outbox);
+            Put(outbox); // seqs 1-5; 1 and 2 acked
+            Assert.True(outbox.Ack(first.Id));
+            Assert.True(outbox.Ack(outbox.Peek(1)[0].Id));
+        }
+        using (var outbox = Open(OutboxFiles.Default))
+        {
+            var sixth = Put(outbox); // seq 11 (above the reservation 1-10), in a new segment acked whole: deleted at the next open
+            Assert.True(outbox.Ack(sixth.Id));
+        }
+        // What a power cut leaves for recovery to write: torn tails, a temp file.
+        var segment = Directory.GetFiles(_dir, "seg-*.log").Order(StringComparer.Ordinal).First();
+        File.AppendAllText(segment, "torn!");
+        File.AppendAllText(Path.Combine(_dir, "acks.log"), "tor");
+        File.WriteAllText(Path.Combine(_dir, "seq.hwm.tmp"), "half");
+
+        using (var outbox = Open(new ReadOnlyCard()))
+        {
+            Assert.Equal([3L, 4L, 5L], outbox.Peek(10).Select(Seq)); // the agent runs and sends the queue
+            Assert.True(outbox.Ack(outbox.Peek(1)[0].Id)); // held in memory: the card takes no ack
+            Assert.Equal(0, Put(outbox).Seq); // no seq without a reservation on the card (counted as overflow)
+            Assert.Equal(1, outbox.TakeOverflowCount());
+        }
+        Assert.Equal(1, Lines(LogLevel.Warning, "while the outbox starts"));
+
+        using var fixedCard = Open(OutboxFiles.Default); // after a reboot the card is writable again
+        Assert.Equal([3L, 4L, 5L], fixedCard.Peek(10).Select(Seq)); // 3's ack never reached the card: it goes out again
+        Assert.Equal(21, Put(fixedCard).Seq); // above every seq reserved (11-20): none reused
+    }
+
+    /// <summary>Every write refused the way a card remounted read-only refuses it (EROFS).</summary>
+    private sealed class ReadOnlyCard : OutboxFiles
+    {
+        public override FileStream OpenAppend(string path) => throw Refusal(path);
+
+        public override FileStream Create(string path) => throw Refusal(path);
+
+        public override FileStream OpenExisting(string path) => throw Refusal(path);
+
+        public override void Delete(string path) => throw Refusal(path);
+
+        private static IOException Refusal(string path) => new($"Read-only file system : '{path}'", 30);
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue((logLevel, formatter(state, exception)));
+    }
+}
