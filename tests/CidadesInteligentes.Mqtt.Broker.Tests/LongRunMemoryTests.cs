@@ -1,4 +1,5 @@
 using CidadesInteligentes.Mqtt.Packets;
+using CidadesInteligentes.Testing;
 using Xunit;
 
 namespace CidadesInteligentes.Mqtt.Broker.Tests;
@@ -10,6 +11,41 @@ namespace CidadesInteligentes.Mqtt.Broker.Tests;
 public sealed class LongRunMemoryTests
 {
     private const MqttProtocolVersion V5 = MqttProtocolVersion.V500;
+    private const string Status = "ci/v1/3548906/luminaire/sc-lum-{0}/status";
+
+    [Fact]
+    public async Task Expired_retained_messages_are_swept_from_memory_though_nobody_subscribes()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BrokerHarness.StartAsync(o => o.TimeProvider = clock);
+        var pub = await h.ConnectAsync("dev", V5);
+        for (var i = 0; i < 3; i++)
+        {
+            await pub.PublishAsync(string.Format(null, Status, i), "online"u8.ToArray(), 1, retain: true, properties: new MqttProperties { MessageExpiryInterval = 30 });
+        }
+        await pub.PublishAsync(string.Format(null, Status, "kept"), "online"u8.ToArray(), 1, retain: true);
+        Assert.Equal(4, h.Broker.RetainedCount);
+
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(4, h.Broker.RetainedCount);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Wait.UntilAsync(() => h.Broker.RetainedCount == 1, "the three expired retained messages are removed by the sweep");
+    }
+
+    [Fact]
+    public async Task An_expired_retained_message_found_by_a_subscription_is_removed_at_once()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BrokerHarness.StartAsync(o => o.TimeProvider = clock);
+        var pub = await h.ConnectAsync("dev", V5);
+        await pub.PublishAsync(string.Format(null, Status, 1), "online"u8.ToArray(), 1, retain: true, properties: new MqttProperties { MessageExpiryInterval = 30 });
+        clock.Advance(TimeSpan.FromSeconds(31)); // expired, and earlier than any periodic sweep
+
+        var sub = await h.ConnectAsync("watcher", V5);
+        await sub.SubscribeAsync("ci/#", 1);
+        Assert.True(await BrokerHarness.NothingAsync(sub));
+        Assert.Equal(0, h.Broker.RetainedCount);
+    }
 
     [Fact]
     public async Task Messages_above_the_clients_maximum_packet_size_are_discarded_and_do_not_hold_its_window()
