@@ -48,6 +48,38 @@ public sealed class LongRunMemoryTests
     }
 
     [Fact]
+    public async Task A_311_persistent_session_ends_after_the_configured_expiry_with_its_queue()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BrokerHarness.StartAsync(o => { o.TimeProvider = clock; o.PersistentSessionExpiry = TimeSpan.FromDays(30); });
+        var sub = await h.ConnectAsync("sc-lum-1", MqttProtocolVersion.V311, o => { o.CleanStart = false; o.AutoReconnect = false; });
+        await sub.SubscribeAsync("ci/v1/3548906/luminaire/sc-lum-1/cmd", 1);
+        await sub.DisconnectAsync();
+        await Wait.UntilAsync(() => clock.ScheduledTimers == 1, "the session's expiry timer is set");
+        h.Broker.Publish(new BrokerMessage("ci/v1/3548906/luminaire/sc-lum-1/cmd", "{}"u8.ToArray(), 1, retain: false));
+
+        clock.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(1, h.Broker.SessionCount);
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => h.Broker.SessionCount == 0, "the decommissioned device's session ends 30 days after it left");
+        Assert.Empty(h.Broker.SubscriptionsOf("sc-lum-1"));
+    }
+
+    [Fact]
+    public async Task A_311_persistent_session_is_kept_forever_by_default()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BrokerHarness.StartAsync(o => o.TimeProvider = clock);
+        var sub = await h.ConnectAsync("sc-lum-1", MqttProtocolVersion.V311, o => { o.CleanStart = false; o.AutoReconnect = false; });
+        await sub.SubscribeAsync("ci/v1/3548906/luminaire/sc-lum-1/cmd", 1);
+        await sub.DisconnectAsync();
+        await Wait.UntilAsync(() => !h.Broker.ConnectedClients.Contains("sc-lum-1"), "the session is offline");
+        Assert.Equal(0, clock.ScheduledTimers);
+        clock.Advance(TimeSpan.FromDays(1000));
+        Assert.Equal(1, h.Broker.SessionCount);
+    }
+
+    [Fact]
     public async Task Messages_above_the_clients_maximum_packet_size_are_discarded_and_do_not_hold_its_window()
     {
         await using var h = await BrokerHarness.StartAsync();
