@@ -38,7 +38,7 @@ public sealed class BrokerMetrics : IDisposable
     public long MessagesReceived => Interlocked.Read(ref MessagesReceivedValue);
     public long MessagesDelivered => Interlocked.Read(ref MessagesDeliveredValue);
 
-    /// <summary>Messages dropped because a session queue was full (oldest first) or they expired.</summary>
+    /// <summary>Messages dropped because a session queue was full (oldest first), they expired, or they exceed the client's Maximum Packet Size.</summary>
     public long MessagesDropped => Interlocked.Read(ref MessagesDroppedValue);
 
     /// <summary>Times a publisher was paused because a subscriber of its message was congested.</summary>

@@ -46,6 +46,14 @@ public sealed class BrokerOptions
     /// <summary>Packets waiting in one connection's socket queue before the client is judged a slow reader.</summary>
     public int MaxSendQueue { get; set; } = 50_000;
 
+    /// <summary>
+    /// MQTT 3.1.1 persistent sessions (clean session = false) not connected for this long are ended with their queue
+    /// and subscriptions (like Mosquitto's persistent_client_expiration); null or zero = kept forever (3.1.1 has no
+    /// session expiry, so ending one is an administrative choice, hence off by default).
+    /// MQTT 5 sessions end after the Session Expiry Interval their client chose.
+    /// </summary>
+    public TimeSpan? PersistentSessionExpiry { get; set; }
+
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public ushort TopicAliasMaximum { get; set; } = 64;
 

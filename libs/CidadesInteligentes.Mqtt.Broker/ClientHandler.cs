@@ -45,6 +45,10 @@ internal sealed partial class ClientHandler
     private BrokerMetrics Metrics => _broker.Metrics;
     private int MaxPendingSinkCalls => Math.Max(1, Options.MaxPendingSinkCalls);
 
+    /// <summary>5.0: the packet is larger than the client's Maximum Packet Size, so it must not be sent (MQTT 3.1.2.11.4).</summary>
+    public bool ExceedsClientMaximum(MqttPacket packet) =>
+        _connection.MaxOutgoingPacketSize != int.MaxValue && MqttCodec.GetSize(packet, _connection.Version) > _connection.MaxOutgoingPacketSize;
+
     /// <summary>Queues a packet for the socket; a client that does not read is disconnected (slow-reader protection).</summary>
     public bool TrySendPacket(MqttPacket packet)
     {

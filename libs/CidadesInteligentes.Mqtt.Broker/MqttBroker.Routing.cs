@@ -12,6 +12,7 @@ public sealed partial class MqttBroker
         Task? congestion = null;
         if (message.Retain)
         {
+            var sweep = false;
             lock (_retained)
             {
                 if (message.Payload.IsEmpty)
@@ -21,7 +22,13 @@ public sealed partial class MqttBroker
                 else
                 {
                     _retained[message.Topic] = message;
+                    sweep = message.ExpiresAt is not null && !_retainedSweepScheduled;
+                    _retainedSweepScheduled |= sweep;
                 }
+            }
+            if (sweep)
+            {
+                After(RetainedSweepInterval, SweepRetained);
             }
         }
         var matches = _tree.Match(message.Topic, publisherClientId, IsOnline);
@@ -38,6 +45,42 @@ public sealed partial class MqttBroker
             }
         }
         return congestion;
+    }
+
+    /// <summary>How often expired retained messages are removed while any retained message has an expiry.</summary>
+    private static readonly TimeSpan RetainedSweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>A sweep is pending (guarded by the lock on <see cref="_retained"/>).</summary>
+    private bool _retainedSweepScheduled;
+
+    /// <summary>Removes expired retained messages (no one can receive them any more); again later while some may still expire.</summary>
+    private void SweepRetained()
+    {
+        var now = Options.TimeProvider.GetUtcNow();
+        var again = false;
+        lock (_retained)
+        {
+            foreach (var (topic, m) in _retained)
+            {
+                if (m.ExpiresAt is not { } at)
+                {
+                    continue;
+                }
+                if (at <= now)
+                {
+                    _retained.Remove(topic);
+                }
+                else
+                {
+                    again = true;
+                }
+            }
+            _retainedSweepScheduled = again;
+        }
+        if (again)
+        {
+            After(RetainedSweepInterval, SweepRetained);
+        }
     }
 
     private bool IsOnline(string clientId) => _sessions.TryGetValue(clientId, out var s) && s.Handler is not null;
@@ -76,18 +119,26 @@ public sealed partial class MqttBroker
 
     internal void SendRetained(Session session, Subscription subscription)
     {
-        List<BrokerMessage> matching;
+        var matching = new List<BrokerMessage>();
+        var now = Options.TimeProvider.GetUtcNow();
         lock (_retained)
         {
-            matching = _retained.Values.Where(m => TopicMatcher.Matches(subscription.Filter, m.Topic)).ToList();
+            foreach (var (topic, m) in _retained)
+            {
+                if (!TopicMatcher.Matches(subscription.Filter, topic))
+                {
+                    continue;
+                }
+                if (m.ExpiresAt is { } at && at <= now)
+                {
+                    _retained.Remove(topic); // expired: not delivered, and not kept either
+                    continue;
+                }
+                matching.Add(m);
+            }
         }
-        var now = Options.TimeProvider.GetUtcNow();
         foreach (var m in matching)
         {
-            if (m.ExpiresAt is { } at && at <= now)
-            {
-                continue;
-            }
             session.Deliver(m, Math.Min(m.Qos, subscription.Qos), retain: true, subscription.SubscriptionId > 0 ? [subscription.SubscriptionId] : []);
         }
     }

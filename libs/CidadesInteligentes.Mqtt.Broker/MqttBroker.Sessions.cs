@@ -41,12 +41,17 @@ public sealed partial class MqttBroker
             session.Version = connect.ProtocolVersion;
             session.ClientReceiveMaximum = connect.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             session.ExpirySeconds = connect.ProtocolVersion == MqttProtocolVersion.V311
-                ? (connect.CleanStart ? 0u : uint.MaxValue)
+                ? (connect.CleanStart ? 0u : PersistentSessionExpirySeconds)
                 : connect.Properties?.SessionExpiryInterval ?? 0u;
             Interlocked.Increment(ref Metrics.ConnectedValue);
             return (session, present);
         }
     }
+
+    /// <summary>Expiry of a 3.1.1 persistent session: <see cref="BrokerOptions.PersistentSessionExpiry"/>, else never (<see cref="uint.MaxValue"/>).</summary>
+    private uint PersistentSessionExpirySeconds => Options.PersistentSessionExpiry is { } e && e > TimeSpan.Zero
+        ? (uint)Math.Min(Math.Ceiling(e.TotalSeconds), uint.MaxValue - 1)
+        : uint.MaxValue;
 
     internal void OnClosed(ClientHandler handler, bool graceful)
     {

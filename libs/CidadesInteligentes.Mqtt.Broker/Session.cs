@@ -119,16 +119,21 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
         lock (Gate)
         {
             Handler = handler;
-            foreach (var f in _inflight)
+            for (var node = _inflight.First; node is not null;)
             {
+                var f = node.Value;
+                var next = node.Next;
                 if (f.Released)
                 {
                     handler.TrySendPacket(new PubAckPacket(PacketType.PubRel, f.PacketId));
                 }
-                else if (!Expired(f.Message))
+                else if (!Expired(f.Message) && !Send(handler, f.Message, f.Qos, f.PacketId, f.Retain, f.SubscriptionIds, dup: true))
                 {
-                    Send(handler, f.Message, f.Qos, f.PacketId, f.Retain, f.SubscriptionIds, dup: true);
+                    // the client came back with a smaller Maximum Packet Size: discarded as if delivered
+                    _inflightById.Remove(f.PacketId);
+                    _inflight.Remove(node);
                 }
+                node = next;
             }
             Pump();
         }
@@ -169,14 +174,20 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
     private void StartInflight(ClientHandler handler, BrokerMessage message, int qos, bool retain, IReadOnlyList<int> ids)
     {
         var id = NextId();
-        var entry = new Inflight(id, message, qos, retain, ids);
-        _inflightById[id] = _inflight.AddLast(entry);
-        Send(handler, message, qos, id, retain, ids, dup: false);
+        var node = _inflight.AddLast(new Inflight(id, message, qos, retain, ids));
+        _inflightById[id] = node;
+        if (!Send(handler, message, qos, id, retain, ids, dup: false))
+        {
+            // too large for the client: no acknowledgement will ever come, so it must not hold a window slot
+            _inflightById.Remove(id);
+            _inflight.Remove(node);
+        }
     }
 
     private bool Expired(BrokerMessage m) => m.ExpiresAt is { } at && at <= options.TimeProvider.GetUtcNow();
 
-    private void Send(ClientHandler handler, BrokerMessage m, int qos, ushort id, bool retain, IReadOnlyList<int> ids, bool dup)
+    /// <summary>Sends one PUBLISH; false when it exceeds the client's Maximum Packet Size and was discarded (counted dropped).</summary>
+    private bool Send(ClientHandler handler, BrokerMessage m, int qos, ushort id, bool retain, IReadOnlyList<int> ids, bool dup)
     {
         MqttProperties? props = null;
         if (Version == MqttProtocolVersion.V500)
@@ -198,10 +209,16 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
             }
         }
         var packet = new PublishPacket { Topic = m.Topic, Payload = m.Payload, Qos = qos, PacketId = id, Retain = retain, Dup = dup, Properties = props };
+        if (handler.ExceedsClientMaximum(packet))
+        {
+            Interlocked.Increment(ref metrics.MessagesDroppedValue);
+            return false;
+        }
         if (handler.TrySendPacket(packet))
         {
             Interlocked.Increment(ref metrics.MessagesDeliveredValue);
         }
+        return true;
     }
 
     private ushort NextId()

@@ -119,6 +119,7 @@ internal static class CloudHost
                     Address = IPAddress.Parse(settings.Broker.BindAddress),
                     Port = settings.Broker.Port,
                     MaxConnections = settings.Broker.MaxConnections,
+                    PersistentSessionExpiry = settings.Broker.PersistentSessionExpiryDays > 0 ? TimeSpan.FromDays(settings.Broker.PersistentSessionExpiryDays) : null,
                     TimeProvider = time,
                 },
                 credentials, credentials, sp.GetRequiredService<Ingestor>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Broker")));

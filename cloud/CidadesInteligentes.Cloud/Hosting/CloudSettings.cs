@@ -12,7 +12,7 @@ internal sealed record CloudSettings(
     IngestSettings Ingest);
 
 /// <summary>Embedded MQTT broker (`Broker:*`).</summary>
-internal sealed record BrokerSettingsSection(bool Enabled, int Port, string BindAddress, string? DevicesFile, int MaxConnections);
+internal sealed record BrokerSettingsSection(bool Enabled, int Port, string BindAddress, string? DevicesFile, int MaxConnections, int PersistentSessionExpiryDays);
 
 /// <summary>External broker consumed through a shared subscription (`Upstream:*`), used when the embedded broker is off.</summary>
 internal sealed record UpstreamSettings(string? Host, int Port, string? Username, string? Password, string SharedGroup, string ClientId);

@@ -16,7 +16,8 @@ internal static class CloudSettingsBinder
             Port: Int(config, "Broker:Port", 1883, 0, 65535, errors),
             BindAddress: config["Broker:BindAddress"] ?? "127.0.0.1",
             DevicesFile: config["Broker:DevicesFile"],
-            MaxConnections: Int(config, "Broker:MaxConnections", 100_000, 1, 10_000_000, errors));
+            MaxConnections: Int(config, "Broker:MaxConnections", 100_000, 1, 10_000_000, errors),
+            PersistentSessionExpiryDays: Int(config, "Broker:PersistentSessionExpiryDays", 0, 0, 36_500, errors));
         var upstream = new UpstreamSettings(
             Host: config["Upstream:Host"],
             Port: Int(config, "Upstream:Port", 1883, 1, 65535, errors),
