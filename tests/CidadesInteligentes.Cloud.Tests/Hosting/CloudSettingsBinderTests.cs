@@ -23,6 +23,17 @@ public sealed class CloudSettingsBinderTests
     }
 
     [Fact]
+    public void Persistent_session_expiry_is_off_by_default_read_in_days_and_bounded()
+    {
+        Assert.Equal(0, CloudSettingsBinder.Bind(Config(), "/srv", out _).Broker.PersistentSessionExpiryDays);
+        var set = CloudSettingsBinder.Bind(Config(("Broker:PersistentSessionExpiryDays", "30")), "/srv", out var none);
+        Assert.Empty(none);
+        Assert.Equal(30, set.Broker.PersistentSessionExpiryDays);
+        CloudSettingsBinder.Bind(Config(("Broker:PersistentSessionExpiryDays", "-1")), "/srv", out var negative);
+        Assert.Contains(negative, p => p.Contains("Broker:PersistentSessionExpiryDays", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_listed_at_once()
     {
         CloudSettingsBinder.Bind(Config(
