@@ -177,15 +177,4 @@ public sealed partial class UplinkFirstConnectTests
 
     [GeneratedRegex(@"\(attempt (\d+),")]
     private static partial Regex AttemptPattern();
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

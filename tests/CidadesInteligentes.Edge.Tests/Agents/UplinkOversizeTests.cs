@@ -74,15 +74,4 @@ public sealed class UplinkOversizeTests
     private static void Enqueue(MemoryOutbox outbox, ManualTimeProvider time, int padding) =>
         outbox.Enqueue(OutboxStreams.Telemetry, Identity.Topic(TopicStream.Telemetry), time.GetUtcNow(), seq =>
             Encoding.UTF8.GetBytes($$"""{"v":1,"seq":{{seq}},"pad":"{{new string('x', padding)}}"}"""));
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

@@ -94,17 +94,6 @@ public sealed class UplinkRefusedPublishTests
         Assert.True(Assert.Single(sink.Disconnects), "a clean DISCONNECT, not a lost link");
     }
 
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
-
     [Fact]
     public async Task A_publish_the_cloud_refuses_stays_in_the_outbox_and_is_sent_again_after_the_delay()
     {

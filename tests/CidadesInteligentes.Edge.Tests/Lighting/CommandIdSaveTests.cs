@@ -96,15 +96,4 @@ public sealed class CommandIdSaveTests : IDisposable
             .Where(m => m.Stream == OutboxStreams.CommandAck)
             .Select(m => JsonSerializer.Deserialize(m.Payload.Span, TelemetryJson.Default.CommandAck)!),
     ];
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

@@ -147,15 +147,4 @@ public sealed class DurableOutboxDamageTests : IDisposable
         using var reopened = Open();
         Assert.Equal([2L, 4L, 5L], reopened.Peek(10).Select(Seq)); // 2 goes out again; 3 stays acked
     }
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

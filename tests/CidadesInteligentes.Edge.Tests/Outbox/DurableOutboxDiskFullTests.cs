@@ -194,15 +194,4 @@ public sealed class DurableOutboxDiskFullTests : IDisposable
         // FileStream sends a subclass's span writes through Write(byte[], int, int).
         public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
     }
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

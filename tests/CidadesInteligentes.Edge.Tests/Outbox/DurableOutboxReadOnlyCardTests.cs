@@ -88,15 +88,4 @@ public sealed class DurableOutboxReadOnlyCardTests : IDisposable
 
         private static IOException Refusal(string path) => new($"Read-only file system : '{path}'", 30);
     }
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

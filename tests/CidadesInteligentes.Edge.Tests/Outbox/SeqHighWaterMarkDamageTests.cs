@@ -128,15 +128,4 @@ public sealed class SeqHighWaterMarkDamageTests : IDisposable
         Assert.Equal(0, Warnings("seq high-water mark"));
         Assert.Equal(1, Warnings("seq.hwm"));
     }
-
-    private sealed class CapturingLogger(ConcurrentQueue<(LogLevel Level, string Text)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, formatter(state, exception)));
-    }
 }
