@@ -26,7 +26,10 @@ public sealed partial class DurableOutbox
             }
             _seqFloor = Math.Max(_seqFloor, Math.Max(SkipFloor(), largest + SkipMargin));
             _highWater.RaiseFloor(FloorCounter, _seqFloor);
-            foreach (var stream in _lastSeq.Keys.ToArray())
+            // a copy of the keys without System.Linq (the agents never load it: PlainMqttFootprintTests)
+            var streams = new string[_lastSeq.Count];
+            _lastSeq.Keys.CopyTo(streams, 0);
+            foreach (var stream in streams)
             {
                 _lastSeq[stream] = Math.Max(_lastSeq[stream], _seqFloor);
                 _highWater.RaiseFloor(stream, _lastSeq[stream]);
