@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using CidadesInteligentes.Edge.Core;
 using CidadesInteligentes.Edge.Core.Hotspot;
 using CidadesInteligentes.Edge.Hardware;
 using CidadesInteligentes.Edge.Hardware.Linux;
@@ -89,36 +90,20 @@ internal static class Doctor
         }
         try
         {
-            using var p = Process.Start(new ProcessStartInfo(timedatectl, "show -p NTPSynchronized --value")
+            // bounded: timedatectl waits on D-Bus and systemd-timedated, which a broken system may never answer
+            if (await ToolRun.RunAsync(timedatectl, ["show", "-p", "NTPSynchronized", "--value"], TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false)
+                is not { } run)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            if (p is not null)
+                return ("SKIP", $"cannot tell ({timedatectl} did not answer within 5 s)");
+            }
+            var text = run.Output.Trim();
+            if (run.ExitCode == 0 && text == "yes")
             {
-                // bounded: timedatectl waits on D-Bus and systemd-timedated, which a broken system may never answer
-                using var stdout = p.StandardOutput;
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                string text;
-                try
-                {
-                    text = (await stdout.ReadToEndAsync(timeout.Token).ConfigureAwait(false)).Trim();
-                    await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    p.Kill(entireProcessTree: true);
-                    return ("SKIP", $"cannot tell ({timedatectl} did not answer within 5 s)");
-                }
-                if (p.ExitCode == 0 && text == "yes")
-                {
-                    return ("PASS", "synchronised (timedatectl)");
-                }
-                if (p.ExitCode == 0 && text == "no")
-                {
-                    return ("FAIL", "not synchronised: check network access to NTP (timedatectl timesync-status); device timestamps would be wrong");
-                }
+                return ("PASS", "synchronised (timedatectl)");
+            }
+            if (run.ExitCode == 0 && text == "no")
+            {
+                return ("FAIL", "not synchronised: check network access to NTP (timedatectl timesync-status); device timestamps would be wrong");
             }
         }
         catch (System.ComponentModel.Win32Exception)

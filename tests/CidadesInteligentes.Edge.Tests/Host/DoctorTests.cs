@@ -138,7 +138,7 @@ public sealed class DoctorTests : IDisposable
         Assert.Equal($"SKIP clock: cannot tell ({timedatectl} did not answer within 5 s)", Line(lines, "clock"));
         Assert.StartsWith("PASS broker", Line(lines, "broker"), StringComparison.Ordinal); // the checks after it ran
         var sleep = int.Parse(File.ReadAllText(Path.Combine(_dir, "sleep.pid")).Trim(), CultureInfo.InvariantCulture);
-        Assert.True(await Gone(sleep), "timedatectl's child was left running");
+        await Wait.UntilAsync(() => !ProcessState.IsRunning(sleep), "timedatectl's child stopped", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -150,27 +150,5 @@ public sealed class DoctorTests : IDisposable
         Assert.Equal("FAIL state directory: Device:StateDirectory is empty: set the agent's state directory (default /var/lib/cidades-inteligentes)", Line(lines, "state directory"));
         Assert.Equal(1, code);
         Assert.Contains(lines, l => l.Contains(" relay and dimmer:", StringComparison.Ordinal)); // the checks after them ran
-    }
-
-    /// <summary>Whether <paramref name="pid"/> (killed, not our child: no exit to await) stops running within 10 s.</summary>
-    private static async Task<bool> Gone(int pid)
-    {
-        static bool Alive(int pid)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }
-        for (var i = 0; i < 200 && Alive(pid); i++)
-        {
-            await Task.Delay(50);
-        }
-        return !Alive(pid);
     }
 }

@@ -47,8 +47,8 @@ public sealed class CommandStationSourceTimeoutTests : IDisposable
             File.Delete(Path.Combine(_dir, "sleep.pid"));
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => source.ReadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
             Assert.Contains("iw did not answer within 1 s", error.Message, StringComparison.Ordinal);
-            Assert.False(Alive(Pid("iw.pid")), "iw was left running"); // collected before the read returned
-            Assert.True(await Dies(Pid("sleep.pid")), "iw's child was left running");
+            Assert.False(ProcessState.IsRunning(Pid("iw.pid")), "iw was left running"); // collected before the read returned
+            await Wait.UntilAsync(() => !ProcessState.IsRunning(Pid("sleep.pid")), "iw's child stopped", TimeSpan.FromSeconds(10));
         }
 
         Assert.InRange(OpenPipes() - before, -10, 0);
@@ -73,30 +73,6 @@ public sealed class CommandStationSourceTimeoutTests : IDisposable
     }
 
     private int Pid(string file) => int.Parse(File.ReadAllText(Path.Combine(_dir, file)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Whether <paramref name="pid"/> (killed, not our child: no exit to await) stops running within 10 s.</summary>
-    private static async Task<bool> Dies(int pid)
-    {
-        for (var i = 0; i < 200 && Alive(pid); i++)
-        {
-            await Task.Delay(50);
-        }
-        return !Alive(pid);
-    }
-
-    /// <summary>Running (a zombie waiting for its parent to collect it is not).</summary>
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 
     private static int OpenPipes() =>
         new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Count(f => f.LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true);
