@@ -12,26 +12,15 @@ namespace CidadesInteligentes.Edge.Tests.Outbox;
 /// Bytes an SD card corrupted in the middle of a segment cost only the records they hit: recovery finds the next
 /// intact record and goes on, and says so. A torn tail (a crash mid-write) stays the quiet, normal case.
 /// </summary>
-public sealed class DurableOutboxDamageTests : IDisposable
+public sealed class DurableOutboxDamageTests : OutboxCardTests
 {
-    private const string Topic = "ci/v1/3548906/luminaire/sc-lum-000001/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-damage-" + Guid.NewGuid().ToString("N"));
-    private readonly ManualTimeProvider _time = new();
-    private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new();
-
-    public void Dispose()
+    public DurableOutboxDamageTests()
+        : base("damage")
     {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
     }
 
-    private DurableOutbox Open() =>
-        new(new OutboxOptions(_dir, 1000, 1 << 20, TimeSpan.FromMilliseconds(500), 1 << 20, SeqReserveBlock: 10), _time, new CapturingLogger(_log));
 
-    private static OutboxMessage Put(DurableOutbox outbox) =>
-        outbox.Enqueue("telemetry", Topic, new DateTimeOffset(2026, 11, 22, 3, 15, 0, TimeSpan.Zero), seq => Encoding.UTF8.GetBytes($"{{\"seq\":{seq},\"powerW\":59.8}}"));
+    protected override byte[] Payload(long seq) => Encoding.UTF8.GetBytes($"{{\"seq\":{seq},\"powerW\":59.8}}");
 
     private static long Seq(OutboxMessage message) => message.Seq;
 
@@ -45,7 +34,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
                 Put(outbox);
             }
         }
-        var segment = Directory.GetFiles(_dir, "seg-*.log").Single(f => new FileInfo(f).Length > 0);
+        var segment = Directory.GetFiles(Dir, "seg-*.log").Single(f => new FileInfo(f).Length > 0);
         var bytes = File.ReadAllBytes(segment);
         var starts = new List<long>();
         for (var offset = 0; offset < bytes.Length; offset += 8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)))
@@ -74,7 +63,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
         {
             Assert.Equal([1L, 2L, 4L, 5L], reopened.Peek(10).Select(Seq));
             Assert.Equal(1, reopened.TakeOverflowCount()); // the lost message reaches the cloud as an outboxOverflow event
-            var warning = Assert.Single(_log, l => l.Level == LogLevel.Warning);
+            var warning = Assert.Single(Log, l => l.Level == LogLevel.Warning);
             Assert.Contains($"{starts[3] - starts[2]} damaged bytes", warning.Text, StringComparison.Ordinal);
             Assert.Contains("up to 1 unsent message", warning.Text, StringComparison.Ordinal);
             Assert.Equal(length - (starts[3] - starts[2]), new FileInfo(segment).Length); // replaced by its intact records
@@ -83,7 +72,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
         using var again = Open();
         Assert.Equal([1L, 2L, 4L, 5L, 11L], again.Peek(10).Select(Seq));
         Assert.Equal(0, again.TakeOverflowCount()); // the damage was reported once, not at every restart
-        Assert.Single(_log, l => l.Level == LogLevel.Warning);
+        Assert.Single(Log, l => l.Level == LogLevel.Warning);
     }
 
     [Fact]
@@ -94,7 +83,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
 
         using var reopened = Open();
         Assert.Equal([1L, 3L, 4L, 5L], reopened.Peek(10).Select(Seq));
-        Assert.Single(_log, l => l.Level == LogLevel.Warning && l.Text.Contains("damaged bytes", StringComparison.Ordinal));
+        Assert.Single(Log, l => l.Level == LogLevel.Warning && l.Text.Contains("damaged bytes", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -113,7 +102,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
         using var reopened = Open();
         Assert.Equal([1L, 2L, 3L, 4L, 5L], reopened.Peek(10).Select(Seq));
         Assert.Equal(length, new FileInfo(segment).Length);
-        Assert.DoesNotContain(_log, l => l.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(Log, l => l.Level >= LogLevel.Warning);
         Assert.Equal(0, reopened.TakeOverflowCount());
     }
 
@@ -142,7 +131,7 @@ public sealed class DurableOutboxDamageTests : IDisposable
                 outbox.Ack(m.Id); // acks 1, 2, 3: three 16-byte records
             }
         }
-        Corrupt(Path.Combine(_dir, "acks.log"), 16 + 12, 0xEE); // inside the second ack's body
+        Corrupt(Path.Combine(Dir, "acks.log"), 16 + 12, 0xEE); // inside the second ack's body
 
         using var reopened = Open();
         Assert.Equal([2L, 4L, 5L], reopened.Peek(10).Select(Seq)); // 2 goes out again; 3 stays acked

@@ -12,32 +12,21 @@ namespace CidadesInteligentes.Edge.Tests.Outbox;
 /// in memory, bounded like the outbox, and written once the card has room; a seq whose reservation cannot be written
 /// is not handed out at all.
 /// </summary>
-public sealed class DurableOutboxDiskFullTests : IDisposable
+public sealed class DurableOutboxDiskFullTests : OutboxCardTests
 {
-    private const string Topic = "ci/v1/3548906/luminaire/sc-lum-000001/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-full-" + Guid.NewGuid().ToString("N"));
-    private readonly ManualTimeProvider _time = new();
     private readonly FullCard _card = new();
-    private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new();
 
-    public void Dispose()
+    public DurableOutboxDiskFullTests()
+        : base("full")
     {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
     }
 
-    private DurableOutbox Open(OutboxFiles? files = null, int maxMessages = 1000, long segmentBytes = 1 << 20) =>
-        new(new OutboxOptions(_dir, maxMessages, 1 << 20, TimeSpan.FromMilliseconds(500), segmentBytes, SeqReserveBlock: 10), _time,
-            new CapturingLogger(_log), files ?? _card);
 
-    private static OutboxMessage Put(DurableOutbox outbox, string stream = "telemetry") =>
-        outbox.Enqueue(stream, Topic, new DateTimeOffset(2026, 11, 22, 3, 15, 0, TimeSpan.Zero), seq => Encoding.UTF8.GetBytes($"m{seq}"));
+    // the full card unless a test names other files
+    private new DurableOutbox Open(OutboxFiles? files = null, int maxMessages = 1000, long segmentBytes = 1 << 20) =>
+        base.Open(files ?? _card, maxMessages, segmentBytes);
 
     private static string Text(OutboxMessage message) => Encoding.UTF8.GetString(message.Payload.Span);
-
-    private int Lines(LogLevel level, string text) => _log.Count(l => l.Level == level && l.Text.Contains(text, StringComparison.Ordinal));
 
     [Fact]
     public void A_full_card_keeps_new_messages_in_memory_and_writes_them_once_it_has_room()
@@ -46,7 +35,7 @@ public sealed class DurableOutboxDiskFullTests : IDisposable
         {
             var first = Put(outbox);
             var second = Put(outbox);
-            _time.Advance(TimeSpan.FromMilliseconds(500));
+            Time.Advance(TimeSpan.FromMilliseconds(500));
             _card.Full = true;
             for (var i = 0; i < 4; i++)
             {
@@ -55,15 +44,15 @@ public sealed class DurableOutboxDiskFullTests : IDisposable
             Assert.True(outbox.Ack(first.Id)); // the ack log is refused too
             Assert.True(outbox.Ack(outbox.Peek(10)[1].Id)); // seq 3, sent from memory and acked before it reached the card
             Assert.Equal([2L, 4L, 5L, 6L], outbox.Peek(10).Select(m => m.Seq));
-            _time.Advance(TimeSpan.FromMilliseconds(500));
+            Time.Advance(TimeSpan.FromMilliseconds(500));
             Assert.Equal(second.Id, outbox.DurableThroughId); // only what reached the card counts as durable
             Assert.Equal(1, Lines(LogLevel.Warning, "No space left on device")); // said once, not per message
             Assert.Equal(1, Lines(LogLevel.Warning, "kept in memory"));
 
             _card.Full = false;
-            _time.Advance(TimeSpan.FromSeconds(9));
+            Time.Advance(TimeSpan.FromSeconds(9));
             Assert.Equal(second.Id, outbox.DurableThroughId); // the card is left alone for 10 s after a refusal
-            _time.Advance(TimeSpan.FromSeconds(1)); // then a flush round writes what was held, by itself
+            Time.Advance(TimeSpan.FromSeconds(1)); // then a flush round writes what was held, by itself
             Assert.Equal(outbox.Peek(10)[^1].Id, outbox.DurableThroughId);
             Assert.Equal(1, Lines(LogLevel.Information, "writing again"));
         }
@@ -105,9 +94,9 @@ public sealed class DurableOutboxDiskFullTests : IDisposable
             Put(outbox);
             Assert.Equal([1L, 2L, 3L, 4L], outbox.Peek(10).Select(m => m.Seq));
             _card.RefuseNewFiles = false;
-            _time.Advance(TimeSpan.FromSeconds(10)); // the retry after a refusal creates the segment and writes 3 and 4
+            Time.Advance(TimeSpan.FromSeconds(10)); // the retry after a refusal creates the segment and writes 3 and 4
             Put(outbox);
-            _time.Advance(TimeSpan.FromMilliseconds(500));
+            Time.Advance(TimeSpan.FromMilliseconds(500));
             Assert.Equal([1L, 2L, 3L, 4L, 5L], outbox.Peek(10).Select(m => m.Seq));
             Assert.Equal(outbox.Peek(10)[^1].Id, outbox.DurableThroughId);
         }

@@ -11,31 +11,15 @@ namespace CidadesInteligentes.Edge.Tests.Outbox;
 /// An SD card the kernel remounted read-only after errors (a common Raspberry Pi failure) must not stop the agent at
 /// start: the repairs recovery cannot write are left for later, the queued messages are read and sent.
 /// </summary>
-public sealed class DurableOutboxReadOnlyCardTests : IDisposable
+public sealed class DurableOutboxReadOnlyCardTests : OutboxCardTests
 {
-    private const string Topic = "ci/v1/3548906/luminaire/sc-lum-000001/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-ro-" + Guid.NewGuid().ToString("N"));
-    private readonly ManualTimeProvider _time = new();
-    private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new();
-
-    public void Dispose()
+    public DurableOutboxReadOnlyCardTests()
+        : base("ro")
     {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
     }
 
-    private DurableOutbox Open(OutboxFiles files) =>
-        new(new OutboxOptions(_dir, 1000, 1 << 20, TimeSpan.FromMilliseconds(500), 1 << 20, SeqReserveBlock: 10), _time,
-            new CapturingLogger(_log), files);
-
-    private static OutboxMessage Put(DurableOutbox outbox) =>
-        outbox.Enqueue("telemetry", Topic, new DateTimeOffset(2026, 11, 22, 3, 15, 0, TimeSpan.Zero), seq => Encoding.UTF8.GetBytes($"m{seq}"));
 
     private static long Seq(OutboxMessage message) => message.Seq;
-
-    private int Lines(LogLevel level, string text) => _log.Count(l => l.Level == level && l.Text.Contains(text, StringComparison.Ordinal));
 
     [Fact]
     public void A_card_read_only_at_start_leaves_the_repairs_and_the_queued_messages_are_sent()
@@ -56,10 +40,10 @@ public sealed class DurableOutboxReadOnlyCardTests : IDisposable
             Assert.True(outbox.Ack(sixth.Id));
         }
         // What a power cut leaves for recovery to write: torn tails, a temp file.
-        var segment = Directory.GetFiles(_dir, "seg-*.log").Order(StringComparer.Ordinal).First();
+        var segment = Directory.GetFiles(Dir, "seg-*.log").Order(StringComparer.Ordinal).First();
         File.AppendAllText(segment, "torn!");
-        File.AppendAllText(Path.Combine(_dir, "acks.log"), "tor");
-        File.WriteAllText(Path.Combine(_dir, "seq.hwm.tmp"), "half");
+        File.AppendAllText(Path.Combine(Dir, "acks.log"), "tor");
+        File.WriteAllText(Path.Combine(Dir, "seq.hwm.tmp"), "half");
 
         using (var outbox = Open(new ReadOnlyCard()))
         {

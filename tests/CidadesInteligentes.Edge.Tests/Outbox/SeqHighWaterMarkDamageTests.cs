@@ -11,30 +11,17 @@ namespace CidadesInteligentes.Edge.Tests.Outbox;
 /// A damaged or missing seq.hwm must never let a seq be used twice (the cloud would drop the new message as a
 /// duplicate): the ceilings come from an intact copy when one is left, otherwise numbering skips far ahead, with a warning.
 /// </summary>
-public sealed class SeqHighWaterMarkDamageTests : IDisposable
+public sealed class SeqHighWaterMarkDamageTests : OutboxCardTests
 {
-    private const string Topic = "ci/v1/3548906/luminaire/sc-lum-000001/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "outbox-hwm-" + Guid.NewGuid().ToString("N"));
-    private readonly ManualTimeProvider _time = new();
-    private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new();
-
-    public void Dispose()
+    public SeqHighWaterMarkDamageTests()
+        : base("hwm")
     {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
     }
 
-    private string Hwm => Path.Combine(_dir, "seq.hwm");
 
-    private DurableOutbox Open() =>
-        new(new OutboxOptions(_dir, 1000, 1 << 20, TimeSpan.FromMilliseconds(500), 1 << 20, SeqReserveBlock: 10), _time, new CapturingLogger(_log));
+    private string Hwm => Path.Combine(Dir, "seq.hwm");
 
-    private static OutboxMessage Put(DurableOutbox outbox, string stream) =>
-        outbox.Enqueue(stream, Topic, new DateTimeOffset(2026, 11, 22, 3, 15, 0, TimeSpan.Zero), seq => Encoding.UTF8.GetBytes($"m{seq}"));
-
-    private int Warnings(string text) => _log.Count(l => l.Level == LogLevel.Warning && l.Text.Contains(text, StringComparison.Ordinal));
+    private int Warnings(string text) => Lines(LogLevel.Warning, text);
 
     /// <summary>
     /// Hands out telemetry 1-25 and event 1-5, all acked, then opens once more so the acked segment is deleted: only
@@ -62,7 +49,7 @@ public sealed class SeqHighWaterMarkDamageTests : IDisposable
         {
             Assert.Equal(0, outbox.PendingCount);
         }
-        Assert.DoesNotContain(Directory.GetFiles(_dir, "seg-*.log"), f => new FileInfo(f).Length > 0);
+        Assert.DoesNotContain(Directory.GetFiles(Dir, "seg-*.log"), f => new FileInfo(f).Length > 0);
         return (telemetry, ev);
     }
 
