@@ -21,6 +21,11 @@ public sealed class MqttConnection : IAsyncDisposable
     private readonly CancellationToken _closedToken;
     private int _disposed;
 
+    // Who completes the input pipe: DisposeAsync when no read runs, else the read when it ends (PipeReader is not
+    // thread-safe; completing it under a running read broke that read with InvalidOperationException).
+    private const int Idle = 0, Reading = 1, Gone = 2;
+    private int _readState;
+
     public MqttConnection(IDuplexPipe pipe, int maxPacketSize = MqttCodec.MaxRemainingLength, int sendQueueCapacity = 65_536, IDisposable? owner = null)
     {
         _pipe = pipe;
@@ -104,7 +109,34 @@ public sealed class MqttConnection : IAsyncDisposable
 
     /// <summary>Reads the next packet; null when the peer closed the connection cleanly.</summary>
     /// <exception cref="MqttProtocolException">Malformed or oversize input.</exception>
+    /// <exception cref="ObjectDisposedException">The connection was disposed before or during the read.</exception>
     public async ValueTask<MqttPacket?> ReadAsync(CancellationToken ct)
+    {
+        if (Interlocked.CompareExchange(ref _readState, Reading, Idle) != Idle)
+        {
+            throw Disposed();
+        }
+        MqttPacket? packet;
+        var disposedMeanwhile = false;
+        try
+        {
+            packet = await ReadPacketAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _readState, Idle, Reading) == Gone)
+            {
+                // disposed while this read ran: the pipe's reader is not thread-safe, so the reader completes it
+                disposedMeanwhile = true;
+                await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        return disposedMeanwhile ? throw Disposed() : packet;
+    }
+
+    private static ObjectDisposedException Disposed() => new(nameof(MqttConnection), "the connection is closed");
+
+    private async ValueTask<MqttPacket?> ReadPacketAsync(CancellationToken ct)
     {
         var reader = _pipe.Input;
         while (true)
@@ -124,6 +156,10 @@ public sealed class MqttConnection : IAsyncDisposable
                     // complete packet, and marking them examined would make the next read wait for more data.
                     examined = consumed;
                     return packet;
+                }
+                if (result.IsCanceled && Volatile.Read(ref _readState) == Gone)
+                {
+                    throw Disposed();
                 }
                 if (result.IsCompleted || result.IsCanceled)
                 {
@@ -215,7 +251,12 @@ public sealed class MqttConnection : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
         }
-        await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+        // wake a read waiting on another token (the broker's idle timer) before handing it the input's completion
+        _pipe.Input.CancelPendingRead();
+        if (Interlocked.Exchange(ref _readState, Gone) == Idle)
+        {
+            await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+        }
         await _pipe.Output.CompleteAsync().ConfigureAwait(false);
         _owner?.Dispose();
         _closed.Dispose();
