@@ -367,7 +367,7 @@
       const cs = Array.isArray(dev.commands) ? dev.commands : [];
       const head = h("tr", {}, [t("time"), t("type"), t("result"), t("detail"), t("sentBy")].map((x) => h("th", {}, x)));
       parts.commands.replaceChildren(h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "device-commands" }, h("thead", {}, head),
-        h("tbody", {}, cs.map((c) => h("tr", { testid: `command-${c.id}` }, h("td", {}, T.date(c.sentAt)), h("td", {}, c.type), h("td", {}, c.result || "…"), h("td", {}, c.detail || ""), h("td", {}, c.sentBy || "")))))));
+        h("tbody", {}, cs.map((c) => h("tr", { testid: `command-${c.id}` }, h("td", {}, T.date(c.sentAt)), h("td", {}, c.type), h("td", { "data-state": c.state || "" }, c.result || (c.state === "unacknowledged" ? t("unacknowledged") : "…")), h("td", {}, c.detail || ""), h("td", {}, c.sentBy || "")))))));
     }
     function overrideForm() {
       const key = h("input", { type: "password", id: "api-key", testid: "api-key", autocomplete: "off", value: localStorage.getItem("ci.apiKey") || "" });
@@ -402,6 +402,7 @@
       const deadline = Date.now() + 120000;
       while (!stopped && Date.now() < deadline) {
         const r = await api(`/api/devices/${encodeURIComponent(id)}/commands/${encodeURIComponent(commandId)}`);
+        if (r.ok && r.data && r.data.state === "unacknowledged") break; // expired without an answer: stop waiting
         if (r.ok && r.data && r.data.result !== null && r.data.result !== undefined) {
           showAck(status, r.data);
           pending = null;

@@ -26,7 +26,7 @@ internal static class ApiEndpoints
             Results.Ok(fleet.Devices.Where(d => city is null || d.City == city).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => DeviceSummary(d, fleet))))
             .Require(ApiRole.Viewer);
 
-        api.MapGet("/devices/{id}", (string id, FleetState fleet, SqliteStore store) =>
+        api.MapGet("/devices/{id}", (string id, FleetState fleet, SqliteStore store, TimeProvider time) =>
         {
             if (fleet.Find(id) is not { } d)
             {
@@ -34,7 +34,7 @@ internal static class ApiEndpoints
             }
             var recent = store.Recent(id, "telemetry", 60).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
             var events = store.Recent(id, "event", 50).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
-            var commands = store.Commands(id, null, 20).Select(CommandView).ToList();
+            var commands = store.Commands(id, null, 20).Select(c => CommandView(c, time.GetUtcNow())).ToList();
             var summary = DeviceSummary(d, fleet);
             return Results.Ok(new { summary.Id, summary.City, summary.Kind, summary.Name, summary.Online, summary.LastSeen, status = d.Status, firmware = d.Firmware,
                 summary.Latitude, summary.Longitude, summary.OpenAlerts, summary.PowerW, summary.DimPercent, summary.LampOn, summary.BackhaulUp, summary.PortalOk, summary.Clients,
@@ -60,7 +60,7 @@ internal static class ApiEndpoints
 
         api.MapGet("/alerts", (string? city, bool? active, FleetState fleet) => Results.Ok(fleet.Alerts(city, active))).Require(ApiRole.Viewer);
 
-        api.MapPost("/devices/{id}/commands", async (string id, CommandRequest body, HttpContext http, CommandService commands, FleetState fleet, CancellationToken ct) =>
+        api.MapPost("/devices/{id}/commands", async (string id, CommandRequest body, HttpContext http, CommandService commands, FleetState fleet, TimeProvider time, CancellationToken ct) =>
         {
             if (fleet.Find(id) is null)
             {
@@ -81,11 +81,11 @@ internal static class ApiEndpoints
             {
                 return Invalid(problems);
             }
-            return Results.Accepted($"/api/devices/{id}/commands/{row.Id}", CommandView(row));
+            return Results.Accepted($"/api/devices/{id}/commands/{row.Id}", CommandView(row, time.GetUtcNow()));
         }).Require(ApiRole.Operator);
 
-        api.MapGet("/devices/{id}/commands/{commandId}", (string id, string commandId, SqliteStore store) =>
-            store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row)) : NotFound($"command '{commandId}' of device '{id}' is not known"))
+        api.MapGet("/devices/{id}/commands/{commandId}", (string id, string commandId, SqliteStore store, TimeProvider time) =>
+            store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row, time.GetUtcNow())) : NotFound($"command '{commandId}' of device '{id}' is not known"))
             .Require(ApiRole.Viewer);
 
         api.MapGet("/ingest/stats", (IngestCounters c, Ingestor ingestor, LiveHub live, IServiceProvider sp) =>
@@ -159,18 +159,32 @@ internal static class ApiEndpoints
         }
     }
 
-    internal static object CommandView(CommandRow c) => new
+    /// <summary>
+    /// A command as the API shows it. <c>state</c> is the device's answer (<c>ok</c>, <c>rejected</c>, <c>expired</c>,
+    /// <c>failed</c>) once it came; before that <c>pending</c> until the command's <c>expiresAt</c>, then
+    /// <c>unacknowledged</c>: the device can no longer carry it out (a device that receives it late answers
+    /// <c>expired</c>, which then replaces this state), so an operator knows to look at the device instead of waiting.
+    /// </summary>
+    internal static object CommandView(CommandRow c, DateTimeOffset now)
     {
-        id = c.Id,
-        device = c.Device,
-        type = c.Type,
-        sentAt = c.SentAt,
-        sentBy = c.SentBy,
-        result = c.Result,
-        detail = c.Detail,
-        ackAt = c.AckAt,
-        command = JsonDocument.Parse(c.Body).RootElement,
-    };
+        var command = JsonDocument.Parse(c.Body).RootElement;
+        DateTimeOffset? expiresAt = command.TryGetProperty("expiresAt", out var e) && e.TryGetDateTimeOffset(out var at) ? at : null;
+        var state = c.Result ?? (expiresAt is { } until && now > until ? "unacknowledged" : "pending");
+        return new
+        {
+            id = c.Id,
+            device = c.Device,
+            type = c.Type,
+            sentAt = c.SentAt,
+            sentBy = c.SentBy,
+            expiresAt,
+            state,
+            result = c.Result,
+            detail = c.Detail,
+            ackAt = c.AckAt,
+            command,
+        };
+    }
 
     internal static string Month(DateTimeOffset now) => TimeZoneInfo.ConvertTime(now, SaoPaulo).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -96,6 +96,47 @@ public sealed class DevicePageTests(DashboardBrowser browser)
     }
 
     [Fact]
+    public async Task A_command_the_device_never_answers_ends_as_unacknowledged_at_its_expiry_in_the_api_and_on_the_page()
+    {
+        var dir = Directory.CreateTempSubdirectory("ci-dash-keys-").FullName;
+        var keys = Path.Combine(dir, "keys.txt");
+        await File.WriteAllLinesAsync(keys, ["operator op-key-dashboard-0123456789 carla"]);
+        try
+        {
+            await using var cloud = await CloudApp.StartAsync(null, "--Api:KeysFile", keys);
+            var dev = await cloud.DeviceAsync(Lamp);
+            await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", DateTimeOffset.UtcNow), 1, retain: true);
+            await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, DateTimeOffset.UtcNow));
+            using var send = new HttpRequestMessage(HttpMethod.Post, $"/api/devices/{Lamp}/commands")
+            {
+                Content = new StringContent("""{"type":"requestStatus","expiresInS":10}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            send.Headers.Authorization = new("Bearer", "op-key-dashboard-0123456789");
+            var sent = await cloud.Http.SendAsync(send);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, sent.StatusCode);
+            var command = JsonDocument.Parse(await sent.Content.ReadAsStringAsync()).RootElement;
+            var id = command.GetProperty("id").GetString()!;
+            Assert.Equal("pending", command.GetProperty("state").GetString());
+            var expiresAt = command.GetProperty("expiresAt").GetDateTimeOffset();
+
+            // the device stays silent: past expiresAt it can no longer carry the command out, and the API says so
+            await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+            var api = await cloud.GetJsonAsync($"/api/devices/{Lamp}/commands/{id}");
+            Assert.Equal("unacknowledged", api.GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.Null, api.GetProperty("result").ValueKind);
+
+            await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+            await s.GoAsync($"/device/{Lamp}");
+            await Expect(s.Page.Locator($"[data-testid=command-{id}] td[data-state=unacknowledged]")).ToHaveTextAsync("Sem confirmação (expirou)");
+            s.AssertNoErrors();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Live_telemetry_updates_the_open_device_page_and_the_english_toggle_reformats_it()
     {
         await using var cloud = await CloudApp.StartAsync();

@@ -59,6 +59,8 @@ public sealed class HostTests
         var command = System.Text.Json.JsonDocument.Parse(await sent.Content.ReadAsStringAsync()).RootElement;
         var id = command.GetProperty("id").GetString()!;
         Assert.Equal("ana", command.GetProperty("sentBy").GetString());
+        Assert.Equal("pending", command.GetProperty("state").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, command.GetProperty("expiresAt").ValueKind);
 
         // the device receives it on its cmd topic and acknowledges it
         var received = await CidadesInteligentes.Testing.Wait.ForAsync(dev.Messages.ReadAsync().AsTask(), "command delivered");
@@ -68,6 +70,7 @@ public sealed class HostTests
         await dev.PublishAsync(Payload.Topic("sc-lum-000020", "cmd/ack"), $$"""{"v":1,"seq":1,"ts":"{{Payload.Ts(DateTimeOffset.UtcNow)}}","id":"{{id}}","result":"ok","detail":"override 40% for 600 s"}""");
         var after = await cloud.GetJsonAsync($"/api/devices/sc-lum-000020/commands/{id}");
         Assert.Equal("ok", after.GetProperty("result").GetString());
+        Assert.Equal("ok", after.GetProperty("state").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.String, after.GetProperty("ackAt").ValueKind);
         Directory.Delete(dir, true);
     }
