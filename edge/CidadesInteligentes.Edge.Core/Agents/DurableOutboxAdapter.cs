@@ -18,7 +18,7 @@ public sealed class DurableOutboxAdapter(DurableOutbox outbox) : IOutbox, IDispo
 
     public long LastSeq(string stream) => outbox.LastSeq(stream);
 
-    public long TakeOverflowCount() => outbox.TakeOverflowCount();
+    public OutboxDrops TakeOverflowCount() => outbox.TakeOverflowCount();
 
     public void Dispose() => outbox.Dispose();
 }

@@ -31,8 +31,8 @@ public interface IOutbox
     /// <summary>The last seq handed out on <paramref name="stream"/> (0 if none).</summary>
     long LastSeq(string stream);
 
-    /// <summary>Messages dropped for space since the previous call.</summary>
-    long TakeOverflowCount();
+    /// <summary>Unsent messages dropped since the previous call, by why.</summary>
+    OutboxDrops TakeOverflowCount();
 }
 
 /// <summary>Stream keys of the sequenced topics (<see cref="TopicName.StreamText"/>).</summary>

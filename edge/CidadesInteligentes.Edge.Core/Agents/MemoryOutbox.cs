@@ -70,13 +70,13 @@ public sealed class MemoryOutbox : IOutbox
         }
     }
 
-    public long TakeOverflowCount()
+    public OutboxDrops TakeOverflowCount()
     {
         lock (_gate)
         {
             var n = _overflow;
             _overflow = 0;
-            return n;
+            return new OutboxDrops(n, 0, 0);
         }
     }
 }

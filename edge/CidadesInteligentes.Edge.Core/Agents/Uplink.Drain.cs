@@ -171,12 +171,11 @@ public sealed partial class Uplink
         {
             return;
         }
-        if (_droppedUnreported > 0)
+        if (_droppedUnreported.Total > 0)
         {
             _overflowActive = true;
-            _agent.RaiseEvent(EventTypes.OutboxOverflow, true,
-                string.Create(CultureInfo.InvariantCulture, $"{_droppedUnreported} oldest unsent messages dropped"));
-            _droppedUnreported = 0;
+            _agent.RaiseEvent(EventTypes.OutboxOverflow, true, _droppedUnreported.Describe());
+            _droppedUnreported = default;
             Nudge();
         }
         else if (_overflowActive && _agent.Outbox.PendingCount == 0)

@@ -31,7 +31,7 @@ public sealed partial class Uplink : IAsyncDisposable
     private int _inFlight;
     private long _lastHandedId;
     private bool _overflowActive;
-    private long _droppedUnreported;
+    private OutboxDrops _droppedUnreported;
     private long _published;
 
     public Uplink(IDeviceAgent agent, UplinkOptions options, TimeProvider? rateClock = null, ILogger? logger = null)

@@ -64,7 +64,7 @@ public sealed partial class DurableOutbox
             if (damage.DamagedBytes > 0)
             {
                 var lost = UnsentMissing(segment, acked);
-                _overflowDropped += lost; // reported to the cloud as an outboxOverflow event
+                _overflowDropped += new OutboxDrops(0, 0, lost); // reported to the cloud as an outboxOverflow event
                 OutboxLog.SegmentDamaged(_logger, path, damage.DamagedBytes, damage.DamagedSpans, lost);
             }
             if (damage.CutRefused is { } refused)

@@ -24,7 +24,7 @@ public sealed partial class DurableOutbox
         while (_pending.Count > _options.MaxMessages || (_pendingBytes > _options.MaxBytes && _pending.Count > 1))
         {
             Remove(_pending.Oldest!.Id);
-            _overflowDropped++;
+            _overflowDropped += new OutboxDrops(1, 0, 0);
         }
         CardTakesWritesAgain();
     }

@@ -41,7 +41,7 @@ public sealed partial class DurableOutbox : IDisposable
     private FileStream? _ackLog;
     private long _ackLogRecords;
     private long _pendingBytes;
-    private long _overflowDropped;
+    private OutboxDrops _overflowDropped;
     private long _lastId;
     private long _seqFloor;
     private long _writtenThroughId;
@@ -103,13 +103,13 @@ public sealed partial class DurableOutbox : IDisposable
         }
     }
 
-    /// <summary>How many messages were dropped for space since the last call; the caller reports an outboxOverflow event.</summary>
-    public long TakeOverflowCount()
+    /// <summary>Unsent messages dropped since the last call, by why; the caller reports an outboxOverflow event.</summary>
+    public OutboxDrops TakeOverflowCount()
     {
         lock (_gate)
         {
             var count = _overflowDropped;
-            _overflowDropped = 0;
+            _overflowDropped = default;
             return count;
         }
     }
@@ -131,7 +131,7 @@ public sealed partial class DurableOutbox : IDisposable
             var seq = _lastSeq.GetValueOrDefault(stream, _seqFloor) + 1;
             if (!TryReserve(stream, seq, _lastId + 1))
             {
-                _overflowDropped++;
+                _overflowDropped += new OutboxDrops(0, 1, 0);
                 return new OutboxMessage(0, stream, 0, ts.ToUniversalTime(), topic, ReadOnlyMemory<byte>.Empty);
             }
             _lastSeq[stream] = seq;

@@ -30,5 +30,5 @@ public sealed class GatedOutbox(IOutbox inner) : IOutbox
 
     public long LastSeq(string stream) => inner.LastSeq(stream);
 
-    public long TakeOverflowCount() => inner.TakeOverflowCount();
+    public OutboxDrops TakeOverflowCount() => inner.TakeOverflowCount();
 }

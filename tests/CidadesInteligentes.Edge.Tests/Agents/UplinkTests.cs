@@ -1,3 +1,4 @@
+using CidadesInteligentes.Edge.Core.Outbox;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CidadesInteligentes.Edge.Core.Agents;
@@ -49,7 +50,7 @@ public sealed class UplinkTests
         var events = received.Where(r => r.Topic.EndsWith("/event", StringComparison.Ordinal))
             .Select(r => JsonSerializer.Deserialize(r.Payload, TelemetryJson.Default.DeviceEvent)!).ToList();
         Assert.All(events, e => Assert.Equal(EventTypes.OutboxOverflow, e.Type));
-        Assert.Equal("30 oldest unsent messages dropped", events[0].Detail);
+        Assert.Equal("30 unsent messages dropped: 30 oldest past the outbox limit", events[0].Detail);
         Assert.Equal(2, events.Count);
         Assert.True(events[0].Active);
         Assert.False(events[1].Active); // cleared once the backlog is sent

@@ -73,7 +73,7 @@ public sealed class DurableOutboxDiskFullTests : OutboxCardTests
                 Put(outbox);
             }
             Assert.Equal([4L, 5L, 6L], outbox.Peek(10).Select(m => m.Seq));
-            Assert.Equal(3, outbox.TakeOverflowCount());
+            Assert.Equal(new OutboxDrops(Oldest: 3, NoSeq: 0, Damaged: 0), outbox.TakeOverflowCount());
             _card.Full = false;
             Put(outbox);
             Assert.Equal([5L, 6L, 7L], outbox.Peek(10).Select(m => m.Seq));
@@ -119,7 +119,7 @@ public sealed class DurableOutboxDiskFullTests : OutboxCardTests
             Assert.Equal(0, Put(outbox, "event").Seq); // a new stream needs one too
             Assert.Equal(10, outbox.LastSeq("telemetry"));
             Assert.Equal(10, outbox.PendingCount);
-            Assert.Equal(2, outbox.TakeOverflowCount()); // reported like an overflow: the cloud gets an outboxOverflow event
+            Assert.Equal(new OutboxDrops(Oldest: 0, NoSeq: 2, Damaged: 0), outbox.TakeOverflowCount()); // reported like an overflow: the cloud gets an outboxOverflow event
             Assert.Equal(1, Lines(LogLevel.Error, "refuses to store the outbox's seq reservation"));
         }
         // The agent stops (or crashes) while the card is still full: on the card the ceiling is still 10.
