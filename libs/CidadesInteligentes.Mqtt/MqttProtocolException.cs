@@ -73,6 +73,21 @@ public static class ReasonCodes
     public const byte SubscriptionIdentifiersNotSupported = 0xA1;
     public const byte WildcardSubscriptionsNotSupported = 0xA2;
 
+    /// <summary>The specification's name of a failure code, in lower case (for logs and health reports).</summary>
+    public static string Describe(byte reason) => reason switch
+    {
+        UnspecifiedError => "unspecified error",
+        ImplementationSpecificError => "implementation specific error",
+        NotAuthorized => "not authorized",
+        TopicFilterInvalid => "topic filter invalid",
+        PacketIdentifierInUse => "packet identifier in use",
+        QuotaExceeded => "quota exceeded",
+        SharedSubscriptionsNotSupported => "shared subscriptions not supported",
+        SubscriptionIdentifiersNotSupported => "subscription identifiers not supported",
+        WildcardSubscriptionsNotSupported => "wildcard subscriptions not supported",
+        _ => reason < 0x80 ? "success" : "refused",
+    };
+
     /// <summary>The MQTT 3.1.1 CONNACK return code for a 5.0 CONNACK reason code.</summary>
     public static byte ToV311ConnAck(byte reason) => reason switch
     {

@@ -112,7 +112,7 @@ internal sealed partial class UpstreamConsumer
                 }
                 else
                 {
-                    await SubscribeAsync(fresh).ConfigureAwait(false);
+                    _ = SubscribeUntilDoneAsync(fresh);
                 }
                 return;
             }

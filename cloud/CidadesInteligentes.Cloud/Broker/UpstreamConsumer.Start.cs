@@ -43,7 +43,7 @@ internal sealed partial class UpstreamConsumer
                     {
                         await client.WaitConnectedAsync(token).ConfigureAwait(false);
                     }
-                    if (!ReferenceEquals(client, _client) || _subscribed || await SubscribeAsync(client).ConfigureAwait(false))
+                    if (!ReferenceEquals(client, _client) || _subscribed || await SubscribeAsync(client, attempt).ConfigureAwait(false))
                     {
                         Console.WriteLine($"Upstream broker: {_settings.Upstream.Host}:{_settings.Upstream.Port} (shared group {_settings.Upstream.SharedGroup})");
                         if (attempt > 1)

@@ -28,6 +28,7 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
     private Task? _redeliver;
     private Task? _connect;
     private volatile bool _subscribed;
+    private volatile string? _subscribeProblem;
 
     public UpstreamConsumer(CloudSettings settings, Ingestor ingestor, ILogger<UpstreamConsumer> log)
     {
@@ -59,13 +60,16 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
         {
             if (!present)
             {
-                _ = SubscribeAsync(client);
+                _ = SubscribeUntilDoneAsync(client);
             }
         };
         return client;
     }
 
     public bool IsReady => _client.IsConnected && _subscribed;
+
+    /// <summary>Why the cloud is not subscribed although connected (the broker refused a filter), else null.</summary>
+    public string? SubscribeProblem => _subscribeProblem;
 
     public long Received { get; private set; }
 
@@ -80,12 +84,38 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
         return Task.CompletedTask;
     }
 
-    private async Task<bool> SubscribeAsync(MqttClient client)
+    /// <summary>
+    /// Subscribes the shared group to every device stream; false when the broker could not be asked or refused any
+    /// filter (a SUBACK code ≥ 0x80, e.g. 0x87 Not authorized from an ACL): nothing of a refused stream would reach the
+    /// cloud, so it is not ready, <c>/healthz</c> names the refusal and the subscribe is retried.
+    /// </summary>
+    private async Task<bool> SubscribeAsync(MqttClient client, int attempt = 1)
     {
         try
         {
             var subs = Streams.Select(s => new TopicSubscription($"$share/{_settings.Upstream.SharedGroup}/ci/v1/+/+/+/{s}", 1)).ToList();
-            await client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
+            var codes = await client.SubscribeAsync(subs, ct: _stop.Token).ConfigureAwait(false);
+            var refused = new List<string>();
+            for (var i = 0; i < subs.Count; i++)
+            {
+                var code = i < codes.Count ? codes[i] : ReasonCodes.UnspecifiedError;
+                if (code >= 0x80)
+                {
+                    refused.Add($"{subs[i].Filter} (0x{code:X2} {ReasonCodes.Describe(code)})");
+                }
+            }
+            if (refused.Count > 0)
+            {
+                _subscribed = false;
+                _subscribeProblem = "upstream broker refused the subscription to " + string.Join(", ", refused);
+                if (attempt == 1 || attempt % ConnectWarningEvery == 0)
+                {
+                    _log.LogError("The {Problem}: nothing of those streams reaches the cloud. Give the cloud's login ({User}) read access to them in the broker's ACL (docs/operations.md); retrying every {Seconds:0} s at most",
+                        _subscribeProblem, _settings.Upstream.Username ?? "anonymous", FirstConnectMaxDelay.TotalSeconds);
+                }
+                return false;
+            }
+            _subscribeProblem = null;
             _subscribed = true;
             return true;
         }
@@ -93,6 +123,25 @@ internal sealed partial class UpstreamConsumer : IHostedService, ICommandPublish
         {
             _log.LogWarning("Subscribing on the upstream broker failed: {Error}", e.Message);
             return false;
+        }
+    }
+
+    /// <summary>Subscribes after a reconnect without a session, retrying a refusal while this client is the current one and connected.</summary>
+    private async Task SubscribeUntilDoneAsync(MqttClient client)
+    {
+        try
+        {
+            for (var attempt = 1; !_stop.IsCancellationRequested && ReferenceEquals(client, _client) && client.IsConnected; attempt++)
+            {
+                if (await SubscribeAsync(client, attempt).ConfigureAwait(false))
+                {
+                    return;
+                }
+                await Task.Delay(FirstConnectDelay(attempt), _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class Readiness(IServiceProvider services, SqliteStore store)
         }
         else if (services.GetService<UpstreamConsumer>() is { } upstream)
         {
-            parts["broker"] = upstream.IsReady ? "upstream connected and subscribed" : "upstream not connected";
+            parts["broker"] = upstream.IsReady ? "upstream connected and subscribed" : upstream.SubscribeProblem ?? "upstream not connected";
             ready &= upstream.IsReady;
         }
         try
