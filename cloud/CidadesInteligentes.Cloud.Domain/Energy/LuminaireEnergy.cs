@@ -11,11 +11,14 @@ internal sealed class LuminaireEnergy
 {
     private static readonly long MaxGapTicks = TimeSpan.FromHours(1).Ticks;
     private readonly LocalMonth _month;
+    private readonly int _endedDays;
     private EnergyReading[] _buffer = new EnergyReading[256];
 
-    public LuminaireEnergy(LocalMonth month)
+    /// <param name="endedDays">Days of the month that have ended (the month so far); only they can be complete.</param>
+    public LuminaireEnergy(LocalMonth month, int endedDays)
     {
         _month = month;
+        _endedDays = endedDays;
         MeasuredWh = new double[month.Days];
         BurnHours = new double[month.Days];
         Gap = new bool[month.Days];
@@ -25,6 +28,7 @@ internal sealed class LuminaireEnergy
     public double[] BurnHours { get; }
     public bool[] Gap { get; }
     public bool Reported { get; private set; }
+    /// <summary>Days among the ended ones with readings at or before 00:00, at or after 24:00 and no gap over 1 h.</summary>
     public int CompleteDays { get; private set; }
 
     public void Compute(string device, IReadOnlyList<EnergyReading>? raw, List<SavingsAdjustment> adjustments)
@@ -81,7 +85,7 @@ internal sealed class LuminaireEnergy
             }
             Step(device, a, b, adjustments);
         }
-        for (var d = 0; d < _month.Days; d++)
+        for (var d = 0; d < _endedDays; d++)
         {
             if (!Gap[d] && minTs <= _month.DayStartTicks(d) && maxTs >= _month.DayStartTicks(d + 1))
             {

@@ -14,12 +14,15 @@ public static class SavingsCalculator
     /// <param name="readings">Readings per device id; include the last reading before the month and the first after it
     /// so the steps across the month's edges are counted.</param>
     /// <param name="adjustments">Audited baseline adjustments (may be for any city; only inventory devices are used).</param>
+    /// <param name="until">End the period early (the current month so far): the ANEEL views count only the time before
+    /// it and completeness only the days that ended by then; null = the whole month.</param>
     public static CitySavings Compute(
         CityRecord city,
         string month,
         IReadOnlyList<LuminaireRecord> inventory,
         IReadOnlyDictionary<string, IReadOnlyList<EnergyReading>> readings,
-        IReadOnlyList<BaselineAdjustment> adjustments)
+        IReadOnlyList<BaselineAdjustment> adjustments,
+        DateTimeOffset? until = null)
     {
         ArgumentNullException.ThrowIfNull(city);
         ArgumentNullException.ThrowIfNull(inventory);
@@ -36,14 +39,15 @@ public static class SavingsCalculator
         var byDevice = IndexAdjustments(adjustments);
         var baseW = new double[days];
         var ledW = new double[days];
-        var energy = new LuminaireEnergy(m);
+        var (elapsed, endedDays) = Elapsed(m, until);
+        var energy = new LuminaireEnergy(m, endedDays);
         foreach (var lum in inventory)
         {
             PowerPerDay(lum, m, byDevice, baseW, ledW, notes);
             for (var d = 0; d < days; d++)
             {
-                dailyAneelWh[d] += baseW[d] * city.AneelHoursPerDay;
-                aneelLedWh += ledW[d] * city.AneelHoursPerDay;
+                dailyAneelWh[d] += baseW[d] * city.AneelHoursPerDay * elapsed[d];
+                aneelLedWh += ledW[d] * city.AneelHoursPerDay * elapsed[d];
             }
             energy.Compute(lum.Id, readings.GetValueOrDefault(lum.Id), notes);
             completeDays += energy.CompleteDays;
@@ -70,11 +74,27 @@ public static class SavingsCalculator
             aneelWh += dailyAneelWh[d];
         }
         return Finish(city, m, measuredWh / 1000, baselineWh / 1000, aneelWh / 1000, aneelLedWh / 1000, burnHours,
-            reporting, inventory.Count, completeDays, notes, daily);
+            reporting, inventory.Count, elapsed.Sum() / days, endedDays, completeDays, notes, daily);
+    }
+
+    /// <summary>The share of each local day inside the period, and how many days ended by its end.</summary>
+    private static (double[] Share, int EndedDays) Elapsed(LocalMonth m, DateTimeOffset? until)
+    {
+        var share = new double[m.Days];
+        var ended = 0;
+        var end = until is { } u && u < m.End ? u.UtcTicks : m.End.UtcTicks;
+        for (var d = 0; d < m.Days; d++)
+        {
+            var from = m.DayStartTicks(d);
+            var to = m.DayStartTicks(d + 1);
+            share[d] = Math.Clamp((end - from) / (double)(to - from), 0, 1);
+            ended += to <= end ? 1 : 0;
+        }
+        return (share, ended);
     }
 
     private static CitySavings Finish(CityRecord city, LocalMonth m, double measuredKwh, double baselineKwh, double aneelKwh,
-        double aneelLedKwh, double burnHours, int reporting, int inventoryCount, int completeDays,
+        double aneelLedKwh, double burnHours, int reporting, int inventoryCount, double monthShare, int endedDays, int completeDays,
         List<SavingsAdjustment> notes, DailySavings[] daily)
     {
         var tariff = city.TariffBrlPerKwh;
@@ -82,9 +102,10 @@ public static class SavingsCalculator
         var spendBefore = aneelKwh * tariff;
         var spendAfter = (city.IsMetered ? measuredKwh : aneelLedKwh) * tariff;
         var bill = spendBefore - spendAfter;
-        var revenue = city.MonthlyRevenueBrl;
-        var cip = city.MonthlyCipRevenueBrl;
-        var luminaireDays = (double)inventoryCount * m.Days;
+        // a month so far is compared with that share of the month's revenue and CIP, and pays back at its pace
+        var revenue = city.MonthlyRevenueBrl * monthShare;
+        var cip = city.MonthlyCipRevenueBrl * monthShare;
+        var luminaireDays = (double)inventoryCount * endedDays;
         notes.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Device, b.Device));
         return new CitySavings
         {
@@ -106,7 +127,7 @@ public static class SavingsCalculator
             SpendToRevenueAfter = revenue > 0 ? spendAfter / revenue : 0,
             SavingsPercentOfRevenue = revenue > 0 ? bill / revenue * 100 : 0,
             CostToCip = cip > 0 ? spendAfter / cip : null,
-            PaybackMonths = bill > 0 ? city.FinancingBrl / bill : null,
+            PaybackMonths = bill > 0 ? city.FinancingBrl * monthShare / bill : null,
             Co2AvoidedT = savingsKwh / 1000 * city.EmissionFactorTPerMwh,
             Completeness = luminaireDays > 0 ? completeDays / luminaireDays : 0,
             ReportingLuminaires = reporting,

@@ -80,7 +80,8 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
             var to = Math.Min(list.Count - 1, last + 1);
             readings[device] = list.GetRange(from, to - from + 1);
         }
-        return SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments);
+        var now = time.GetUtcNow();
+        return SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments, now < m.End ? now : null);
     }
 
     private CityWifiReport ComputeWifi(CityRecord city, string month)
