@@ -65,24 +65,39 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
     private CitySavings ComputeSavings(CityRecord city, string month)
     {
         var m = LocalMonth.Parse(month, city.TimeZone);
-        var raw = store.EnergyReadings(city.Ibge, m.Start.AddDays(-3), m.End.AddDays(3));
+        var from = m.Start.AddDays(-3);
+        var to = m.End.AddDays(3);
+        var raw = store.EnergyReadings(city.Ibge, from, to);
+        var now = time.GetUtcNow();
         var readings = new Dictionary<string, IReadOnlyList<EnergyReading>>(StringComparer.Ordinal);
-        foreach (var (device, list) in raw)
+        foreach (var lum in city.Luminaires)
         {
-            // the month's readings plus the last one before and the first one after, so edge steps are counted
+            var list = raw.GetValueOrDefault(lum.Id) ?? [];
+            // the month's readings plus the last one before and the first one after, so edge steps are counted; a
+            // luminaire silent for longer than the read window has them found through its daily roll-ups
+            if (!list.Exists(r => r.Ts < m.Start) && store.EnergyReadingBefore(city.Ibge, lum.Id, LocalDate(from, m)) is { } before)
+            {
+                list.Insert(0, before);
+            }
+            if (m.End < now && !list.Exists(r => r.Ts >= m.End) && store.EnergyReadingFrom(city.Ibge, lum.Id, LocalDate(to, m)) is { } after)
+            {
+                list.Add(after);
+            }
             var first = list.FindIndex(r => r.Ts >= m.Start);
             var last = list.FindLastIndex(r => r.Ts < m.End);
             if (first < 0 && last < 0)
             {
                 continue;
             }
-            var from = Math.Max(0, (first < 0 ? list.Count : first) - 1);
-            var to = Math.Min(list.Count - 1, last + 1);
-            readings[device] = list.GetRange(from, to - from + 1);
+            var start = Math.Max(0, (first < 0 ? list.Count : first) - 1);
+            var end = Math.Min(list.Count - 1, last + 1);
+            readings[lum.Id] = list.GetRange(start, end - start + 1);
         }
-        var now = time.GetUtcNow();
         return SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments, now < m.End ? now : null);
     }
+
+    private static string LocalDate(DateTimeOffset t, LocalMonth m) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, m.Zone).DateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private CityWifiReport ComputeWifi(CityRecord city, string month)
     {

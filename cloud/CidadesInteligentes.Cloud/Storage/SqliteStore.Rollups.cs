@@ -52,4 +52,28 @@ internal sealed partial class SqliteStore
         }
         _upsertRollups.Flush();
     }
+
+    /// <summary>
+    /// A luminaire's last energy reading on a local date before <paramref name="date"/> (yyyy-MM-dd), found through its
+    /// daily roll-ups: the reading before a gap longer than a read window.
+    /// </summary>
+    public Domain.Energy.EnergyReading? EnergyReadingBefore(string city, string device, string date) =>
+        EnergyReadingAt(city, device, "SELECT last_ts FROM daily_rollups WHERE device = $d AND date < $date AND energy_max_wh IS NOT NULL ORDER BY date DESC LIMIT 1", date, "DESC");
+
+    /// <summary>A luminaire's first energy reading on a local date from <paramref name="date"/> on (the reading after a gap).</summary>
+    public Domain.Energy.EnergyReading? EnergyReadingFrom(string city, string device, string date) =>
+        EnergyReadingAt(city, device, "SELECT first_ts FROM daily_rollups WHERE device = $d AND date >= $date AND energy_min_wh IS NOT NULL ORDER BY date LIMIT 1", date, "ASC");
+
+    private Domain.Energy.EnergyReading? EnergyReadingAt(string city, string device, string rollupSql, string date, string seqOrder)
+    {
+        var ts = Query(rollupSql, r => r.GetInt64(0), ("$d", device), ("$date", date));
+        if (ts.Count == 0)
+        {
+            return null;
+        }
+        var rows = Query($"SELECT seq, ts, energy_wh, burn_s FROM telemetry WHERE city = $c AND kind = 'luminaire' AND ts = $t AND device = $d AND energy_wh IS NOT NULL ORDER BY seq {seqOrder} LIMIT 1",
+            r => new Domain.Energy.EnergyReading(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)),
+            ("$c", city), ("$t", ts[0]), ("$d", device));
+        return rows.Count == 0 ? null : rows[0];
+    }
 }
