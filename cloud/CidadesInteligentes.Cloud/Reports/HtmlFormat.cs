@@ -17,6 +17,22 @@ internal sealed class HtmlFormat(string culture, TimeZoneInfo zone)
     public string Number(double? v, int decimals) =>
         v is { } x && double.IsFinite(x) ? x.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), _c) : Dash;
 
+    /// <summary>
+    /// <paramref name="v"/> rounded toward the failing side of a threshold it missed: down for a minimum, up for a maximum,
+    /// so a figure that failed never prints as the threshold itself (94.998 % is "94,9 %", not "95,0 %").
+    /// </summary>
+    public string Missed(double? v, int decimals, bool minimum)
+    {
+        if (v is not { } x || !double.IsFinite(x))
+        {
+            return Dash;
+        }
+        var scale = Math.Pow(10, decimals);
+        // the nudge keeps a value whose binary form sits just off a printed digit (0.1 + 0.2) where it belongs
+        var scaled = minimum ? Math.Floor(x * scale * (1 + 1e-12)) : Math.Ceiling(x * scale * (1 - 1e-12));
+        return Number(scaled / scale, decimals);
+    }
+
     public string Kwh(double v) => Number(v, 2) + " kWh";
 
     public string Brl(double v) => "R$ " + Number(v, 2);

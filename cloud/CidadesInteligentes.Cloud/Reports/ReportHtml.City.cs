@@ -55,14 +55,17 @@ internal sealed partial class ReportHtml
     private void PointRow(WifiPointReport p)
     {
         _html.Append("<tr><td>").Append(HtmlFormat.Encode(p.Name)).Append("<br><small>").Append(HtmlFormat.Encode(p.Device))
-            .Append("</small></td><td>").Append(HtmlFormat.Encode(_f.Percent(p.Availability))).Append("<br><small>")
+            .Append("</small></td><td>").Append(HtmlFormat.Encode(Failed(p, WifiFailures.Availability)
+                ? _f.Missed(p.Availability * 100, 1, minimum: true) + " %" : _f.Percent(p.Availability))).Append("<br><small>")
             .Append(HtmlFormat.Encode($"{_t.Up} {_f.Integer(p.UpMinutes)} · {_t.Down} {_f.Integer(p.DownMinutes)} · {_t.NoData} {_f.Integer(p.NoDataMinutes)} min"))
             .Append("</small>");
         Bar(p);
         _html.Append("</td>");
-        Cell(_f.Unit(p.MedianDownMbps, 1, "Mbps"), numeric: true);
+        Cell(p.MedianDownMbps is { } down && Failed(p, WifiFailures.MedianDownMbps)
+            ? _f.Missed(down, 1, minimum: true) + " Mbps" : _f.Unit(p.MedianDownMbps, 1, "Mbps"), numeric: true);
         Cell(_f.Unit(p.MedianUpMbps, 1, "Mbps"), numeric: true);
-        Cell(_f.Unit(p.P95LatencyMs, 0, "ms"), numeric: true);
+        Cell(p.P95LatencyMs is { } p95 && Failed(p, WifiFailures.P95LatencyMs)
+            ? _f.Missed(p95, 0, minimum: false) + " ms" : _f.Unit(p.P95LatencyMs, 0, "ms"), numeric: true);
         Cell(p.MeanLossPercent is { } loss ? _f.Number(loss, 2) + " %" : HtmlFormat.Dash, numeric: true);
         Cell($"{_f.Integer(p.DaysUsed)} / {_f.Integer(p.DaysInPeriod)}", numeric: true);
         Cell(_f.Integer(p.Outages.Count), numeric: true);
@@ -74,6 +77,8 @@ internal sealed partial class ReportHtml
         _html.Append("</td>");
         _html.Append("</tr>\n");
     }
+
+    private static bool Failed(WifiPointReport p, string threshold) => p.Failed.Contains(threshold, StringComparer.Ordinal);
 
     /// <summary>The point's month as one bar: green up, red down, grey no data.</summary>
     private void Bar(WifiPointReport p)
