@@ -150,24 +150,28 @@ internal sealed class LuminaireEnergy
     {
         var dE = b.EnergyWh - a.EnergyWh;
         var dBurn = b.BurnSeconds - a.BurnSeconds;
-        var replaced = false;
-        if (dE < 0)
+        var energyBack = dE < 0;
+        var burnBack = dBurn < 0;
+        if (energyBack)
         {
             dE = Math.Max(0, b.EnergyWh);
-            replaced = true;
         }
-        if (dBurn < 0)
+        if (burnBack)
         {
             dBurn = Math.Max(0, b.BurnSeconds);
-            replaced = true;
         }
         var ta = a.Ts.UtcTicks;
         var tb = b.Ts.UtcTicks;
         var dH = dBurn / 3600.0;
-        if (replaced && b.Ts > _month.Start && b.Ts <= _month.End)
+        if ((energyBack || burnBack) && b.Ts > _month.Start && b.Ts <= _month.End)
         {
-            adjustments.Add(new SavingsAdjustment(device, b.Ts, SavingsAdjustment.MeterReplaced, string.Create(CultureInfo.InvariantCulture,
-                $"register went back from {a.EnergyWh:0.###} Wh to {b.EnergyWh:0.###} Wh (seq {a.Seq}→{b.Seq}); counted {dE:0.###} Wh from zero")));
+            // name the register that went back: the burn counter (kept by the agent) can restart while the meter goes on
+            var energy = energyBack ? string.Create(CultureInfo.InvariantCulture,
+                $"register went back from {a.EnergyWh:0.###} Wh to {b.EnergyWh:0.###} Wh (seq {a.Seq}→{b.Seq}); counted {dE:0.###} Wh from zero") : null;
+            var burn = burnBack ? string.Create(CultureInfo.InvariantCulture,
+                $"burn register went back from {a.BurnSeconds} s to {b.BurnSeconds} s (seq {a.Seq}→{b.Seq}); counted {dBurn} s from zero") : null;
+            adjustments.Add(new SavingsAdjustment(device, b.Ts, SavingsAdjustment.MeterReplaced,
+                energy is not null && burn is not null ? energy + "; " + burn : energy ?? burn!));
         }
         if (tb <= ta)
         {
