@@ -36,7 +36,8 @@ internal sealed class ApiKeys
                 errors.Add($"keys file line {number}: expected 'role key name'.");
                 continue;
             }
-            if (!Enum.TryParse<ApiRole>(parts[0], ignoreCase: true, out var role) || role == ApiRole.None)
+            // only the three words: Enum.TryParse also takes numbers ("3" = admin) and lists ("viewer,admin")
+            if (Role(parts[0]) is not { } role)
             {
                 errors.Add($"keys file line {number}: role '{parts[0]}' is not viewer, operator or admin.");
                 continue;
@@ -73,6 +74,14 @@ internal sealed class ApiKeys
         problems = errors;
         return new ApiKeys(entries);
     }
+
+    private static ApiRole? Role(string word) => word.ToLowerInvariant() switch
+    {
+        "viewer" => ApiRole.Viewer,
+        "operator" => ApiRole.Operator,
+        "admin" => ApiRole.Admin,
+        _ => null,
+    };
 
     /// <summary>The role and name of a presented key, or <see cref="ApiRole.None"/>.</summary>
     public (ApiRole Role, string Name) Identify(string? presented)
