@@ -21,6 +21,7 @@ internal sealed class ApiKeys
     {
         var errors = new List<string>();
         var entries = new List<(byte[], ApiRole, string)>();
+        var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var number = 0;
         foreach (var raw in lines)
         {
@@ -68,6 +69,12 @@ internal sealed class ApiKeys
                     continue;
                 }
                 hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts[1]));
+            }
+            // one key on two lines would have two roles and names, and only the first would count
+            if (!lineOf.TryAdd(Convert.ToHexString(hash), number))
+            {
+                errors.Add($"keys file line {number}: the same key as line {lineOf[Convert.ToHexString(hash)]}; list each key once, with one role and name.");
+                continue;
             }
             entries.Add((hash, role, parts.Length > 2 ? parts[2] : $"key-{number}"));
         }
