@@ -122,7 +122,17 @@ internal static class CityEndpoints
         {
             using var reader = new StreamReader(http.Request.Body);
             var json = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-            var problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the registry file could not be written (read-only, disk full): nothing was changed
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "registry not saved",
+                    detail: $"the registry file {registry.SourceFile} cannot be written ({e.Message}); nothing was changed. Let the cloud write it, then send the registry again.");
+            }
             if (problems.Count > 0)
             {
                 return ApiEndpoints.Invalid(problems);
