@@ -139,7 +139,8 @@ internal static class CityEndpoints
             }
             registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
-        }).Require(ApiRole.Admin);
+        }).Accepts<RegistryDocument>("application/json").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).Require(ApiRole.Admin);
 
         api.MapGet("/audit", (int? limit, SqliteStore store) =>
             Results.Ok(store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(a => new { at = a.At, who = a.Who, action = a.Action, target = a.Target, detail = a.Detail })))

@@ -44,6 +44,6 @@ internal static class ReportEndpoints
             {
                 return ApiEndpoints.NotFound(e.Message);
             }
-        }).Require(ApiRole.Operator);
+        }).Produces(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Operator);
     }
 }
