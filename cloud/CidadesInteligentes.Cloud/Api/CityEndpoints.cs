@@ -139,7 +139,19 @@ internal static class CityEndpoints
             }
             registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
-        }).Accepts<RegistryDocument>("application/json").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest)
+        }).AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            // described, not enforced: Accepts<T>() would refuse a body sent without Content-Type: application/json (415)
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The whole registry document (cloud/registry/).",
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(RegistryDocument), null, ct).ConfigureAwait(false) },
+                },
+            };
+        }).Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable).Require(ApiRole.Admin);
 
         api.MapGet("/audit", (int? limit, SqliteStore store) =>

@@ -29,6 +29,15 @@ public sealed class OpenApiMatchesEndpointsTests : IAsyncLifetime
         Assert.True(body.GetProperty("required").GetBoolean());
     }
 
+    [Fact]
+    public async Task Describing_the_body_does_not_make_the_registry_refuse_a_body_without_a_json_content_type()
+    {
+        // e.g. curl -X PUT --data-binary @registry.json: the registry is still read (here: anonymous, so 401, not 415)
+        using var put = new HttpRequestMessage(HttpMethod.Put, "/api/registry") { Content = new StringContent("{}") };
+        using var response = await _cloud.Http.SendAsync(put);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("post", "/api/devices/{id}/commands", "202")]
     [InlineData("post", "/api/reports", "201")]
