@@ -12,11 +12,21 @@ public static class RegistryLoader
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, null, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, null, Options);
         }
         catch (JsonException ex)
         {
             return Broken(ex);
+        }
+        // a field given twice is refused (which value would count?); JsonObject would throw on it when first read
+        var duplicates = new List<RegistryProblem>();
+        using (var document = JsonDocument.Parse(json, Options))
+        {
+            FindDuplicates(document.RootElement, "$", duplicates);
+        }
+        if (duplicates.Count > 0)
+        {
+            return new RegistryParseResult(null, duplicates);
         }
         if (root is null)
         {
@@ -45,6 +55,36 @@ public static class RegistryLoader
         // a range problem about a field that was left out for its type would only repeat it
         var problems = RegistryValidator.Validate(doc).Where(p => !typeProblems.Any(t => Within(p.Path, t.Path)));
         return new RegistryParseResult(doc, [.. typeProblems, .. problems]);
+    }
+
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private static void FindDuplicates(JsonElement element, string path, List<RegistryProblem> problems)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                FindDuplicates(item, $"{path}[{i++}]", problems);
+            }
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = path + "." + property.Name;
+            if (!names.Add(property.Name))
+            {
+                problems.Add(new(at, $"'{property.Name}' is given more than once in this object; give it once"));
+                continue;
+            }
+            FindDuplicates(property.Value, at, problems);
+        }
     }
 
     private static bool Within(string path, string outer) =>

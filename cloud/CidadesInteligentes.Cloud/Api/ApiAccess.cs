@@ -5,8 +5,12 @@ internal static class ApiAccess
 {
     public const string CallerItem = "ci.caller";
 
+    /// <summary>
+    /// Only callers with <paramref name="role"/> or higher pass; the endpoint's OpenAPI description names the key schemes,
+    /// the role and the 401/403 answers (<see cref="OpenApiSecurity"/>).
+    /// </summary>
     public static RouteHandlerBuilder Require(this RouteHandlerBuilder builder, ApiRole role) =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new RequiredRole(role)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var keys = http.RequestServices.GetRequiredService<ApiKeys>();
@@ -40,3 +44,6 @@ internal static class ApiAccess
         return header.Length > 0 ? header : null;
     }
 }
+
+/// <summary>Endpoint metadata: the least role a caller needs.</summary>
+internal sealed record RequiredRole(ApiRole Role);

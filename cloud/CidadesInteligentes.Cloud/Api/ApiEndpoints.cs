@@ -82,7 +82,8 @@ internal static class ApiEndpoints
                 return Invalid(problems);
             }
             return Results.Accepted($"/api/devices/{id}/commands/{row.Id}", CommandView(row, time.GetUtcNow()));
-        }).Require(ApiRole.Operator);
+        }).Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).Require(ApiRole.Operator);
 
         api.MapGet("/devices/{id}/commands/{commandId}", (string id, string commandId, SqliteStore store, TimeProvider time) =>
             store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row, time.GetUtcNow())) : NotFound($"command '{commandId}' of device '{id}' is not known"))

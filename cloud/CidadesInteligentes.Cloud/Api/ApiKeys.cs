@@ -21,6 +21,7 @@ internal sealed class ApiKeys
     {
         var errors = new List<string>();
         var entries = new List<(byte[], ApiRole, string)>();
+        var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var number = 0;
         foreach (var raw in lines)
         {
@@ -36,7 +37,8 @@ internal sealed class ApiKeys
                 errors.Add($"keys file line {number}: expected 'role key name'.");
                 continue;
             }
-            if (!Enum.TryParse<ApiRole>(parts[0], ignoreCase: true, out var role) || role == ApiRole.None)
+            // only the three words: Enum.TryParse also takes numbers ("3" = admin) and lists ("viewer,admin")
+            if (Role(parts[0]) is not { } role)
             {
                 errors.Add($"keys file line {number}: role '{parts[0]}' is not viewer, operator or admin.");
                 continue;
@@ -68,11 +70,25 @@ internal sealed class ApiKeys
                 }
                 hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts[1]));
             }
+            // one key on two lines would have two roles and names, and only the first would count
+            if (!lineOf.TryAdd(Convert.ToHexString(hash), number))
+            {
+                errors.Add($"keys file line {number}: the same key as line {lineOf[Convert.ToHexString(hash)]}; list each key once, with one role and name.");
+                continue;
+            }
             entries.Add((hash, role, parts.Length > 2 ? parts[2] : $"key-{number}"));
         }
         problems = errors;
         return new ApiKeys(entries);
     }
+
+    private static ApiRole? Role(string word) => word.ToLowerInvariant() switch
+    {
+        "viewer" => ApiRole.Viewer,
+        "operator" => ApiRole.Operator,
+        "admin" => ApiRole.Admin,
+        _ => null,
+    };
 
     /// <summary>The role and name of a presented key, or <see cref="ApiRole.None"/>.</summary>
     public (ApiRole Role, string Name) Identify(string? presented)

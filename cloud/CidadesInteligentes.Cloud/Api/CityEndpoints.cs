@@ -122,14 +122,37 @@ internal static class CityEndpoints
         {
             using var reader = new StreamReader(http.Request.Body);
             var json = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-            var problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the registry file could not be written (read-only, disk full): nothing was changed
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "registry not saved",
+                    detail: $"the registry file {registry.SourceFile} cannot be written ({e.Message}); nothing was changed. Let the cloud write it, then send the registry again.");
+            }
             if (problems.Count > 0)
             {
                 return ApiEndpoints.Invalid(problems);
             }
             registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
-        }).Require(ApiRole.Admin);
+        }).AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            // described, not enforced: Accepts<T>() would refuse a body sent without Content-Type: application/json (415)
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The whole registry document (cloud/registry/).",
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(RegistryDocument), null, ct).ConfigureAwait(false) },
+                },
+            };
+        }).Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).Require(ApiRole.Admin);
 
         api.MapGet("/audit", (int? limit, SqliteStore store) =>
             Results.Ok(store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(a => new { at = a.At, who = a.Who, action = a.Action, target = a.Target, detail = a.Detail })))

@@ -30,5 +30,24 @@ internal static class OpenApiSecurity
                 Description = "X-Api-Key: <key>. " + Roles,
             };
             return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            // every endpoint behind ApiAccess.Require: either scheme, and the role it needs
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredRole>().LastOrDefault() is { } required)
+            {
+                operation.Security ??= [];
+                foreach (var scheme in new[] { BearerScheme, HeaderScheme })
+                {
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
+                }
+                // added here, not as endpoint metadata, which would hide the 200 inferred for the reads
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No key, or a key that is not in the keys file." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role is below the one this needs." });
+                var role = required.Role.ToString().ToLowerInvariant();
+                operation.Description = (operation.Description is { Length: > 0 } d ? d + " " : "") + $"Needs the {role} role" +
+                    (required.Role == ApiRole.Viewer ? " (no key while Api:AnonymousRead is true)." : ".");
+            }
+            return Task.CompletedTask;
         });
 }

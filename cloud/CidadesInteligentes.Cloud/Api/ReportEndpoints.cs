@@ -8,8 +8,15 @@ internal static class ReportEndpoints
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/reports", (string? city, string? month, SqliteStore store) =>
-            Results.Ok(store.Reports(city, month).Select(ReportService.Entry))).Require(ApiRole.Viewer);
+        api.MapGet("/reports", (string? city, string? month, SqliteStore store, TimeProvider time) =>
+        {
+            // a month that is not YYYY-MM would only ever match nothing: say so instead of an empty list
+            if (month is not null && !CityEndpoints.TryMonth(month, time, out _, out var problem))
+            {
+                return problem!;
+            }
+            return Results.Ok(store.Reports(city, month).Select(ReportService.Entry));
+        }).Require(ApiRole.Viewer);
 
         api.MapGet("/reports/{file}", (string file, SqliteStore store) =>
         {
@@ -44,6 +51,6 @@ internal static class ReportEndpoints
             {
                 return ApiEndpoints.NotFound(e.Message);
             }
-        }).Require(ApiRole.Operator);
+        }).Produces(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Operator);
     }
 }

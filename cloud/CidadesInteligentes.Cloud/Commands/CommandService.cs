@@ -56,9 +56,12 @@ internal sealed class CommandService(SqliteStore store, FleetState fleet, IComma
                 problems.Add("durationS is required for setOverride and must be 60–86400 seconds");
             }
         }
-        if (request.Type == "setProgram" && request.Program is null)
+        if (request.Type == "setProgram")
         {
-            problems.Add("program is required for setProgram");
+            // the device's own rules: a program it would refuse is not sent
+            problems.AddRange(request.Program is null
+                ? ["program is required for setProgram"]
+                : DimmingProgramRules.Validate(request.Program).Select(p => "program." + p));
         }
         if (request.Type is "setOverride" or "setProgram" && device.Kind != "luminaire")
         {

@@ -96,6 +96,8 @@ internal static class CloudHost
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
         services.AddOpenApi(o => o.AddApiKeySchemes());
+        // unreadable bodies and query parameters become problem answers (BadRequests) instead of a bare 400
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(settings);
         services.AddSingleton(time);
         services.AddSingleton(keys);
@@ -174,6 +176,7 @@ internal static class CloudHost
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
+        BadRequests.Use(app);
         app.MapOpenApi();
         ApiEndpoints.Map(app);
         CityEndpoints.Map(app);

@@ -49,6 +49,18 @@ internal static class CloudSettingsBinder
         {
             errors.Add("Both the embedded broker (Broker:Enabled) and an external broker (Upstream:Host) are configured: choose one (set --Broker:Enabled false to use the external broker).");
         }
+        if (!broker.Enabled)
+        {
+            // "$share/<group>/ci/v1/...": MQTT's share name ends at the first '/' and may not hold a wildcard
+            if (string.IsNullOrWhiteSpace(upstream.SharedGroup) || upstream.SharedGroup.Any(c => c is '/' or '+' or '#' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                errors.Add($"Upstream:SharedGroup '{upstream.SharedGroup}' must be a name without '/', '+', '#' or spaces, e.g. ci-3f9a0c.");
+            }
+            if (string.IsNullOrWhiteSpace(upstream.ClientId))
+            {
+                errors.Add("Upstream:ClientId is empty: give each cloud instance its own client id (e.g. its broker login), or leave it out for a generated one.");
+            }
+        }
         if (!System.Net.IPAddress.TryParse(broker.BindAddress, out _))
         {
             errors.Add($"Broker:BindAddress '{broker.BindAddress}' is not an IP address (use 127.0.0.1 or 0.0.0.0).");

@@ -154,7 +154,26 @@ internal sealed class RegistryService
             }
             var changes = RegistryChanges.Between(current, parsed.Document);
             var normalised = RegistryLoader.Serialize(parsed.Document);
-            await store.SaveRegistryAsync(normalised, by, now, ct).ConfigureAwait(false);
+            // the registry file gets the new registry too, or the next start would put the file's older one back: written
+            // beside it first (a failure changes nothing), moved over it only once the store has the new registry
+            var staged = SourceFile is { } file ? await StageAsync(file, normalised, ct).ConfigureAwait(false) : null;
+            try
+            {
+                await store.SaveRegistryAsync(normalised, by, now, ct).ConfigureAwait(false);
+                if (staged is not null)
+                {
+                    File.Move(staged, SourceFile!, overwrite: true);
+                    staged = null;
+                    FileProblems = [];
+                }
+            }
+            finally
+            {
+                if (staged is not null)
+                {
+                    File.Delete(staged);
+                }
+            }
             await store.AuditAsync(now, by, "registry.replace", "registry", changes.ToString(), ct).ConfigureAwait(false);
             Set(parsed.Document);
             return [];
@@ -163,6 +182,24 @@ internal sealed class RegistryService
         {
             _replacing.Release();
         }
+    }
+
+    /// <summary>Writes <paramref name="json"/> to a new file beside <paramref name="file"/>, flushed to the disk; returns its path.</summary>
+    private static async Task<string> StageAsync(string file, string json, CancellationToken ct)
+    {
+        var staged = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using var stream = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(staged);
+            throw;
+        }
+        return staged;
     }
 
     /// <summary>The audit detail of a refused replacement: how many problems, and the first three.</summary>

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CidadesInteligentes.Cloud.Api;
+
+/// <summary>
+/// A request whose body or query parameters cannot be read (bad JSON, a wrong type, a number out of range, no body, a
+/// body too large) is answered as an <c>application/problem+json</c> that says which part and why, like every other
+/// refusal of the API; minimal APIs would otherwise answer a bare status without a word.
+/// </summary>
+internal static partial class BadRequests
+{
+    /// <summary>Makes the endpoints throw on unreadable input and turns that into a problem answer.</summary>
+    public static void Use(WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                var answer = e.StatusCode is >= 400 and < 500 and not StatusCodes.Status400BadRequest
+                    ? Results.Problem(statusCode: e.StatusCode, title: "Invalid request", detail: Describe(e)) // e.g. 413 body too large
+                    : ApiEndpoints.Invalid([Describe(e)]);
+                await answer.ExecuteAsync(http).ConfigureAwait(false);
+            }
+        });
+    }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]*) (?<name>[^" ]+)" from "(?<value>[^"]*)"\.""")]
+    private static partial Regex QueryValue();
+
+    internal static string Describe(BadHttpRequestException e)
+    {
+        if (e.InnerException is JsonException json)
+        {
+            var where = json.Path is { Length: > 0 } p ? p : "$";
+            var why = json.Message.Contains("could not be converted", StringComparison.Ordinal)
+                ? "the value has the wrong type or is out of range"
+                : FirstSentence(json.Message);
+            return $"the JSON body cannot be read at {where} (line {(json.LineNumber ?? 0) + 1}): {why}";
+        }
+        if (QueryValue().Match(e.Message) is { Success: true } m)
+        {
+            var type = m.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>');
+            var expected = type switch
+            {
+                "int" or "long" => "a whole number",
+                "bool" => "true or false",
+                _ => "a " + type,
+            };
+            return $"parameter '{m.Groups["name"].Value}' is '{m.Groups["value"].Value}', which is not {expected}";
+        }
+        if (e.StatusCode == StatusCodes.Status400BadRequest && e.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
+        {
+            return "this request needs a JSON body (see docs/api.md)";
+        }
+        return e.Message;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

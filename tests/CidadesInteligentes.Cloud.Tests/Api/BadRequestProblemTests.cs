@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.Json;
+using CidadesInteligentes.Cloud.Tests.Host;
+using Xunit;
+
+namespace CidadesInteligentes.Cloud.Tests.Api;
+
+/// <summary>A body or query parameter that cannot be read is a 400 problem saying which one, never an empty answer.</summary>
+public sealed class BadRequestProblemTests : IAsyncLifetime
+{
+    private const string Operator = "op-key-123456789012345";
+    private readonly string _dir = Directory.CreateTempSubdirectory("ci-bad-req-").FullName;
+    private CloudApp _cloud = null!;
+
+    public async Task InitializeAsync()
+    {
+        var keys = Path.Combine(_dir, "keys.txt");
+        await File.WriteAllLinesAsync(keys, [$"operator {Operator} ana"]);
+        var registry = Path.Combine(_dir, "registry.json");
+        await File.WriteAllTextAsync(registry, CityEndpointTests.Registry);
+        _cloud = await CloudApp.StartAsync(null, "--Api:KeysFile", keys, "--Registry:File", registry);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cloud.DisposeAsync();
+        Directory.Delete(_dir, true);
+    }
+
+    private async Task<string> ProblemAsync(HttpMethod method, string path, string? body = null)
+    {
+        using var r = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            r.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+        r.Headers.Authorization = new("Bearer", Operator);
+        using var response = await _cloud.Http.SendAsync(r);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+    }
+
+    [Theory]
+    [InlineData("""{"type":"setOverride","dimPercent":"forty","durationS":600}""", "$.dimPercent")]
+    [InlineData("""{"type":"setOverride","dimPercent":1e10,"durationS":600}""", "$.dimPercent")]
+    [InlineData("""{"type":"setOverride",""", "JSON")]
+    [InlineData("[]", "JSON")]
+    public async Task A_command_body_that_is_not_the_expected_json_says_where(string body, string expected)
+    {
+        var detail = await ProblemAsync(HttpMethod.Post, "/api/devices/sc-lum-000001/commands", body);
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        Assert.Equal(0, (await _cloud.GetJsonAsync("/api/audit")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_command_without_a_body_says_a_json_body_is_needed()
+    {
+        Assert.Contains("JSON body", await ProblemAsync(HttpMethod.Post, "/api/devices/sc-lum-000001/commands", ""), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/audit?limit=abc", "parameter 'limit' is 'abc', which is not a whole number")]
+    [InlineData("/api/audit?limit=99999999999", "parameter 'limit' is '99999999999', which is not a whole number")]
+    [InlineData("/api/ingest/dead-letters?limit=ten", "parameter 'limit' is 'ten', which is not a whole number")]
+    [InlineData("/api/alerts?active=maybe", "parameter 'active' is 'maybe', which is not true or false")]
+    [InlineData("/api/reports?month=2026-13", "month '2026-13' is not YYYY-MM")]
+    [InlineData("/api/reports?city=3548906&month=last", "month 'last' is not YYYY-MM")]
+    public async Task A_query_parameter_of_the_wrong_type_is_named(string path, string expected)
+    {
+        Assert.Equal(expected, await ProblemAsync(HttpMethod.Get, path));
+    }
+}
