@@ -32,6 +32,8 @@ rm -rf "$data"; mkdir -p "$data"
 # no built-in password or key: a fresh operator key for this run
 key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "operator $key demo-operator" > "$data/keys.txt"
+# the cloud rewrites its registry file on an accepted PUT /api/registry: give it a copy, not the repository's file
+cp "$root/cloud/registry/demo-registry.json" "$data/registry.json"
 
 # São Paulo has had no daylight saving time since 2019: local midnight is 03:00 UTC
 first_of_month=$(date -u +%Y-%m-01)
@@ -48,7 +50,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 dotnet "$cloud_dll" --urls "http://127.0.0.1:$http_port" --Broker:Port "$mqtt_port" --Storage:Directory "$data" \
-  --Registry:File "$root/cloud/registry/demo-registry.json" --Api:KeysFile "$data/keys.txt" --Ingest:MaxAgeDays 400 \
+  --Registry:File "$data/registry.json" --Api:KeysFile "$data/keys.txt" --Ingest:MaxAgeDays 400 \
   --Reports:Enabled false --Logging:LogLevel:Default Warning > "$data/cloud.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 240); do
@@ -83,7 +85,7 @@ echo "writing the reports for $last_month..."
 # the report command reads the same SQLite store and writes the reports into it (and into $data/reports);
 # it exits 2 when a city is not compliant, which the demo expects (one Wi-Fi point is made to fail)
 dotnet "$cloud_dll" report --month "$last_month" --out "$data/reports" --Storage:Directory "$data" \
-  --Registry:File "$root/cloud/registry/demo-registry.json" --Logging:LogLevel:Default Warning || true
+  --Registry:File "$data/registry.json" --Logging:LogLevel:Default Warning || true
 echo "Reports: http://127.0.0.1:$http_port/api/reports?month=$last_month  (each as .html .pdf .csv .json)"
 if [ "${DEMO_EXIT_AFTER_REPORTS:-0}" = 1 ]; then exit 0; fi
 echo "The fleet keeps running in real time; Ctrl+C stops everything."
