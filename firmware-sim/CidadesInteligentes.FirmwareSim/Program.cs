@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CidadesInteligentes.FirmwareSim.Fleet;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
+// SIGTERM (systemd, docker stop, the demo's cleanup) stops like Ctrl+C: without this the runtime ends the process at
+// once, so no device said goodbye, energy registers were not flushed and the temporary data directory stayed behind
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+{
+    c.Cancel = true;
+    cts.Cancel();
+});
 try
 {
     await using var fleet = new FleetSimulator(options, loggers);
