@@ -31,7 +31,7 @@ public sealed partial class FleetSimulator
             // ±3 % manufacturing spread around the registry's LED power
             var model = new LedPowerModel(spec.LedW * (1 + (0.03 * Math.Clamp(random.NextGaussian(), -1, 1))));
             var hardware = new SimulatedLuminaire(model, new EnergyRegister(Path.Combine(dir, "energy.wh"), persistEveryWh: 1000), _deviceClock);
-            var outbox = new GatedOutbox(new MemoryOutbox(20_000));
+            var outbox = Outbox(dir);
             var executor = new CommandExecutor(new ProgramStore(Path.Combine(dir, "program.json")), new OverrideStore(Path.Combine(dir, "override.json")),
                 new CommandIdStore(Path.Combine(dir, "commands.json")), _deviceClock);
             var identity = new DeviceIdentity(spec.Id, spec.City.Ibge, DeviceKind.Luminaire, "1.4.0-sim");
@@ -63,7 +63,7 @@ public sealed partial class FleetSimulator
             }
             var zone = TimeZoneInfo.FindSystemTimeZoneById(spec.City.TimeZone);
             var source = new SimulatedHotspotSource(random, zone, peakClients: random.Uniform(20, 60), nominalDownMbps: random.Uniform(40, 90));
-            var outbox = new GatedOutbox(new MemoryOutbox(20_000));
+            var outbox = Outbox(Path.Combine(_dataDirectory, spec.Id));
             var agent = new HotspotAgent(new DeviceIdentity(spec.Id, spec.City.Ibge, DeviceKind.Hotspot, "1.4.0-sim"), outbox, source, _deviceClock, interval);
             var phase = step * (double)(random.NextUInt64() % (ulong)phases);
             _hotspots.Add(new SimHotspot(spec, agent, source, outbox, _failures.Backhaul(spec.Id), _failures.Portal(spec.Id), _failures.Link(spec.Id), phase)
@@ -71,6 +71,18 @@ public sealed partial class FleetSimulator
                 NextReport = Start + phase,
             });
         }
+    }
+
+    /// <summary>A device's outbox; in a kept data directory its seqs continue from the previous run.</summary>
+    private GatedOutbox Outbox(string deviceDirectory)
+    {
+        if (_ownsDataDirectory)
+        {
+            return new GatedOutbox(new MemoryOutbox(20_000));
+        }
+        Directory.CreateDirectory(deviceDirectory);
+        var seqFile = Path.Combine(deviceDirectory, "seq.txt");
+        return new GatedOutbox(new MemoryOutbox(20_000, GatedOutbox.ReadSeqs(seqFile)), seqFile);
     }
 
     private void LoadSecrets()

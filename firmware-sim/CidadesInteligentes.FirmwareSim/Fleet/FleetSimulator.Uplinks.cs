@@ -74,6 +74,10 @@ public sealed partial class FleetSimulator
                 await u.DisposeAsync().ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
+        foreach (var o in AllOutboxes())
+        {
+            o.Flush();
+        }
     }
 
     private IEnumerable<GatedOutbox> AllOutboxes() => _luminaires.Select(l => l.Outbox).Concat(_hotspots.Select(h => h.Outbox));
