@@ -54,6 +54,27 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(GatedOutbox.SeqBlock + 2, clean.Enqueue("telemetry", "t", DateTimeOffset.UtcNow, _ => new byte[1]).Seq);
     }
 
+    [Fact]
+    public async Task A_restarted_luminaire_keeps_its_burn_counter()
+    {
+        var sink = new Sink();
+        await using var broker = new MqttBroker(new BrokerOptions { Port = 0 }, sink: sink);
+        await broker.StartAsync();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-3), TimeSpan.Zero);
+        await RunAsync(broker.Port, start, start.AddHours(12));
+        var first = sink.Take();
+        await RunAsync(broker.Port, start.AddHours(12).AddMinutes(5), start.AddHours(24));
+        var second = sink.Take();
+
+        foreach (var device in second.Where(m => m.Payload is LuminaireTelemetry).GroupBy(m => m.Device))
+        {
+            var last = first.Where(m => m.Device == device.Key && m.Payload is LuminaireTelemetry).Select(m => (LuminaireTelemetry)m.Payload!).MaxBy(t => t.Ts)!;
+            var next = device.Select(m => (LuminaireTelemetry)m.Payload!).MinBy(t => t.Ts)!;
+            Assert.True(next.BurnSeconds >= last.BurnSeconds, $"{device.Key}: burn {next.BurnSeconds} s after the restart, {last.BurnSeconds} s before");
+            Assert.True(next.EnergyWh >= last.EnergyWh, $"{device.Key}: energy {next.EnergyWh} Wh after the restart, {last.EnergyWh} Wh before");
+        }
+    }
+
     private async Task RunAsync(int port, DateTimeOffset start, DateTimeOffset until)
     {
         var options = new FleetOptions

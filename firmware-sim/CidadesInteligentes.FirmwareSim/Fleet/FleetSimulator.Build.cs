@@ -35,7 +35,10 @@ public sealed partial class FleetSimulator
             var executor = new CommandExecutor(new ProgramStore(Path.Combine(dir, "program.json")), new OverrideStore(Path.Combine(dir, "override.json")),
                 new CommandIdStore(Path.Combine(dir, "commands.json")), _deviceClock);
             var identity = new DeviceIdentity(spec.Id, spec.City.Ibge, DeviceKind.Luminaire, "1.4.0-sim");
-            var agent = new LuminaireAgent(new LuminaireAgentOptions(identity, spec.Latitude, spec.Longitude, spec.LedW, interval),
+            var agent = new LuminaireAgent(new LuminaireAgentOptions(identity, spec.Latitude, spec.Longitude, spec.LedW, interval,
+                // the burn counter survives a restart like the energy register, and like it is written about once a
+                // night (a write per report would mean an fsync per burning luminaire per report)
+                BurnSecondsFile: Path.Combine(dir, "burn.s"), BurnSaveEverySeconds: 12 * 3600),
                 new LuminaireHardware(hardware.Dimmer, hardware.Relay, hardware.Meter, hardware.LightSensor), outbox, executor, _deviceClock);
             OutageProcess? supply = null;
             if (spec.Circuit is { } c)
