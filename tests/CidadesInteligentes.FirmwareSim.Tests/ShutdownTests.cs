@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using CidadesInteligentes.FirmwareSim.Faults;
+using CidadesInteligentes.FirmwareSim.Fleet;
 using CidadesInteligentes.Mqtt;
 using CidadesInteligentes.Mqtt.Broker;
 using Xunit;
@@ -69,15 +71,65 @@ public class ShutdownTests
         }
     }
 
+    [Fact]
+    public async Task Cancelling_during_a_broker_outage_still_delivers_what_the_devices_had_queued()
+    {
+        var sink = new StatusSink();
+        await using var broker = new MqttBroker(new BrokerOptions { Port = 0 }, sink: sink);
+        await broker.StartAsync();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
+        using var cts = new CancellationTokenSource();
+        var options = new FleetOptions
+        {
+            MqttPort = broker.Port,
+            Cities = 1,
+            LuminairesPerCity = 3,
+            HotspotsPerCity = 1,
+            Start = start,
+            Until = start.AddDays(1),
+            LoadMode = true,
+            TelemetryIntervalSeconds = 900,
+            Seed = 2,
+            Failures = FailureRates.None,
+            // Ctrl+C half-way through a simulated broker outage
+            Progress = new CancelAt(start.AddHours(3), cts),
+        };
+        await using var fleet = new FleetSimulator(options);
+        fleet.Failures.BrokerOutage.Force(start.AddHours(1), TimeSpan.FromHours(6));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet.RunAsync(cts.Token).WaitAsync(TimeSpan.FromMinutes(1)));
+
+        var queued = fleet.Luminaires.Sum(l => l.Outbox.Queued) + fleet.Hotspots.Sum(h => h.Outbox.Queued);
+        Assert.True(queued > 40);
+        Assert.Equal(0, fleet.Luminaires.Sum(l => l.Outbox.PendingCount) + fleet.Hotspots.Sum(h => h.Outbox.PendingCount));
+        Assert.Equal(queued, sink.Sequenced);
+    }
+
+    private sealed class CancelAt(DateTimeOffset at, CancellationTokenSource cts) : IProgress<FleetProgress>
+    {
+        public void Report(FleetProgress value)
+        {
+            if (value.SimulatedTime >= at)
+            {
+                cts.Cancel();
+            }
+        }
+    }
+
     private sealed class StatusSink : IBrokerMessageSink
     {
         public ConcurrentDictionary<string, bool> Online { get; } = new();
 
         public ConcurrentDictionary<string, bool> Shutdown { get; } = new();
 
+        public long Sequenced;
+
         public ValueTask<byte> OnPublishAsync(BrokerClient client, BrokerMessage message, CancellationToken ct)
         {
-            if (message.Topic.EndsWith("/status", StringComparison.Ordinal))
+            if (!message.Topic.EndsWith("/status", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref Sequenced);
+            }
+            else
             {
                 var text = Encoding.UTF8.GetString(message.Payload.Span);
                 if (text.Contains("\"online\"", StringComparison.Ordinal))

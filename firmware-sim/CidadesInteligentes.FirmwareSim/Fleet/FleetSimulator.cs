@@ -49,6 +49,9 @@ public sealed partial class FleetSimulator : IAsyncDisposable
 
     public FleetPlan Plan { get; }
 
+    /// <summary>How long a cancelled run keeps delivering what the devices had queued before it disconnects them.</summary>
+    public static TimeSpan ShutdownDrainTimeout { get; } = TimeSpan.FromSeconds(15);
+
     public DateTimeOffset Start { get; }
 
     /// <summary>The device clock (simulated time of the current step).</summary>
@@ -101,6 +104,14 @@ public sealed partial class FleetSimulator : IAsyncDisposable
             }
             await DrainAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
             _progress = Snapshot(_progress.SimulatedTime);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: the outboxes live in memory, so what is not delivered now is lost for good (and the
+            // next run with the same data directory continues after its seqs); the simulated outages end here
+            await DrainAsync(ShutdownDrainTimeout, CancellationToken.None).ConfigureAwait(false);
+            _progress = Snapshot(_progress.SimulatedTime);
+            throw;
         }
         finally
         {
