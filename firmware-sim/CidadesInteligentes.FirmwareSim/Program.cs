@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 using CidadesInteligentes.FirmwareSim.Fleet;
 using Microsoft.Extensions.Logging;
 
-var options = FleetOptionsBinder.Bind(args, out var errors);
+// environment variables (Section__Key) first, then the command line, which wins
+var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .Select(e => KeyValuePair.Create((string)e.Key, (string?)e.Value));
+var options = FleetOptionsBinder.Bind([.. FleetOptionsBinder.EnvironmentArguments(environment), .. args], out var errors);
 if (errors.Count > 0)
 {
     foreach (var e in errors)

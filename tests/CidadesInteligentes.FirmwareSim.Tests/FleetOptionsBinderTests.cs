@@ -73,3 +73,24 @@ public class FleetOptionsBinderTests
         Assert.Equal(2, errors.Count);
     }
 }
+
+public class FleetOptionsEnvironmentTests
+{
+    [Fact]
+    public void Environment_variables_are_read_and_the_command_line_wins_over_them()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["Fleet__Cities"] = "3",
+            ["Clock__Speed"] = "max",
+            ["MQTT__PORT"] = "1884",
+            ["PATH"] = "/usr/bin",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        var o = FleetOptionsBinder.Bind(FleetOptionsBinder.EnvironmentArguments(env).Concat(["--Mqtt:Port", "1885"]).ToList(), out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(3, o.Cities);
+        Assert.True(double.IsPositiveInfinity(o.Speed));
+        Assert.Equal(1885, o.MqttPort);
+    }
+}

@@ -180,6 +180,28 @@ public static class FleetOptionsBinder
         }
     }
 
+    private static readonly string[] Sections = ["Mqtt", "Fleet", "Clock", "Telemetry", "Load", "Fault"];
+
+    /// <summary>
+    /// <c>Section__Key</c> environment variables of the simulator's sections as <c>--Section:Key value</c> arguments, to
+    /// put before the command line (which wins, as in standard .NET configuration). Other variables are not ours.
+    /// </summary>
+    public static IReadOnlyList<string> EnvironmentArguments(IEnumerable<KeyValuePair<string, string?>> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var args = new List<string>();
+        foreach (var (name, value) in environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var parts = name.Split("__");
+            if (parts.Length == 2 && parts[1].Length > 0 && value is not null && Sections.Contains(parts[0], StringComparer.OrdinalIgnoreCase))
+            {
+                args.Add($"--{parts[0]}:{parts[1]}");
+                args.Add(value);
+            }
+        }
+        return args;
+    }
+
     private static int Int(string v) => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     private static double Dbl(string v) => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
