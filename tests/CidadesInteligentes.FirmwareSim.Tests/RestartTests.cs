@@ -37,6 +37,22 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restart_that_would_replay_time_the_devices_already_reported_is_refused()
+    {
+        await using var broker = new MqttBroker(new BrokerOptions { Port = 0 });
+        await broker.StartAsync();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-3), TimeSpan.Zero);
+        await RunAsync(broker.Port, start, start.AddHours(2));
+        // the same command again, or a start at the last step: the same readings twice under new seqs
+        foreach (var again in new[] { start, start.AddHours(2) })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => new FleetSimulator(new FleetOptions { MqttPort = broker.Port, Cities = 1, LuminairesPerCity = 3, HotspotsPerCity = 2, Start = again, DataDirectory = _data }));
+            Assert.Contains("--Clock:Start", e.Message, StringComparison.Ordinal);
+        }
+        await using var later = new FleetSimulator(new FleetOptions { MqttPort = broker.Port, Cities = 1, LuminairesPerCity = 3, HotspotsPerCity = 2, Start = start.AddHours(2).AddMinutes(1), DataDirectory = _data });
+    }
+
+    [Fact]
     public void After_a_crash_without_flush_the_next_run_skips_ahead_instead_of_reusing_seqs()
     {
         Directory.CreateDirectory(_data);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CidadesInteligentes.Edge.Core.Agents;
 using CidadesInteligentes.Edge.Core.Lighting;
 using CidadesInteligentes.Edge.Hardware;
@@ -86,6 +87,51 @@ public sealed partial class FleetSimulator
         Directory.CreateDirectory(deviceDirectory);
         var seqFile = Path.Combine(deviceDirectory, "seq.txt");
         return new GatedOutbox(new MemoryOutbox(20_000, GatedOutbox.ReadSeqs(seqFile)), seqFile);
+    }
+
+    private DateTimeOffset? _lastStep;
+    private DateOnly _lastSavedDay;
+
+    private string ClockFile => Path.Combine(_dataDirectory, "clock.txt");
+
+    /// <summary>
+    /// A kept data directory holds devices that already reported up to the time in clock.txt: starting at or before it
+    /// would send the same readings again under new seqs (stored twice, with registers that disagree at one ts).
+    /// </summary>
+    private void RefuseReplayedTime()
+    {
+        if (_ownsDataDirectory || !File.Exists(ClockFile))
+        {
+            return;
+        }
+        if (DateTimeOffset.TryParse(File.ReadAllText(ClockFile).Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var last) && Start <= last)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"--Clock:Start {Start:o} is not after {last:o}, the last moment the devices in {_dataDirectory} already reported; start later or use another --Fleet:DataDirectory"));
+        }
+    }
+
+    /// <summary>Records a completed step; clock.txt is written once a simulated day (and at the end), so a crash replays at most a day.</summary>
+    private void NoteLastStep(DateTimeOffset t)
+    {
+        _lastStep = t;
+        var day = DateOnly.FromDateTime(t.UtcDateTime);
+        if (day != _lastSavedDay)
+        {
+            _lastSavedDay = day;
+            SaveLastStep();
+        }
+    }
+
+    private void SaveLastStep()
+    {
+        if (_ownsDataDirectory || _lastStep is not { } t)
+        {
+            return;
+        }
+        var temp = ClockFile + ".tmp";
+        File.WriteAllText(temp, t.ToString("o", CultureInfo.InvariantCulture) + "\n");
+        File.Move(temp, ClockFile, overwrite: true);
     }
 
     private void LoadSecrets()

@@ -42,6 +42,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
         _ownsDataDirectory = options.DataDirectory is null;
         _dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "ci-fleet-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dataDirectory);
+        RefuseReplayedTime();
         LoadSecrets();
         Build();
         _progress = new FleetProgress(Start, 0, 0, 0, _luminaires.Count, _hotspots.Count, TimeSpan.Zero);
@@ -99,6 +100,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
                 }
                 ct.ThrowIfCancellationRequested();
                 await StepAsync(t, step, interval, ct).ConfigureAwait(false);
+                NoteLastStep(t);
                 _progress = Snapshot(t);
                 _options.Progress?.Report(_progress);
             }
@@ -116,6 +118,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
         finally
         {
             await StopAllAsync().ConfigureAwait(false);
+            SaveLastStep();
         }
         _progress = Snapshot(_progress.SimulatedTime);
         _options.Progress?.Report(_progress);
