@@ -104,12 +104,42 @@ public class ShutdownTests
         Assert.Equal(queued, sink.Sequenced);
     }
 
-    private sealed class CancelAt(DateTimeOffset at, CancellationTokenSource cts) : IProgress<FleetProgress>
+    [Fact]
+    public async Task Cancelling_after_the_broker_went_away_does_not_wait_for_the_drain_timeout()
+    {
+        var broker = new MqttBroker(new BrokerOptions { Port = 0 });
+        await broker.StartAsync();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
+        using var cts = new CancellationTokenSource();
+        Task? stopped = null;
+        var options = new FleetOptions
+        {
+            MqttPort = broker.Port,
+            Cities = 1,
+            LuminairesPerCity = 3,
+            HotspotsPerCity = 1,
+            Start = start,
+            Until = start.AddDays(1),
+            LoadMode = true,
+            Failures = FailureRates.None,
+            // the demo's Ctrl+C stops the cloud (and its broker) and the simulator together
+            Progress = new CancelAt(start.AddHours(3), cts, () => stopped ??= broker.DisposeAsync().AsTask()),
+        };
+        await using var fleet = new FleetSimulator(options);
+        fleet.Failures.BrokerOutage.Force(start.AddHours(1), TimeSpan.FromHours(6));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet.RunAsync(cts.Token).WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.True(clock.Elapsed < FleetSimulator.ShutdownDrainTimeout - TimeSpan.FromSeconds(5), $"stopped after {clock.Elapsed}");
+        await stopped!;
+    }
+
+    private sealed class CancelAt(DateTimeOffset at, CancellationTokenSource cts, Action? before = null) : IProgress<FleetProgress>
     {
         public void Report(FleetProgress value)
         {
             if (value.SimulatedTime >= at)
             {
+                before?.Invoke();
                 cts.Cancel();
             }
         }

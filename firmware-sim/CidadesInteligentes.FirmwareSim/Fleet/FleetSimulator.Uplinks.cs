@@ -78,7 +78,8 @@ public sealed partial class FleetSimulator
     /// <summary>How long the first connects go on after the broker refused a device, to name the others it refuses too.</summary>
     private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(3);
 
-    private async Task DrainAsync(TimeSpan timeout, CancellationToken ct)
+    /// <param name="whileConnected">Give up as soon as no device is connected (stopping: a broker that went away with the cloud will not come back within the timeout).</param>
+    private async Task DrainAsync(TimeSpan timeout, CancellationToken ct, bool whileConnected = false)
     {
         foreach (var o in AllOutboxes())
         {
@@ -87,6 +88,10 @@ public sealed partial class FleetSimulator
         var until = DateTime.UtcNow + timeout;
         while (PendingTotal() > 0 && DateTime.UtcNow < until)
         {
+            if (whileConnected && !AllUplinks().Any(u => u.IsConnected))
+            {
+                return;
+            }
             foreach (var u in AllUplinks())
             {
                 u.Nudge();

@@ -111,7 +111,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
         {
             // Ctrl+C or SIGTERM: the outboxes live in memory, so what is not delivered now is lost for good (and the
             // next run with the same data directory continues after its seqs); the simulated outages end here
-            await DrainAsync(ShutdownDrainTimeout, CancellationToken.None).ConfigureAwait(false);
+            await DrainAsync(ShutdownDrainTimeout, CancellationToken.None, whileConnected: true).ConfigureAwait(false);
             _progress = Snapshot(_progress.SimulatedTime);
             throw;
         }
