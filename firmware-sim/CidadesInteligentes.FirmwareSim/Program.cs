@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CidadesInteligentes.FirmwareSim.Fleet;
 using Microsoft.Extensions.Logging;
 
-var options = FleetOptionsBinder.Bind(args, out var errors);
+// environment variables (Section__Key) first, then the command line, which wins
+var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .Select(e => KeyValuePair.Create((string)e.Key, (string?)e.Value));
+var options = FleetOptionsBinder.Bind([.. FleetOptionsBinder.EnvironmentArguments(environment), .. args], out var errors);
 if (errors.Count > 0)
 {
     foreach (var e in errors)
@@ -20,6 +24,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
+// SIGTERM (systemd, docker stop, the demo's cleanup) stops like Ctrl+C: without this the runtime ends the process at
+// once, so no device said goodbye, energy registers were not flushed and the temporary data directory stayed behind
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+{
+    c.Cancel = true;
+    cts.Cancel();
+});
 try
 {
     await using var fleet = new FleetSimulator(options, loggers);

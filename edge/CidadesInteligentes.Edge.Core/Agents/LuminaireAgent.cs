@@ -250,8 +250,8 @@ public sealed partial class LuminaireAgent : IDeviceAgent
 
     private void SaveBurnSeconds(bool force)
     {
-        // Written at most once per 10 burning minutes (SD-card wear); a crash loses at most that much burn time.
-        if (_options.BurnSecondsFile is not { } path || (!force && _burnSeconds - _savedBurnSeconds < 600))
+        // Written at most once per 10 burning minutes by default (SD-card wear); a crash loses at most that much burn time.
+        if (_options.BurnSecondsFile is not { } path || (!force && _burnSeconds - _savedBurnSeconds < _options.BurnSaveEverySeconds))
         {
             return;
         }

@@ -14,6 +14,10 @@ namespace CidadesInteligentes.Edge.Core.Agents;
 /// the controller lost power while running and the agent raises supplyLoss (null: no such check).
 /// </param>
 /// <param name="BootId">This boot's id (null: read from /proc/sys/kernel/random/boot_id); set by tests.</param>
+/// <param name="BurnSaveEverySeconds">
+/// Burning seconds between writes of <paramref name="BurnSecondsFile"/> (SD-card wear; a crash loses at most this much);
+/// <see cref="LuminaireAgent.Flush"/> always writes it. The fleet simulator, with thousands of agents on one disk, writes less often.
+/// </param>
 public sealed record LuminaireAgentOptions(
     DeviceIdentity Identity,
     double Latitude,
@@ -22,7 +26,8 @@ public sealed record LuminaireAgentOptions(
     TimeSpan? TelemetryInterval = null,
     string? BurnSecondsFile = null,
     string? RunMarkerFile = null,
-    string? BootId = null)
+    string? BootId = null,
+    double BurnSaveEverySeconds = 600)
 {
     public TimeSpan EffectiveTelemetryInterval => TelemetryInterval ?? TimeSpan.FromSeconds(60);
 }

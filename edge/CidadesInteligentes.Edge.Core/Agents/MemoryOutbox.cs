@@ -15,10 +15,16 @@ public sealed class MemoryOutbox : IOutbox
     private long _lastId;
     private long _overflow;
 
-    public MemoryOutbox(int maxMessages = 10_000)
+    /// <param name="maxMessages">Oldest dropped beyond this.</param>
+    /// <param name="lastSeqs">The last seq each stream handed out in an earlier run (a restarted simulated device continues from them).</param>
+    public MemoryOutbox(int maxMessages = 10_000, IReadOnlyDictionary<string, long>? lastSeqs = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
         _maxMessages = maxMessages;
+        foreach (var (stream, seq) in lastSeqs ?? new Dictionary<string, long>())
+        {
+            _lastSeq[stream] = Math.Max(0, seq);
+        }
     }
 
     public int PendingCount

@@ -116,8 +116,10 @@ public sealed class FaultDetector(FaultDetectorOptions options)
 
     private void EvaluateDayBurning(LuminaireSample s, List<FaultTransition> transitions)
     {
-        // A lit lamp draws at least the driver's fixed share of nominal power; standby of a dead driver is below it.
-        var burningW = options.LampFailureFraction * options.Model.NominalPowerW;
+        // A lamp left lit by a welded relay sits at the level the controller set on switching off (0 %): the driver's fixed
+        // share of its own power, which for a pole a few % below nominal is just under that share of the nominal power. Half
+        // of it still counts every such pole, and stays far above a dead driver's standby.
+        var burningW = 0.5 * options.LampFailureFraction * options.Model.NominalPowerW;
         var detail = Text($"power {s.PowerW:0.0} W with lamp commanded off");
         if (s.PowerW >= burningW)
         {

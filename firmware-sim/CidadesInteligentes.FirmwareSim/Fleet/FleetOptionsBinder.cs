@@ -88,6 +88,14 @@ public static class FleetOptionsBinder
             }
         }
         o = o with { Failures = f };
+        Validate(o, DateTimeOffset.UtcNow, problems);
+        errors = problems;
+        return o;
+    }
+
+    /// <summary>Settings that parse but cannot run (they would crash, hang or run silently wrong), each in plain words.</summary>
+    private static void Validate(FleetOptions o, DateTimeOffset now, List<string> problems)
+    {
         if (o.Speed <= 0 || double.IsNaN(o.Speed))
         {
             problems.Add("--Clock:Speed must be positive (or 'max')");
@@ -96,12 +104,102 @@ public static class FleetOptionsBinder
         {
             problems.Add("--Clock:Until is before --Clock:Start");
         }
+        if (o.Start is null && o.Until is { } until && until < now)
+        {
+            problems.Add("--Clock:Until is in the past and --Clock:Start is not set (it defaults to now)");
+        }
+        // the cloud rejects a ts more than 5 min ahead of its clock (telemetry contract)
+        if (o.Start is { } start && start > now.AddMinutes(5))
+        {
+            problems.Add($"--Clock:Start {start:o} is in the future: every message would be rejected as stamped ahead of the cloud's clock");
+        }
         if (o.TelemetryIntervalSeconds is <= 0)
         {
             problems.Add("--Telemetry:IntervalSeconds must be positive");
         }
-        errors = problems;
-        return o;
+        if (o.StepSeconds is <= 0)
+        {
+            problems.Add("--Clock:StepSeconds must be positive");
+        }
+        if (o.Cities is <= 0)
+        {
+            problems.Add("--Fleet:Cities must be at least 1");
+        }
+        if (o.LuminairesPerCity is < 0)
+        {
+            problems.Add("--Fleet:LuminairesPerCity must not be negative");
+        }
+        if (o.HotspotsPerCity is < 0)
+        {
+            problems.Add("--Fleet:HotspotsPerCity must not be negative");
+        }
+        if (o.LuminairesPerCity == 0 && o.HotspotsPerCity == 0)
+        {
+            problems.Add("--Fleet:LuminairesPerCity and --Fleet:HotspotsPerCity are both 0: there is no device to simulate");
+        }
+        if (o.MqttPort is < 1 or > 65535)
+        {
+            problems.Add("--Mqtt:Port must be between 1 and 65535");
+        }
+        if (o.MaxInFlightPerDevice < 1)
+        {
+            problems.Add("--Mqtt:MaxInFlight must be at least 1");
+        }
+        if (!(o.DrainPerSecond > 0) || double.IsPositiveInfinity(o.DrainPerSecond))
+        {
+            problems.Add("--Mqtt:DrainPerSecond must be a positive number");
+        }
+        if (o.MaxPendingPerDevice < 0)
+        {
+            problems.Add("--Fleet:MaxPendingPerDevice must not be negative");
+        }
+        var f = o.Failures;
+        if (f.NonCompliantWifi < 0)
+        {
+            problems.Add("--Fault:NonCompliantWifi must not be negative");
+        }
+        foreach (var (name, rate) in new[]
+        {
+            ("LampFailurePerDay", f.LampFailurePerDay), ("DayBurningPerDay", f.DayBurningPerDay), ("CyclingPerDay", f.CyclingPerDay),
+            ("SupplyLossPerDay", f.SupplyLossPerDay), ("LinkOutagePerDay", f.LinkOutagePerDay), ("BrokerOutagePerDay", f.BrokerOutagePerDay),
+            ("BackhaulOutagePerDay", f.BackhaulOutagePerDay), ("PortalOutagePerDay", f.PortalOutagePerDay),
+        })
+        {
+            if (!double.IsFinite(rate) || rate < 0)
+            {
+                problems.Add($"--Fault:{name} must be a number of events per day, 0 or more");
+            }
+        }
+        if (o.RegistryPath is { } registry && !File.Exists(registry))
+        {
+            problems.Add($"--Fleet:Registry file '{registry}' does not exist");
+        }
+        if (o.SecretsPath is { } secrets && !File.Exists(secrets))
+        {
+            problems.Add($"--Fleet:Secrets file '{secrets}' does not exist");
+        }
+    }
+
+    private static readonly string[] Sections = ["Mqtt", "Fleet", "Clock", "Telemetry", "Load", "Fault"];
+
+    /// <summary>
+    /// <c>Section__Key</c> environment variables of the simulator's sections as <c>--Section:Key value</c> arguments, to
+    /// put before the command line (which wins, as in standard .NET configuration). Other variables are not ours.
+    /// </summary>
+    public static IReadOnlyList<string> EnvironmentArguments(IEnumerable<KeyValuePair<string, string?>> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var args = new List<string>();
+        foreach (var (name, value) in environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var parts = name.Split("__");
+            if (parts.Length == 2 && parts[1].Length > 0 && value is not null && Sections.Contains(parts[0], StringComparer.OrdinalIgnoreCase))
+            {
+                args.Add($"--{parts[0]}:{parts[1]}");
+                args.Add(value);
+            }
+        }
+        return args;
     }
 
     private static int Int(string v) => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);

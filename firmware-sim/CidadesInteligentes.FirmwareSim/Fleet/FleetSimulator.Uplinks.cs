@@ -1,4 +1,9 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using CidadesInteligentes.Edge.Core.Agents;
+using CidadesInteligentes.Mqtt;
+using CidadesInteligentes.Mqtt.Client;
+using Microsoft.Extensions.Logging;
 
 namespace CidadesInteligentes.FirmwareSim.Fleet;
 
@@ -16,16 +21,65 @@ public sealed partial class FleetSimulator
         var work = new List<(IDeviceAgent Agent, Action<Uplink> Attach)>();
         work.AddRange(_luminaires.Select(l => ((IDeviceAgent)l.Agent, (Action<Uplink>)(u => l.Uplink = u))));
         work.AddRange(_hotspots.Select(h => ((IDeviceAgent)h.Agent, (Action<Uplink>)(u => h.Uplink = u))));
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (w, token) =>
+        // a device keeps retrying its first connect, so a refused one would hold the whole fleet here without a word
+        var refused = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        string? lastFailure = null;
+        var connected = 0;
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var all = Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = connecting.Token }, async (w, token) =>
         {
+            var id = w.Agent.Identity.Id;
             // uplink rates and timers run in real time; only the agents read the fleet clock
-            var uplink = new Uplink(w.Agent, uplinkOptions with { Password = _secrets[w.Agent.Identity.Id] }, TimeProvider.System);
+            var uplink = new Uplink(w.Agent, uplinkOptions with
+            {
+                Password = _secrets[id],
+                DescribeConnectFailure = e =>
+                {
+                    lastFailure = e.Message;
+                    if (e is MqttConnectException { ReasonCode: ReasonCodes.BadUserNameOrPassword or ReasonCodes.NotAuthorized or ReasonCodes.ClientIdentifierNotValid })
+                    {
+                        refused.TryAdd(id, e.Message);
+                    }
+                    return null;
+                },
+            }, TimeProvider.System);
             w.Attach(uplink);
             await uplink.StartAsync(token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            Interlocked.Increment(ref connected);
+        });
+        var firstRefusal = (DateTime?)null;
+        var lastWarning = DateTime.UtcNow;
+        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false) != all)
+        {
+            if (!refused.IsEmpty && (firstRefusal ??= DateTime.UtcNow) < DateTime.UtcNow - RefusalGrace)
+            {
+                await connecting.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await all.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                var ids = refused.Keys.Order(StringComparer.Ordinal).ToList();
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"the broker at {_options.MqttHost}:{_options.MqttPort} refused {ids.Count} device(s) ({refused.Values.First()}); check --Fleet:Secrets and the broker's devices file: {string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}"));
+            }
+            if (DateTime.UtcNow - lastWarning >= TimeSpan.FromSeconds(10) && lastFailure is { } reason)
+            {
+                lastWarning = DateTime.UtcNow;
+                _logger.LogWarning("waiting for the broker at {Host}:{Port}: {Connected} of {Devices} devices connected ({Reason})",
+                    _options.MqttHost, _options.MqttPort, Volatile.Read(ref connected), work.Count, reason);
+            }
+        }
+        await all.ConfigureAwait(false);
     }
 
-    private async Task DrainAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>How long the first connects go on after the broker refused a device, to name the others it refuses too.</summary>
+    private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(3);
+
+    /// <param name="whileConnected">Give up as soon as no device is connected (stopping: a broker that went away with the cloud will not come back within the timeout).</param>
+    private async Task DrainAsync(TimeSpan timeout, CancellationToken ct, bool whileConnected = false)
     {
         foreach (var o in AllOutboxes())
         {
@@ -34,6 +88,10 @@ public sealed partial class FleetSimulator
         var until = DateTime.UtcNow + timeout;
         while (PendingTotal() > 0 && DateTime.UtcNow < until)
         {
+            if (whileConnected && !AllUplinks().Any(u => u.IsConnected))
+            {
+                return;
+            }
             foreach (var u in AllUplinks())
             {
                 u.Nudge();
@@ -74,6 +132,10 @@ public sealed partial class FleetSimulator
                 await u.DisposeAsync().ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
+        foreach (var o in AllOutboxes())
+        {
+            o.Flush();
+        }
     }
 
     private IEnumerable<GatedOutbox> AllOutboxes() => _luminaires.Select(l => l.Outbox).Concat(_hotspots.Select(h => h.Outbox));

@@ -42,12 +42,16 @@ public sealed partial class FleetSimulator : IAsyncDisposable
         _ownsDataDirectory = options.DataDirectory is null;
         _dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "ci-fleet-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dataDirectory);
+        RefuseReplayedTime();
         LoadSecrets();
         Build();
         _progress = new FleetProgress(Start, 0, 0, 0, _luminaires.Count, _hotspots.Count, TimeSpan.Zero);
     }
 
     public FleetPlan Plan { get; }
+
+    /// <summary>How long a cancelled run keeps delivering what the devices had queued before it disconnects them.</summary>
+    public static TimeSpan ShutdownDrainTimeout { get; } = TimeSpan.FromSeconds(15);
 
     public DateTimeOffset Start { get; }
 
@@ -96,15 +100,25 @@ public sealed partial class FleetSimulator : IAsyncDisposable
                 }
                 ct.ThrowIfCancellationRequested();
                 await StepAsync(t, step, interval, ct).ConfigureAwait(false);
+                NoteLastStep(t);
                 _progress = Snapshot(t);
                 _options.Progress?.Report(_progress);
             }
             await DrainAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
             _progress = Snapshot(_progress.SimulatedTime);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: the outboxes live in memory, so what is not delivered now is lost for good (and the
+            // next run with the same data directory continues after its seqs); the simulated outages end here
+            await DrainAsync(ShutdownDrainTimeout, CancellationToken.None, whileConnected: true).ConfigureAwait(false);
+            _progress = Snapshot(_progress.SimulatedTime);
+            throw;
+        }
         finally
         {
             await StopAllAsync().ConfigureAwait(false);
+            SaveLastStep();
         }
         _progress = Snapshot(_progress.SimulatedTime);
         _options.Progress?.Report(_progress);
