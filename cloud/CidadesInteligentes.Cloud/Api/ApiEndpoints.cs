@@ -129,7 +129,7 @@ internal static class ApiEndpoints
             {
                 await foreach (var u in hub.SubscribeAsync(city, ct).ConfigureAwait(false))
                 {
-                    await http.Response.WriteAsync($"event: {u.Event}\ndata: {u.Json}\n\n", ct).ConfigureAwait(false);
+                    await http.Response.WriteAsync(u.ToSse(), ct).ConfigureAwait(false);
                     await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
             }
