@@ -120,4 +120,25 @@ public sealed class LiveEndpointTests
         Assert.Equal("lampFailure", data.GetProperty("payload").GetProperty("type").GetString());
         Assert.Equal("data: forged", data.GetProperty("payload").GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_a_comment_every_heartbeat_so_proxies_keep_it_open()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        var hub = cloud.Get<LiveHub>();
+        hub.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
+        await using var sse = await SseReader.OpenAsync(cloud.Http);
+        Assert.Equal("no-cache", sse.Response.Headers.CacheControl?.ToString());
+
+        // no device publishes anything: the first block is ": connected", then heartbeats keep coming
+        var first = await Wait.ForAsync(sse.Frames.Reader.ReadAsync().AsTask(), "the connected comment");
+        Assert.Equal(["connected"], first.Comments);
+        for (var i = 0; i < 3; i++)
+        {
+            var beat = await Wait.ForAsync(sse.Frames.Reader.ReadAsync().AsTask(), "a heartbeat", TimeSpan.FromSeconds(5));
+            Assert.Null(beat.Event);
+            Assert.NotEmpty(beat.Comments);
+        }
+        Assert.Equal(1, hub.Subscribers);
+    }
 }
