@@ -119,8 +119,11 @@ internal static class ApiEndpoints
 
         api.MapGet("/ingest/dead-letters", (int? limit, SqliteStore store) => Results.Ok(store.DeadLetters(Math.Clamp(limit ?? 100, 1, 1000)))).Require(ApiRole.Viewer);
 
-        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, CancellationToken ct) =>
+        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
         {
+            // a stream never ends by itself: end it when the cloud stops, or the host waits its whole shutdown timeout
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+            var ct = stopping.Token;
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             await http.Response.WriteAsync(": connected\n\n", ct).ConfigureAwait(false);

@@ -141,4 +141,24 @@ public sealed class LiveEndpointTests
         }
         Assert.Equal(1, hub.Subscribers);
     }
+
+    [Fact]
+    public async Task Stopping_the_cloud_ends_open_streams_at_once_so_it_restarts_quickly_and_browsers_reconnect()
+    {
+        var cloud = await CloudApp.StartAsync();
+        try
+        {
+            await using var sse = await SseReader.OpenAsync(cloud.Http);
+            await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers == 1, "subscribed");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await cloud.App.StopAsync();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s with one dashboard open");
+            // the browser sees its stream end (and EventSource reconnects to the next instance)
+            await Wait.ForAsync(Task.Run(async () => { await foreach (var _ in sse.Frames.Reader.ReadAllAsync()) { } }), "the stream ended");
+        }
+        finally
+        {
+            await cloud.DisposeAsync();
+        }
+    }
 }
