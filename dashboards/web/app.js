@@ -88,7 +88,7 @@
   }
 
   // ---------- live updates ----------
-  const live = { connected: false, source: null };
+  const live = { connected: false, source: null, retryMs: 1000 };
   function connectLive() {
     const src = new EventSource("/api/live");
     live.source = src;
@@ -101,8 +101,16 @@
         el.firstChild.textContent = (c ? t("live") : t("liveOff")) + " ";
       }
     };
-    src.onopen = () => setState(true);
-    src.onerror = () => setState(false); // EventSource reconnects by itself
+    src.onopen = () => { live.retryMs = 1000; setState(true); };
+    src.onerror = () => {
+      setState(false);
+      // EventSource reconnects by itself after a network error, but gives up for good on an HTTP error such as a
+      // proxy's 502 while the cloud restarts: then connect again, waiting longer each time (up to 30 s)
+      if (src.readyState === EventSource.CLOSED && live.source === src) {
+        setTimeout(connectLive, live.retryMs);
+        live.retryMs = Math.min(live.retryMs * 2, 30000);
+      }
+    };
     for (const name of ["telemetry", "status", "event", "alert", "ack"]) {
       src.addEventListener(name, (e) => {
         let data;
