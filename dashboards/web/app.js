@@ -88,7 +88,7 @@
   }
 
   // ---------- live updates ----------
-  const live = { connected: false, source: null, retryMs: 1000 };
+  const live = { connected: false, source: null, retryMs: 1000, missed: false };
   function connectLive() {
     const src = new EventSource("/api/live");
     live.source = src;
@@ -101,8 +101,15 @@
         el.firstChild.textContent = (c ? t("live") : t("liveOff")) + " ";
       }
     };
-    src.onopen = () => { live.retryMs = 1000; setState(true); };
+    src.onopen = () => {
+      live.retryMs = 1000;
+      setState(true);
+      // updates sent while the stream was down are lost: the open view reads the API again
+      if (live.missed && current && current.onReconnect) current.onReconnect();
+      live.missed = false;
+    };
     src.onerror = () => {
+      live.missed = true;
       setState(false);
       // EventSource reconnects by itself after a network error, but gives up for good on an HTTP error such as a
       // proxy's 502 while the cloud restarts: then connect again, waiting longer each time (up to 30 s)
@@ -174,6 +181,7 @@
     return {
       async load(main) { root = main; await draw(); },
       onLive(name) { if (name !== "telemetry") refresh(); },
+      onReconnect() { refresh(); },
       dispose() { refresh.cancel(); root = null; },
     };
   }
@@ -209,6 +217,7 @@
     return {
       async load(main) { root = main; await draw(); },
       onLive(name, data) { if (data.city === ibge) refresh(); },
+      onReconnect() { refresh(); },
       dispose() { refresh.cancel(); root = null; },
     };
   }
@@ -327,8 +336,7 @@
       const r = await api("/api/devices/" + encodeURIComponent(id));
       if (!root) return;
       if (!r.ok || !r.data) { root.replaceChildren(h("p", { class: "error", testid: "error" }, (r.status === 404 ? t("notFound") : t("error")) + ": " + problem(r))); return; }
-      dev = r.data;
-      dev.recent = (Array.isArray(dev.recent) ? dev.recent : []).slice().sort((a, b) => (a.seq || 0) - (b.seq || 0));
+      dev = withSortedRecent(r.data);
       parts.summary = h("div", { class: "cards" });
       parts.chart = h("div", {});
       parts.events = h("div", {});
@@ -338,6 +346,17 @@
         h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, dev.kind)),
         parts.summary, section(t("recent"), parts.chart),
         h("div", { class: "two" }, section(t("events"), parts.events), section(t("commands"), dev.kind === "luminaire" ? overrideForm() : null, parts.commands)));
+      drawSummary(); drawChart(); drawEvents(); drawCommands();
+    }
+    function withSortedRecent(d) {
+      d.recent = (Array.isArray(d.recent) ? d.recent : []).slice().sort((a, b) => (a.seq || 0) - (b.seq || 0));
+      return d;
+    }
+    // after the live stream was down: everything shown may have changed (the override form is left as typed)
+    async function reload() {
+      const r = await api("/api/devices/" + encodeURIComponent(id));
+      if (stopped || !dev || !r.ok || !r.data) return;
+      dev = withSortedRecent(r.data);
       drawSummary(); drawChart(); drawEvents(); drawCommands();
     }
     function drawSummary() {
@@ -455,7 +474,7 @@
       dev.openAlerts = r.data.openAlerts;
       drawSummary();
     }
-    return { load, onLive, dispose() { stopped = true; root = null; void pending; } };
+    return { load, onLive, onReconnect: reload, dispose() { stopped = true; root = null; void pending; } };
   }
 
   window.addEventListener("hashchange", render);
