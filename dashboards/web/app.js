@@ -244,7 +244,7 @@
       { name: t("measuredShort"), color: COLORS.measured, values: daily.map((d) => d.measuredKwh) },
       { name: t("optionB"), color: COLORS.baseline, values: daily.map((d) => d.baselineKwh) },
       { name: t("aneel"), color: COLORS.aneel, values: daily.map((d) => d.aneelBaselineKwh) },
-    ], { format: (v) => T.num(v, 0), label: t("dailyEnergy"), width: chartWidth() });
+    ], { format: (v, d) => T.num(v, d || 0), label: t("dailyEnergy"), width: chartWidth() });
     chart.setAttribute("data-testid", "daily-chart");
     return section(t("dailyEnergy") + " (kWh)", cards, chart);
   }
@@ -380,7 +380,7 @@
       const series = dev.kind === "luminaire"
         ? [{ name: t("power"), color: COLORS.measured, values: rec.map((m) => m.powerW) }, { name: t("dim"), color: COLORS.on, values: rec.map((m) => m.dimPercent) }]
         : [{ name: t("clients"), color: COLORS.hotspot, values: rec.map((m) => m.clients) }, { name: t("downMbps"), color: COLORS.measured, values: rec.map((m) => m.downMbps) }];
-      const c = Charts.line(labels, series, { format: (v) => T.num(v, 0), label: t("recent"), width: chartWidth() });
+      const c = Charts.line(labels, series, { format: (v, d) => T.num(v, d || 0), label: t("recent"), width: chartWidth() });
       c.setAttribute("data-testid", "device-chart");
       c.setAttribute("data-points", String(rec.length));
       parts.chart.replaceChildren(c);
