@@ -366,7 +366,7 @@
         card(t("lastSeen"), T.date(d.lastSeen), "device-lastSeen"),
         lum ? card(t("power"), T.num(d.powerW), "device-powerW") : card(t("clients"), T.int(d.clients), "device-clients"),
         lum ? card(t("dim"), T.int(d.dimPercent), "device-dimPercent") : card(t("downMbps"), T.num(last("downMbps")), "device-downMbps"),
-        lum ? card(t("lamp"), d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk ? "OK" : "—", "device-portalOk"),
+        lum ? card(t("lamp"), d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk === true ? "OK" : d.portalOk === false ? t("down") : "—", "device-portalOk"),
         card(t("openAlerts"), T.int(d.openAlerts), "device-openAlerts"),
         card(t("firmware"), d.firmware || "—", "device-firmware"));
     }
