@@ -449,20 +449,24 @@
     function onLive(name, data) {
       if (!dev || data.device !== id) return;
       const p = data.payload || {};
+      if (name !== "alert") {
+        // the device spoke: as the cloud does, it was seen now (on arrival), and anything but a status means online
+        dev.lastSeen = new Date().toISOString();
+        dev.online = name === "status" ? p.state === "online" : true;
+      }
       if (name === "telemetry") {
         dev.recent.push(p);
         if (dev.recent.length > 120) dev.recent.shift();
         for (const f of ["powerW", "dimPercent", "lampOn", "clients", "backhaulUp", "portalOk"]) if (p[f] !== undefined) dev[f] = p[f];
-        dev.online = true;
-        dev.lastSeen = p.ts || new Date().toISOString();
         drawSummary(); drawChart();
       } else if (name === "status") {
-        dev.online = p.state === "online";
         if (p.firmware) dev.firmware = p.firmware;
         drawSummary();
       } else if (name === "event") {
         dev.events = [p].concat(dev.events || []);
-        drawEvents();
+        drawSummary(); drawEvents();
+      } else if (name === "ack") {
+        drawSummary();
       } else if (name === "alert") {
         // an alert opened or closed: not an event of the list (it has no payload), but the open-alert count changed
         void refreshOpenAlerts();

@@ -1,6 +1,9 @@
+using CidadesInteligentes.Cloud.Live;
 using CidadesInteligentes.Cloud.Tests.Host;
+using CidadesInteligentes.Testing;
 using Microsoft.Playwright;
 using Xunit;
+using static Microsoft.Playwright.Assertions;
 
 namespace CidadesInteligentes.Cloud.Tests.Dashboard;
 
@@ -36,5 +39,36 @@ public sealed class DeviceSummaryTests(DashboardBrowser browser)
         {
             Assert.Equal("—", await unknown.TextAsync("device-portalOk"));
         }
+    }
+
+    [Fact]
+    public async Task A_device_that_comes_back_shows_online_and_when_it_was_last_seen_from_its_status_or_events()
+    {
+        const string lamp = "sc-lum-000020";
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync(lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await dev.PublishAsync(Payload.Topic(lamp, "status"), Payload.Status("offline", t0), 1, retain: true);
+        await Wait.UntilAsync(async () => !(await cloud.GetJsonAsync($"/api/devices/{lamp}")).GetProperty("online").GetBoolean(), "offline");
+
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.GoAsync($"/device/{lamp}");
+        Assert.Equal("Offline", await s.TextAsync("device-online"));
+        var before = await s.TextAsync("device-lastSeen");
+        await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers > 0, "the page subscribed to /api/live");
+
+        // a fault report is the first thing heard from it: the cloud counts it as online again, seen now
+        await dev.PublishAsync(Payload.Topic(lamp, "event"), Payload.Event(1, DateTimeOffset.UtcNow, "lampFailure", true, "power 0.4 W with lamp on"));
+        await Expect(s.ById("device-events")).ToContainTextAsync("lampFailure");
+        var api = await cloud.GetJsonAsync($"/api/devices/{lamp}");
+        Assert.True(api.GetProperty("online").GetBoolean());
+        await Expect(s.ById("device-online")).ToHaveTextAsync("Online");
+        await Expect(s.ById("device-lastSeen")).Not.ToHaveTextAsync(before);
+
+        // a status message is seen too
+        await dev.PublishAsync(Payload.Topic(lamp, "status"), Payload.Status("offline", DateTimeOffset.UtcNow.AddMinutes(2)), 1, retain: true);
+        await Expect(s.ById("device-online")).ToHaveTextAsync("Offline");
+        Assert.NotEqual("—", await s.TextAsync("device-lastSeen"));
+        s.AssertNoErrors();
     }
 }
