@@ -283,6 +283,8 @@
     return section(t("faults") + ` (${r.ok ? r.data.length : "?"})`, list);
   }
 
+  // the thresholds a Wi-Fi point can miss (the API's codes) and the label of each
+  const FAILED_LABELS = { availability: "availability", medianDownMbps: "downMbps", p95LatencyMs: "latency", portal: "portal", use: "daysUsed" };
   function wifiPanel(r) {
     if (!r.ok || !r.data) return section(t("wifiPoints"), h("p", { class: "error", testid: "wifi-error" }, t("unavailable") + ": " + problem(r)));
     const w = r.data;
@@ -303,7 +305,7 @@
           h("td", { class: "n", testid: id("p95LatencyMs") }, T.num(p.p95LatencyMs, 0)),
           h("td", { class: "n" }, h("span", { testid: id("daysUsed") }, T.int(p.daysUsed)), "/", T.int(p.daysInPeriod)),
           h("td", { class: p.compliant ? "good" : "bad", testid: id("compliant") }, p.compliant ? t("compliant") : t("notCompliant"),
-            Array.isArray(p.failed) && p.failed.length ? h("div", { class: "muted" }, p.failed.join(", ")) : null)),
+            Array.isArray(p.failed) && p.failed.length ? h("div", { class: "muted", testid: id("failed") }, p.failed.map((f) => t(FAILED_LABELS[f] || f)).join(", ")) : null)),
         h("tr", { class: "timeline-row" }, h("td", { colspan: 7 }, bar)),
       ];
     });
@@ -343,7 +345,7 @@
       parts.commands = h("div", {});
       root.replaceChildren(
         h("p", {}, h("a", { href: link("/city/" + encodeURIComponent(dev.city), month), testid: "device-city" }, "← " + dev.city)),
-        h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, dev.kind)),
+        h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, t(dev.kind))),
         parts.summary, section(t("recent"), parts.chart),
         h("div", { class: "two" }, section(t("events"), parts.events), section(t("commands"), dev.kind === "luminaire" ? overrideForm() : null, parts.commands)));
       drawSummary(); drawChart(); drawEvents(); drawCommands();
