@@ -126,6 +126,8 @@ internal static class ApiEndpoints
             var ct = stopping.Token;
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
+            // nginx buffers proxied responses by default, which would hold the events back and send them in bursts
+            http.Response.Headers["X-Accel-Buffering"] = "no";
             await http.Response.WriteAsync(": connected\n\n", ct).ConfigureAwait(false);
             await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             try

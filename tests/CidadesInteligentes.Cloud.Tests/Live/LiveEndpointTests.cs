@@ -161,4 +161,15 @@ public sealed class LiveEndpointTests
             await cloud.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task The_stream_tells_a_buffering_reverse_proxy_to_pass_each_event_on_at_once()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        await using var sse = await SseReader.OpenAsync(cloud.Http);
+        Assert.Equal("text/event-stream", sse.Response.Content.Headers.ContentType?.MediaType);
+        // nginx buffers a proxied response unless told not to: the page would get its updates in bursts, late
+        Assert.True(sse.Response.Headers.TryGetValues("X-Accel-Buffering", out var values), "no X-Accel-Buffering header");
+        Assert.Equal(["no"], values);
+    }
 }
