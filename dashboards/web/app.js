@@ -457,9 +457,13 @@
         dev.online = name === "status" ? p.state === "online" : true;
       }
       if (name === "telemetry") {
-        dev.recent.push(p);
+        // a reading replayed late from the device's outbox goes in its place in the series (ordered by seq, as
+        // loaded), and only the newest reading sets the figures, as in the cloud
+        const newest = !dev.recent.some((m) => Date.parse(m.ts) > Date.parse(p.ts));
+        const at = dev.recent.findIndex((m) => (m.seq || 0) > (p.seq || 0));
+        if (at < 0) dev.recent.push(p); else dev.recent.splice(at, 0, p);
         if (dev.recent.length > 120) dev.recent.shift();
-        for (const f of ["powerW", "dimPercent", "lampOn", "clients", "backhaulUp", "portalOk"]) if (p[f] !== undefined) dev[f] = p[f];
+        if (newest) for (const f of ["powerW", "dimPercent", "lampOn", "clients", "backhaulUp", "portalOk"]) if (p[f] !== undefined) dev[f] = p[f];
         drawSummary(); drawChart();
       } else if (name === "status") {
         if (p.firmware) dev.firmware = p.firmware;

@@ -71,4 +71,34 @@ public sealed class DeviceSummaryTests(DashboardBrowser browser)
         Assert.NotEqual("—", await s.TextAsync("device-lastSeen"));
         s.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_late_replayed_reading_joins_the_series_in_its_place_and_does_not_replace_the_newest_one()
+    {
+        const string lamp = "sc-lum-000020";
+        await using var cloud = await CloudApp.StartAsync();
+        var dev = await cloud.DeviceAsync(lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-4);
+        await dev.PublishAsync(Payload.Topic(lamp, "status"), Payload.Status("online", t0), 1, retain: true);
+        await dev.PublishAsync(Payload.Topic(lamp, "telemetry"), Payload.Luminaire(1, t0, energyWh: 1000, powerW: 55, dim: 100));
+
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.GoAsync($"/device/{lamp}");
+        Assert.Equal("55,0", await s.TextAsync("device-powerW"));
+        await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers > 0, "the page subscribed to /api/live");
+
+        // the newest reading, then one from the device's outbox that had not gone out (an older seq and time)
+        await dev.PublishAsync(Payload.Topic(lamp, "telemetry"), Payload.Luminaire(3, t0.AddMinutes(2), energyWh: 1002, powerW: 80, dim: 100));
+        await dev.PublishAsync(Payload.Topic(lamp, "telemetry"), Payload.Luminaire(2, t0.AddMinutes(1), energyWh: 1001, powerW: 20, dim: 30));
+        await Expect(s.ById("device-chart")).ToHaveAttributeAsync("data-points", "3");
+        var api = await cloud.GetJsonAsync($"/api/devices/{lamp}");
+        Assert.Equal(80, api.GetProperty("powerW").GetDouble());
+        Assert.Equal("80,0", await s.TextAsync("device-powerW"));
+        Assert.Equal("100", await s.TextAsync("device-dimPercent"));
+        // the series is drawn in time order, as after a reload: 55, 20, 80
+        var ys = await s.Page.Locator("[data-testid=device-chart] path.series").First.GetAttributeAsync("d");
+        var points = ys!.Split(['M', 'L'], StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p.Trim().Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(points[1] > points[0] && points[1] > points[2], $"power line y coordinates {string.Join(", ", points)}: 20 W is not in the middle");
+        s.AssertNoErrors();
+    }
 }
