@@ -88,7 +88,7 @@
   }
 
   // ---------- live updates ----------
-  const live = { connected: false, source: null };
+  const live = { connected: false, source: null, retryMs: 1000, missed: false };
   function connectLive() {
     const src = new EventSource("/api/live");
     live.source = src;
@@ -101,8 +101,23 @@
         el.firstChild.textContent = (c ? t("live") : t("liveOff")) + " ";
       }
     };
-    src.onopen = () => setState(true);
-    src.onerror = () => setState(false); // EventSource reconnects by itself
+    src.onopen = () => {
+      live.retryMs = 1000;
+      setState(true);
+      // updates sent while the stream was down are lost: the open view reads the API again
+      if (live.missed && current && current.onReconnect) current.onReconnect();
+      live.missed = false;
+    };
+    src.onerror = () => {
+      live.missed = true;
+      setState(false);
+      // EventSource reconnects by itself after a network error, but gives up for good on an HTTP error such as a
+      // proxy's 502 while the cloud restarts: then connect again, waiting longer each time (up to 30 s)
+      if (src.readyState === EventSource.CLOSED && live.source === src) {
+        setTimeout(connectLive, live.retryMs);
+        live.retryMs = Math.min(live.retryMs * 2, 30000);
+      }
+    };
     for (const name of ["telemetry", "status", "event", "alert", "ack"]) {
       src.addEventListener(name, (e) => {
         let data;
@@ -166,6 +181,7 @@
     return {
       async load(main) { root = main; await draw(); },
       onLive(name) { if (name !== "telemetry") refresh(); },
+      onReconnect() { refresh(); },
       dispose() { refresh.cancel(); root = null; },
     };
   }
@@ -201,6 +217,7 @@
     return {
       async load(main) { root = main; await draw(); },
       onLive(name, data) { if (data.city === ibge) refresh(); },
+      onReconnect() { refresh(); },
       dispose() { refresh.cancel(); root = null; },
     };
   }
@@ -227,7 +244,7 @@
       { name: t("measuredShort"), color: COLORS.measured, values: daily.map((d) => d.measuredKwh) },
       { name: t("optionB"), color: COLORS.baseline, values: daily.map((d) => d.baselineKwh) },
       { name: t("aneel"), color: COLORS.aneel, values: daily.map((d) => d.aneelBaselineKwh) },
-    ], { format: (v) => T.num(v, 0), label: t("dailyEnergy"), width: chartWidth() });
+    ], { format: (v, d) => T.num(v, d || 0), label: t("dailyEnergy"), width: chartWidth() });
     chart.setAttribute("data-testid", "daily-chart");
     return section(t("dailyEnergy") + " (kWh)", cards, chart);
   }
@@ -266,6 +283,8 @@
     return section(t("faults") + ` (${r.ok ? r.data.length : "?"})`, list);
   }
 
+  // the thresholds a Wi-Fi point can miss (the API's codes) and the label of each
+  const FAILED_LABELS = { availability: "availability", medianDownMbps: "downMbps", p95LatencyMs: "latency", portal: "portal", use: "daysUsed" };
   function wifiPanel(r) {
     if (!r.ok || !r.data) return section(t("wifiPoints"), h("p", { class: "error", testid: "wifi-error" }, t("unavailable") + ": " + problem(r)));
     const w = r.data;
@@ -286,7 +305,7 @@
           h("td", { class: "n", testid: id("p95LatencyMs") }, T.num(p.p95LatencyMs, 0)),
           h("td", { class: "n" }, h("span", { testid: id("daysUsed") }, T.int(p.daysUsed)), "/", T.int(p.daysInPeriod)),
           h("td", { class: p.compliant ? "good" : "bad", testid: id("compliant") }, p.compliant ? t("compliant") : t("notCompliant"),
-            Array.isArray(p.failed) && p.failed.length ? h("div", { class: "muted" }, p.failed.join(", ")) : null)),
+            Array.isArray(p.failed) && p.failed.length ? h("div", { class: "muted", testid: id("failed") }, p.failed.map((f) => t(FAILED_LABELS[f] || f)).join(", ")) : null)),
         h("tr", { class: "timeline-row" }, h("td", { colspan: 7 }, bar)),
       ];
     });
@@ -319,17 +338,27 @@
       const r = await api("/api/devices/" + encodeURIComponent(id));
       if (!root) return;
       if (!r.ok || !r.data) { root.replaceChildren(h("p", { class: "error", testid: "error" }, (r.status === 404 ? t("notFound") : t("error")) + ": " + problem(r))); return; }
-      dev = r.data;
-      dev.recent = (Array.isArray(dev.recent) ? dev.recent : []).slice().sort((a, b) => (a.seq || 0) - (b.seq || 0));
+      dev = withSortedRecent(r.data);
       parts.summary = h("div", { class: "cards" });
       parts.chart = h("div", {});
       parts.events = h("div", {});
       parts.commands = h("div", {});
       root.replaceChildren(
         h("p", {}, h("a", { href: link("/city/" + encodeURIComponent(dev.city), month), testid: "device-city" }, "← " + dev.city)),
-        h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, dev.kind)),
+        h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, t(dev.kind))),
         parts.summary, section(t("recent"), parts.chart),
         h("div", { class: "two" }, section(t("events"), parts.events), section(t("commands"), dev.kind === "luminaire" ? overrideForm() : null, parts.commands)));
+      drawSummary(); drawChart(); drawEvents(); drawCommands();
+    }
+    function withSortedRecent(d) {
+      d.recent = (Array.isArray(d.recent) ? d.recent : []).slice().sort((a, b) => (a.seq || 0) - (b.seq || 0));
+      return d;
+    }
+    // after the live stream was down: everything shown may have changed (the override form is left as typed)
+    async function reload() {
+      const r = await api("/api/devices/" + encodeURIComponent(id));
+      if (stopped || !dev || !r.ok || !r.data) return;
+      dev = withSortedRecent(r.data);
       drawSummary(); drawChart(); drawEvents(); drawCommands();
     }
     function drawSummary() {
@@ -339,7 +368,7 @@
         card(t("lastSeen"), T.date(d.lastSeen), "device-lastSeen"),
         lum ? card(t("power"), T.num(d.powerW), "device-powerW") : card(t("clients"), T.int(d.clients), "device-clients"),
         lum ? card(t("dim"), T.int(d.dimPercent), "device-dimPercent") : card(t("downMbps"), T.num(last("downMbps")), "device-downMbps"),
-        lum ? card(t("lamp"), d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk ? "OK" : "—", "device-portalOk"),
+        lum ? card(t("lamp"), d.lampOn === true ? t("on") : d.lampOn === false ? t("off") : "—", "device-lampOn") : card("Portal", d.portalOk === true ? "OK" : d.portalOk === false ? t("down") : "—", "device-portalOk"),
         card(t("openAlerts"), T.int(d.openAlerts), "device-openAlerts"),
         card(t("firmware"), d.firmware || "—", "device-firmware"));
     }
@@ -353,7 +382,7 @@
       const series = dev.kind === "luminaire"
         ? [{ name: t("power"), color: COLORS.measured, values: rec.map((m) => m.powerW) }, { name: t("dim"), color: COLORS.on, values: rec.map((m) => m.dimPercent) }]
         : [{ name: t("clients"), color: COLORS.hotspot, values: rec.map((m) => m.clients) }, { name: t("downMbps"), color: COLORS.measured, values: rec.map((m) => m.downMbps) }];
-      const c = Charts.line(labels, series, { format: (v) => T.num(v, 0), label: t("recent"), width: chartWidth() });
+      const c = Charts.line(labels, series, { format: (v, d) => T.num(v, d || 0), label: t("recent"), width: chartWidth() });
       c.setAttribute("data-testid", "device-chart");
       c.setAttribute("data-points", String(rec.length));
       parts.chart.replaceChildren(c);
@@ -422,20 +451,28 @@
     function onLive(name, data) {
       if (!dev || data.device !== id) return;
       const p = data.payload || {};
+      if (name !== "alert") {
+        // the device spoke: as the cloud does, it was seen now (on arrival), and anything but a status means online
+        dev.lastSeen = new Date().toISOString();
+        dev.online = name === "status" ? p.state === "online" : true;
+      }
       if (name === "telemetry") {
-        dev.recent.push(p);
+        // a reading replayed late from the device's outbox goes in its place in the series (ordered by seq, as
+        // loaded), and only the newest reading sets the figures, as in the cloud
+        const newest = !dev.recent.some((m) => Date.parse(m.ts) > Date.parse(p.ts));
+        const at = dev.recent.findIndex((m) => (m.seq || 0) > (p.seq || 0));
+        if (at < 0) dev.recent.push(p); else dev.recent.splice(at, 0, p);
         if (dev.recent.length > 120) dev.recent.shift();
-        for (const f of ["powerW", "dimPercent", "lampOn", "clients", "backhaulUp", "portalOk"]) if (p[f] !== undefined) dev[f] = p[f];
-        dev.online = true;
-        dev.lastSeen = p.ts || new Date().toISOString();
+        if (newest) for (const f of ["powerW", "dimPercent", "lampOn", "clients", "backhaulUp", "portalOk"]) if (p[f] !== undefined) dev[f] = p[f];
         drawSummary(); drawChart();
       } else if (name === "status") {
-        dev.online = p.state === "online";
         if (p.firmware) dev.firmware = p.firmware;
         drawSummary();
       } else if (name === "event") {
         dev.events = [p].concat(dev.events || []);
-        drawEvents();
+        drawSummary(); drawEvents();
+      } else if (name === "ack") {
+        drawSummary();
       } else if (name === "alert") {
         // an alert opened or closed: not an event of the list (it has no payload), but the open-alert count changed
         void refreshOpenAlerts();
@@ -447,7 +484,7 @@
       dev.openAlerts = r.data.openAlerts;
       drawSummary();
     }
-    return { load, onLive, dispose() { stopped = true; root = null; void pending; } };
+    return { load, onLive, onReconnect: reload, dispose() { stopped = true; root = null; void pending; } };
   }
 
   window.addEventListener("hashchange", render);

@@ -18,7 +18,15 @@ window.Charts = (function () {
     return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
   }
 
-  // series: [{name, color, values:[number|null]}], labels: x labels (same length as values)
+  // how many decimals show v exactly (at most 6): 50 → 0, 1.25 → 2, 0.025 → 3
+  function decimalsOf(v) {
+    let d = 0;
+    while (d < 6 && Math.abs(Math.round(v * 10 ** d) - v * 10 ** d) > 1e-6) d++;
+    return d;
+  }
+
+  // series: [{name, color, values:[number|null]}], labels: x labels (same length as values);
+  // opts.format(v, decimals) formats a value, with the decimals an axis label needs (undefined for a data point)
   function line(labels, series, opts) {
     const o = Object.assign({ width: 720, height: 260, format: (v) => String(v), label: "" }, opts || {});
     const m = { l: 56, r: 24, t: 12, b: 40 };
@@ -30,10 +38,12 @@ window.Charts = (function () {
     const n = Math.max(labels.length, 1);
     const x = (i) => m.l + (n === 1 ? w / 2 : (i * w) / (n - 1));
     const y = (v) => m.t + h - (v / max) * h;
+    // gridlines every max/4 (e.g. 1.25 for 5): their labels get the decimals that step needs, so none is rounded
+    const tickDecimals = decimalsOf(max / 4);
     for (let k = 0; k <= 4; k++) {
       const v = (max * k) / 4;
       s.appendChild(el("line", { x1: m.l, x2: m.l + w, y1: y(v), y2: y(v), class: "grid" }));
-      s.appendChild(el("text", { x: m.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, o.format(v)));
+      s.appendChild(el("text", { x: m.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, o.format(v, tickDecimals)));
     }
     const step = Math.max(1, Math.ceil(n / 10));
     labels.forEach((lb, i) => {

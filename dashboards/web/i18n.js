@@ -22,7 +22,7 @@ window.I18N = (function () {
       detail: "Detalhe", firmware: "Firmware", status: "Estado", notFound: "Não encontrado", error: "Erro",
       up: "No ar", down: "Fora do ar", noData: "Sem dados", savingsKwhCard: "Economia de energia", co2: "CO₂ evitado (t)",
       spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
-      cities: "municípios", lamp: "Lâmpada"
+      cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo"
     },
     "en": {
       title: "Smart Cities — Engineering Dashboard",
@@ -44,7 +44,7 @@ window.I18N = (function () {
       detail: "Detail", firmware: "Firmware", status: "Status", notFound: "Not found", error: "Error",
       up: "Up", down: "Down", noData: "No data", savingsKwhCard: "Energy saved", co2: "CO₂ avoided (t)",
       spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
-      cities: "municipalities", lamp: "Lamp"
+      cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal"
     }
   };
   let locale = localStorage.getItem("ci.locale") === "en" ? "en" : "pt-BR";

@@ -120,17 +120,22 @@ internal static class ApiEndpoints
 
         api.MapGet("/ingest/dead-letters", (int? limit, SqliteStore store) => Results.Ok(store.DeadLetters(Math.Clamp(limit ?? 100, 1, 1000)))).Require(ApiRole.Viewer);
 
-        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, CancellationToken ct) =>
+        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
         {
+            // a stream never ends by itself: end it when the cloud stops, or the host waits its whole shutdown timeout
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+            var ct = stopping.Token;
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
+            // nginx buffers proxied responses by default, which would hold the events back and send them in bursts
+            http.Response.Headers["X-Accel-Buffering"] = "no";
             await http.Response.WriteAsync(": connected\n\n", ct).ConfigureAwait(false);
             await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             try
             {
                 await foreach (var u in hub.SubscribeAsync(city, ct).ConfigureAwait(false))
                 {
-                    await http.Response.WriteAsync($"event: {u.Event}\ndata: {u.Json}\n\n", ct).ConfigureAwait(false);
+                    await http.Response.WriteAsync(u.ToSse(), ct).ConfigureAwait(false);
                     await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
             }

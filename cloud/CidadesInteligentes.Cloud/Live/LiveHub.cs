@@ -16,6 +16,9 @@ internal sealed class LiveHub
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>How long a connection may stay silent before it gets a heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Sends one update to every subscriber whose city filter matches.</summary>
     public void Publish(LiveUpdate update)
     {
@@ -46,9 +49,19 @@ internal sealed class LiveHub
         }
         try
         {
-            await foreach (var update in subscriber.Queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            var reader = subscriber.Queue.Reader;
+            while (await ReadyAsync(reader, HeartbeatInterval, ct).ConfigureAwait(false) is { } ready)
             {
-                yield return update;
+                if (!ready)
+                {
+                    // silent for a whole interval: a heartbeat, so proxies and the browser know the stream is alive
+                    yield return LiveUpdate.Heartbeat;
+                    continue;
+                }
+                while (reader.TryRead(out var update))
+                {
+                    yield return update;
+                }
             }
         }
         finally
@@ -57,6 +70,25 @@ internal sealed class LiveHub
             {
                 _subscribers = [.. _subscribers.Where(s => s != subscriber)];
             }
+        }
+    }
+
+    /// <summary>true when updates are queued, false when <paramref name="interval"/> passed without any, null when the subscriber is done.</summary>
+    private static async ValueTask<bool?> ReadyAsync(ChannelReader<LiveUpdate> reader, TimeSpan interval, CancellationToken ct)
+    {
+        if (reader.TryPeek(out _))
+        {
+            return true;
+        }
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        tick.CancelAfter(interval);
+        try
+        {
+            return await reader.WaitToReadAsync(tick.Token).ConfigureAwait(false) ? true : null;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

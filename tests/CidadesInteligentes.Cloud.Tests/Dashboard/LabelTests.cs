@@ -1,0 +1,55 @@
+using CidadesInteligentes.Cloud.Tests.Host;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace CidadesInteligentes.Cloud.Tests.Dashboard;
+
+/// <summary>Codes the API sends (a device's kind, the Wi-Fi thresholds a point missed) are shown as labels of the chosen language.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class LabelTests(DashboardBrowser browser)
+{
+    private const string Wifi = """
+        {"ibge":"3548906","month":"2026-10","compliant":false,"compliantPoints":0,"requiredPoints":5,"completeness":0.5,"digest":"ab12",
+         "points":[{"device":"sc-wifi-01","name":"Praça XV","availability":0.61,"upMinutes":100,"downMinutes":60,"noDataMinutes":0,"medianDownMbps":4.5,"medianUpMbps":1,"p95LatencyMs":300,"meanLossPercent":2,
+           "daysUsed":2,"daysInPeriod":31,"compliant":false,"failed":["availability","medianDownMbps","p95LatencyMs","portal","use"],"outages":[],"timeline":[]}]}
+        """;
+
+    private const string Lamp = """{"id":"sc-lum-000001","city":"3548906","kind":"luminaire","online":true,"lastSeen":"2026-10-03T10:00:00Z","openAlerts":0,"powerW":55,"dimPercent":100,"lampOn":true,"recent":[],"events":[],"commands":[]}""";
+
+    private static Task RouteAsync(DashboardSession s) => s.Page.RouteAsync("**/api/**", r =>
+    {
+        var url = r.Request.Url;
+        return url.Contains("/api/live", StringComparison.Ordinal) ? r.ContinueAsync()
+            : r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json",
+                Body = url.Contains("/wifi", StringComparison.Ordinal) ? Wifi : url.Contains("/savings", StringComparison.Ordinal) ? "{}"
+                    : url.Contains("/api/devices/sc-lum-000001", StringComparison.Ordinal) ? Lamp : "[]" });
+    });
+
+    [Fact]
+    public async Task The_thresholds_a_wifi_point_missed_are_named_in_portuguese_and_in_english()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await RouteAsync(s);
+        await s.GoAsync("/city/3548906?month=2026-10");
+        var failed = s.ById("wifi-sc-wifi-01-failed");
+        await Expect(failed).ToHaveTextAsync("Disponibilidade, Download mediano (Mbps), Latência p95 (ms), Portal cativo, Dias com uso");
+        await s.ById("lang").ClickAsync();
+        await Expect(failed).ToHaveTextAsync("Availability, Median download (Mbps), p95 latency (ms), Captive portal, Days used");
+        s.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task The_device_page_names_the_kind_of_device_in_the_chosen_language()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await RouteAsync(s);
+        await s.GoAsync("/device/sc-lum-000001");
+        await Expect(s.ById("device-id")).ToHaveTextAsync("sc-lum-000001 Luminária");
+        await s.ById("lang").ClickAsync();
+        await Expect(s.ById("device-id")).ToHaveTextAsync("sc-lum-000001 Luminaire");
+        s.AssertNoErrors();
+    }
+}
