@@ -29,9 +29,23 @@
   const section = (title, ...body) => h("section", { class: "panel" }, h("h2", {}, title), ...body);
 
   // ---------- API ----------
+  // With --Api:AnonymousRead false every read needs a key: the engineer enters it once (signIn), the page keeps it in
+  // localStorage, sends it on each request and sets it as a same-site cookie for the live stream (EventSource cannot
+  // send headers; the cloud accepts the cookie for reads only).
+  const KEY = "ci.apiKey";
+  const storedKey = () => localStorage.getItem(KEY) || "";
+  function keepKey(key) {
+    if (key) localStorage.setItem(KEY, key); else localStorage.removeItem(KEY);
+    document.cookie = "ci_key=" + encodeURIComponent(key) + "; path=/; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "")
+      + (key ? "" : "; max-age=0");
+  }
+  let signingIn = false;
   async function api(path, init) {
     try {
-      const r = await fetch(path, Object.assign({ headers: { Accept: "application/json" } }, init || {}));
+      const headers = Object.assign({ Accept: "application/json" }, (init && init.headers) || {});
+      if (!headers.Authorization && storedKey()) headers.Authorization = "Bearer " + storedKey();
+      const r = await fetch(path, Object.assign({}, init || {}, { headers }));
+      if (r.status === 401 && (!init || !init.method || init.method === "GET")) signIn(storedKey() !== "");
       const text = await r.text();
       let data = null;
       try { data = text ? JSON.parse(text) : null; } catch { data = null; }
@@ -41,6 +55,26 @@
     }
   }
   const problem = (r) => (r.data && (r.data.detail || r.data.title)) || `HTTP ${r.status}`;
+
+  // A read was refused for want of a (valid) key: ask for one instead of showing empty pages.
+  function signIn(rejected) {
+    if (signingIn) return;
+    signingIn = true;
+    const key = h("input", { type: "password", id: "signin-key", testid: "signin-key", autocomplete: "off", required: true });
+    const form = h("form", { class: "panel signin", testid: "signin", onsubmit: (e) => {
+      e.preventDefault();
+      keepKey(key.value.trim());
+      signingIn = false;
+      if (live.source) live.source.close();
+      connectLive();
+      render();
+    } },
+      h("h2", {}, t("signIn")), h("p", {}, t("signInHelp")),
+      rejected ? h("p", { class: "error", testid: "signin-error" }, t("signInRejected")) : null,
+      h("label", {}, t("signIn") + " ", key), h("button", { type: "submit", testid: "signin-send" }, t("signInSend")));
+    app.replaceChildren(h("main", { id: "view" }, form));
+    key.focus();
+  }
 
   // ---------- routing ----------
   function defaultMonth() {
@@ -58,6 +92,7 @@
   const link = (path, month) => "#" + path + (month ? "?month=" + month : "");
 
   async function render() {
+    signingIn = false;
     if (current && current.dispose) current.dispose();
     current = null;
     const r = route();
@@ -399,14 +434,14 @@
         h("tbody", {}, cs.map((c) => h("tr", { testid: `command-${c.id}` }, h("td", {}, T.date(c.sentAt)), h("td", {}, c.type), h("td", { "data-state": c.state || "" }, c.result || (c.state === "unacknowledged" ? t("unacknowledged") : "…")), h("td", {}, c.detail || ""), h("td", {}, c.sentBy || "")))))));
     }
     function overrideForm() {
-      const key = h("input", { type: "password", id: "api-key", testid: "api-key", autocomplete: "off", value: localStorage.getItem("ci.apiKey") || "" });
+      const key = h("input", { type: "password", id: "api-key", testid: "api-key", autocomplete: "off", value: storedKey() });
       const dim = h("input", { type: "number", id: "dim", testid: "override-dim", min: 0, max: 100, step: 1, value: 50, required: true });
       const dur = h("input", { type: "number", id: "duration", testid: "override-duration", min: 1, step: 1, value: 600, required: true });
       const status = h("div", { class: "cmd-status", testid: "command-status", "aria-live": "polite" });
       const button = h("button", { type: "submit", testid: "override-send" }, t("send"));
       const form = h("form", { class: "override", testid: "override-form", onsubmit: async (e) => {
         e.preventDefault();
-        localStorage.setItem("ci.apiKey", key.value);
+        keepKey(key.value);
         button.disabled = true;
         status.replaceChildren(t("sending"));
         const headers = { "Content-Type": "application/json", Accept: "application/json" };
@@ -488,6 +523,7 @@
   }
 
   window.addEventListener("hashchange", render);
+  if (storedKey()) keepKey(storedKey()); // the cookie for the live stream, from the key kept by an earlier visit
   connectLive();
   render();
 })();

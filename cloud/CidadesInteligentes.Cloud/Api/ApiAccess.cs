@@ -41,8 +41,22 @@ internal static class ApiAccess
             return auth["Bearer ".Length..].Trim();
         }
         var header = request.Headers["X-Api-Key"].ToString();
-        return header.Length > 0 ? header : null;
+        if (header.Length > 0)
+        {
+            return header;
+        }
+        // The dashboard's key as a cookie, for reads only: a browser's EventSource (/api/live) cannot send headers. Never
+        // for a command or a registry change, so another site cannot make a signed-in browser send one (no CSRF).
+        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            && request.Cookies.TryGetValue(KeyCookie, out var cookie) && cookie.Length > 0)
+        {
+            return Uri.UnescapeDataString(cookie);
+        }
+        return null;
     }
+
+    /// <summary>The cookie the dashboard keeps its key in (set by the page after the engineer enters it).</summary>
+    public const string KeyCookie = "ci_key";
 }
 
 /// <summary>Endpoint metadata: the least role a caller needs.</summary>
