@@ -16,9 +16,16 @@ namespace CidadesInteligentes.Cloud.Engines;
 internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry, Ingestor ingestor, TimeProvider time)
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a result of a month still open is kept without new data: its figures depend on the time itself (the
+    /// ANEEL estimate, revenue share and completeness of the month so far, the Wi-Fi minutes without data), so a quiet
+    /// city's numbers must still move on with the clock.
+    /// </summary>
+    internal static readonly TimeSpan OpenMonthMaxAge = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Kind, string City, string Month), Cached> _cache = new();
 
-    private sealed record Cached(object Value, long DataVersion, long RegistryVersion, DateTimeOffset At);
+    private sealed record Cached(object Value, long DataVersion, long RegistryVersion, DateTimeOffset At, bool MonthOpen);
 
     /// <summary>
     /// Results kept at most (645 cities × savings and Wi-Fi × about three months): any reader may ask for any month, so
@@ -39,7 +46,8 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         var key = (kind, city.Ibge, month);
         var version = ingestor.CityVersion(city.Ibge);
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var c) && c.RegistryVersion == registry.Version && (c.DataVersion == version || now - c.At < Fresh))
+        if (_cache.TryGetValue(key, out var c) && c.RegistryVersion == registry.Version
+            && (now - c.At < Fresh || (c.DataVersion == version && (!c.MonthOpen || now - c.At < OpenMonthMaxAge))))
         {
             return c.Value;
         }
@@ -48,7 +56,7 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         {
             DropOlderHalf();
         }
-        _cache[key] = new Cached(value, version, registry.Version, now);
+        _cache[key] = new Cached(value, version, registry.Version, now, now < LocalMonth.Parse(month, city.TimeZone).End);
         return value;
     }
 

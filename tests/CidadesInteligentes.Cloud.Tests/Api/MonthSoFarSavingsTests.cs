@@ -53,4 +53,34 @@ public sealed class MonthSoFarSavingsTests
         Assert.Equal(1_000_000 / 3.0 / 29.1975, s.PaybackMonths!.Value, 6);
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_quiet_citys_month_so_far_moves_on_with_the_clock_instead_of_staying_cached()
+    {
+        // The engine cached a result until the city's data changed. With the month so far depending on the time itself,
+        // a city sending nothing kept the figures of the first request: at 18:00 the page still showed 10:00's.
+        var dir = ServerProcess.CreateTempDirectory("month-so-far-cache");
+        var file = Path.Combine(dir, "registry.json");
+        await File.WriteAllTextAsync(file, MeteredRegistry);
+        await using var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", file);
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 6, 11, 3, 0, 0, TimeSpan.Zero));
+        var registry = cloud.Get<RegistryService>();
+        var engine = new MonthlyEngine(cloud.Get<SqliteStore>(), registry, cloud.Get<Ingestor>(), clock);
+        var city = registry.City("3548906")!;
+
+        var first = engine.Savings(city, "2026-06");
+        Assert.Equal(38.93, first.AneelBaselineKwh, 9); // 10 days so far
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Same(first, engine.Savings(city, "2026-06")); // still reused within a minute: pages polling many cities
+
+        clock.Advance(TimeSpan.FromDays(1)); // 11 days so far, no new data
+        var later = engine.Savings(city, "2026-06");
+        Assert.Equal(2 * 170 * 11.45 * (11 + (30 / 86_400.0)) / 1000, later.AneelBaselineKwh, 9); // 11 days and 30 s
+
+        // a closed month does not depend on the time: reused until its data or the registry changes
+        var may = engine.Savings(city, "2026-05");
+        clock.Advance(TimeSpan.FromDays(3));
+        Assert.Same(may, engine.Savings(city, "2026-05"));
+        Directory.Delete(dir, recursive: true);
+    }
 }
