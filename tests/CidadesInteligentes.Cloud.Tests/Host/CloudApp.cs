@@ -33,7 +33,9 @@ internal sealed class CloudApp : IAsyncDisposable
     public static async Task<CloudApp> StartAsync(string? dataDir = null, params string[] extra)
     {
         var dir = dataDir ?? System.IO.Directory.CreateTempSubdirectory("ci-cloud-").FullName;
-        string[] args = ["--urls", $"http://127.0.0.1:{FreePort.Next()}", "--Broker:Port", "0", "--Storage:Directory", dir, "--Reports:Enabled", "false", .. extra];
+        // port 0: Kestrel binds a port the kernel picks, so two tests can never race for one (a free port picked before
+        // binding was taken by another test process in between once: "address already in use")
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Broker:Port", "0", "--Storage:Directory", dir, "--Reports:Enabled", "false", .. extra];
         var app = CloudHost.Build(args, out var problems) ?? throw new InvalidOperationException("cloud did not build: " + string.Join("; ", problems));
         await app.StartAsync();
         return new CloudApp(app, dir, dataDir is null);
