@@ -44,11 +44,7 @@ public class ShutdownTests
         var errors = sim.StandardError.ReadToEndAsync();
         try
         {
-            var until = DateTime.UtcNow.AddSeconds(60);
-            while (sink.Online.Count < 3 && DateTime.UtcNow < until && !sim.HasExited)
-            {
-                await Task.Delay(100);
-            }
+            await CidadesInteligentes.Testing.Wait.UntilAsync(() => sink.Online.Count >= 3 || sim.HasExited, "the 3 devices online (or the simulator gone)", TimeSpan.FromSeconds(60));
             Assert.Equal(3, sink.Online.Count);
             using (var kill = Process.Start("kill", ["-TERM", sim.Id.ToString(CultureInfo.InvariantCulture)]))
             {

@@ -120,7 +120,9 @@ public sealed class DevicePageTests(DashboardBrowser browser)
             var expiresAt = command.GetProperty("expiresAt").GetDateTimeOffset();
 
             // the device stays silent: past expiresAt it can no longer carry the command out, and the API says so
-            await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+            await Wait.UntilAsync(async () => (await cloud.GetJsonAsync($"/api/devices/{Lamp}/commands/{id}")).GetProperty("state").GetString() != "pending",
+                "the command to leave 'pending' at its expiry", TimeSpan.FromSeconds(20));
+            Assert.True(DateTimeOffset.UtcNow >= expiresAt, "left 'pending' before its expiresAt");
             var api = await cloud.GetJsonAsync($"/api/devices/{Lamp}/commands/{id}");
             Assert.Equal("unacknowledged", api.GetProperty("state").GetString());
             Assert.Equal(JsonValueKind.Null, api.GetProperty("result").ValueKind);

@@ -56,7 +56,7 @@ public sealed class ConnectionDisposeRaceTests
                     return e.GetType().Name + (e is InvalidOperationException and not ObjectDisposedException ? ": " + e.Message : "");
                 }
             });
-            await Task.Delay(run % 3);
+            await Task.Delay(run % 3); // not a wait for an event: 0–2 ms of jitter so the dispose lands at different points of a read
             await connection.DisposeAsync();
             var outcome = await reader.WaitAsync(TimeSpan.FromSeconds(10));
             stopFeeding.Cancel();
