@@ -25,7 +25,9 @@ public sealed class SavingsMonthSoFarTests
         Assert.Equal(40.8765, s.AneelBaselineKwh, 9);
         Assert.Equal(19.236, s.AneelLedKwh, 9);
         Assert.Equal(0.5 * 3.893, s.Daily[10].AneelBaselineKwh, 9); // half of 11 June
-        Assert.Equal(0, s.Daily[11].AneelBaselineKwh);
+        // the days listed are 1–11 June, the days that have begun; no zero rows for the days to come
+        Assert.Equal(11, s.Daily.Count);
+        Assert.Equal(new DateOnly(2026, 6, 11), s.Daily[^1].Date);
         // spend before 40.8765 × 0.8 = 32.7012; after (estimated) 19.236 × 0.8 = 15.3888; bill savings 17.3124
         Assert.Equal(32.7012, s.SpendBeforeBrl, 9);
         Assert.Equal(15.3888, s.SpendAfterBrl, 9);
@@ -53,5 +55,6 @@ public sealed class SavingsMonthSoFarTests
         Assert.Null(s.CostToCip);
         Assert.Null(s.PaybackMonths);
         Assert.Equal(0, s.Completeness);
+        Assert.Empty(s.Daily);
     }
 }

@@ -64,11 +64,15 @@ public static class SavingsCalculator
                 burnHours += energy.BurnHours[d];
             }
         }
-        var daily = new DailySavings[days];
+        // the days listed are those that have begun: a month so far has no zero rows for days still to come
+        var daily = new DailySavings[elapsed.Count(static share => share > 0)];
         double measuredWh = 0, baselineWh = 0, aneelWh = 0;
         for (var d = 0; d < days; d++)
         {
-            daily[d] = new DailySavings(m.Date(d), dailyMeasuredWh[d] / 1000, dailyBaselineWh[d] / 1000, dailyAneelWh[d] / 1000);
+            if (d < daily.Length)
+            {
+                daily[d] = new DailySavings(m.Date(d), dailyMeasuredWh[d] / 1000, dailyBaselineWh[d] / 1000, dailyAneelWh[d] / 1000);
+            }
             measuredWh += dailyMeasuredWh[d];
             baselineWh += dailyBaselineWh[d];
             aneelWh += dailyAneelWh[d];

@@ -45,7 +45,7 @@ public sealed class MonthSoFarSavingsTests
         Assert.Equal(0, s.SpendAfterBrl);
         Assert.Equal(29.1975, s.BillSavingsBrl, 9);
         Assert.Equal(38.93, s.Daily.Sum(d => d.AneelBaselineKwh), 9);
-        Assert.Equal(0, s.Daily[10].AneelBaselineKwh);
+        Assert.Equal(10, s.Daily.Count); // 1–10 June: no zero rows for the days still to come
         // ratios over the same third of the month: revenue 10,000,000 / 3, CIP 250,000 / 3
         // payback 1,000,000 × (10 / 30) / 29.1975 = 11,416.04… months
         Assert.Equal(29.1975 / (10_000_000 / 3.0), s.SpendToRevenueBefore, 12);
