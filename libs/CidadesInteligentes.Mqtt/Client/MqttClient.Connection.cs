@@ -42,7 +42,7 @@ public sealed partial class MqttClient
             }
             if (ack.ReasonCode != ReasonCodes.Success)
             {
-                throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? DescribeRefusal(ack.ReasonCode)})");
+                throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? ReasonCodes.Describe(ack.ReasonCode)})");
             }
             var maxPacketSize = (int)Math.Min(ack.Properties?.MaximumPacketSize ?? int.MaxValue, int.MaxValue);
             connection.MaxOutgoingPacketSize = maxPacketSize;
@@ -104,16 +104,6 @@ public sealed partial class MqttClient
             throw;
         }
     }
-
-    private static string DescribeRefusal(byte code) => code switch
-    {
-        ReasonCodes.BadUserNameOrPassword => "bad user name or password",
-        ReasonCodes.NotAuthorized => "not authorized",
-        ReasonCodes.ClientIdentifierNotValid => "client identifier not valid",
-        ReasonCodes.UnsupportedProtocolVersion => "unsupported protocol version",
-        ReasonCodes.ServerUnavailable or ReasonCodes.ServerBusy => "server unavailable",
-        _ => "refused",
-    };
 
     private async Task ReadLoopAsync(MqttConnection connection)
     {
