@@ -42,12 +42,13 @@ public sealed partial class MqttClient
             }
             if (ack.ReasonCode != ReasonCodes.Success)
             {
-                throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? DescribeRefusal(ack.ReasonCode)})");
+                throw new MqttConnectException(ack.ReasonCode, $"server refused the connection: reason 0x{ack.ReasonCode:X2} ({ack.Properties?.ReasonString ?? ReasonCodes.Describe(ack.ReasonCode)})");
             }
             var maxPacketSize = (int)Math.Min(ack.Properties?.MaximumPacketSize ?? int.MaxValue, int.MaxValue);
             connection.MaxOutgoingPacketSize = maxPacketSize;
             var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             List<MqttPacket> resend = [];
+            MqttConnection? replaced;
             lock (_gate)
             {
                 Volatile.Write(ref _serverMaxPacketSize, maxPacketSize);
@@ -68,6 +69,9 @@ public sealed partial class MqttClient
                     }
                 }
                 CancelPendingRequestsLocked();
+                // Current before its read loop starts, so its loss is never taken for a stale connection's. A connection
+                // still current here is a lost one whose read loop waits for the application (its loss not handled yet).
+                replaced = _connection;
                 _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {
@@ -81,6 +85,11 @@ public sealed partial class MqttClient
             }
             _ = Task.Run(() => ReadLoopAsync(connection));
             _ = Task.Run(() => KeepAliveLoopAsync(connection));
+            if (replaced is not null)
+            {
+                // release its socket now, not once the application has read what its read loop holds
+                await replaced.DisposeAsync().ConfigureAwait(false);
+            }
             foreach (var p in resend)
             {
                 await connection.SendAsync(p, timeout.Token).ConfigureAwait(false);
@@ -95,16 +104,6 @@ public sealed partial class MqttClient
             throw;
         }
     }
-
-    private static string DescribeRefusal(byte code) => code switch
-    {
-        ReasonCodes.BadUserNameOrPassword => "bad user name or password",
-        ReasonCodes.NotAuthorized => "not authorized",
-        ReasonCodes.ClientIdentifierNotValid => "client identifier not valid",
-        ReasonCodes.UnsupportedProtocolVersion => "unsupported protocol version",
-        ReasonCodes.ServerUnavailable or ReasonCodes.ServerBusy => "server unavailable",
-        _ => "refused",
-    };
 
     private async Task ReadLoopAsync(MqttConnection connection)
     {
@@ -166,23 +165,29 @@ public sealed partial class MqttClient
         }
     }
 
+    /// <summary>
+    /// A connection's read loop ended. It is disposed whether or not it is still the current one: one that a reconnect
+    /// already replaced (its loss went unnoticed while the read loop waited for the application) still holds a socket.
+    /// Only the current one's loss is reported.
+    /// </summary>
     private async Task OnConnectionLostAsync(MqttConnection connection, Exception? error)
     {
+        bool current;
         lock (_gate)
         {
-            if (!ReferenceEquals(_connection, connection))
+            current = ReferenceEquals(_connection, connection);
+            if (current)
             {
-                return;
+                _connection = null;
+                if (_connectedSignal.Task.IsCompleted)
+                {
+                    _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                _incomingQos2.Clear();
             }
-            _connection = null;
-            if (_connectedSignal.Task.IsCompleted)
-            {
-                _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-            _incomingQos2.Clear();
         }
         await connection.DisposeAsync().ConfigureAwait(false);
-        if (!_stopping)
+        if (current && !_stopping)
         {
             MqttClientLog.ConnectionLost(_log, _options.Host, _options.Port, error?.Message ?? "closed by server");
             ConnectionLost?.Invoke(error);

@@ -129,6 +129,11 @@ public sealed partial class MqttClient
         ushort id;
         lock (_gate)
         {
+            // checked against the limit of the connection it goes out on: the writer would drop it, and nobody answer
+            if (TooLarge(packet) is { } tooLarge)
+            {
+                throw tooLarge;
+            }
             connection = _connection ?? throw new InvalidOperationException("not connected");
             id = NextPacketId();
             setId(id);
@@ -206,18 +211,28 @@ public sealed partial class MqttClient
     /// <summary>
     /// MQTT 5 §3.2.2.3.6: a packet larger than the server's Maximum Packet Size (CONNACK) must not be sent; the
     /// connection's writer would drop it, and whoever waits for its answer would wait forever. Returns the error to
-    /// fail it with, or null when it fits.
+    /// fail it with, or null when it fits. A packet that cannot be encoded at all (a string over 65,535 bytes) throws
+    /// <see cref="ArgumentException"/> here, before it reaches the writer.
     /// </summary>
     private MqttConnectException? TooLarge(MqttPacket packet)
     {
-        var limit = Math.Min(Volatile.Read(ref _serverMaxPacketSize), 5 + MqttCodec.MaxRemainingLength);
+        var serverLimit = Volatile.Read(ref _serverMaxPacketSize);
+        var mqttLimit = 5 + MqttCodec.MaxRemainingLength; // 1.5.5: a 4-byte remaining length after the first byte
+        var limit = Math.Min(serverLimit, mqttLimit);
         var size = MqttCodec.GetSize(packet, _options.Version);
         if (size <= limit)
         {
             return null;
         }
-        var what = packet is PublishPacket p ? $"publish to {p.Topic}" : packet.Type.ToString();
-        return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than the server accepts ({limit} bytes)");
+        var what = packet switch
+        {
+            PublishPacket p => $"publish to {p.Topic}",
+            SubscribePacket s => $"SUBSCRIBE of {s.Subscriptions.Count} filters",
+            UnsubscribePacket u => $"UNSUBSCRIBE of {u.Filters.Count} filters",
+            _ => packet.Type.ToString(),
+        };
+        var whose = serverLimit <= mqttLimit ? "the server accepts" : "MQTT allows";
+        return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than {whose} ({limit} bytes)");
     }
 
     /// <summary>

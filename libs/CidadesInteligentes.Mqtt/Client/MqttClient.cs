@@ -147,7 +147,11 @@ public sealed partial class MqttClient : IAsyncDisposable
     public Task PublishAsync(string topic, string payload, int qos = 1, bool retain = false, CancellationToken ct = default) =>
         PublishAsync(topic, Encoding.UTF8.GetBytes(payload), qos, retain, null, ct);
 
-    /// <summary>Subscribes; returns the granted QoS / reason code per filter. Remembered and restored after reconnects.</summary>
+    /// <summary>
+    /// Subscribes; returns the granted QoS / reason code per filter. Remembered and restored after reconnects. Like a
+    /// publish, a SUBSCRIBE (or UNSUBSCRIBE) larger than the server's Maximum Packet Size fails at once with
+    /// <see cref="MqttConnectException"/> reason 0x95 (Packet too large) and is not sent.
+    /// </summary>
     public async Task<IReadOnlyList<byte>> SubscribeAsync(IEnumerable<TopicSubscription> subscriptions, MqttProperties? properties = null, CancellationToken ct = default)
     {
         var packet = new SubscribePacket { Subscriptions = new List<TopicSubscription>(subscriptions), Properties = properties };

@@ -74,6 +74,9 @@ public sealed class MqttConnection : IAsyncDisposable
     /// </summary>
     public CancellationToken Closed => _closedToken;
 
+    /// <summary>True once <see cref="DisposeAsync"/> has run: the socket is released (tests).</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>Packets waiting to be written (slow-reader detection).</summary>
     public int QueuedToSend => _outgoing.Reader.Count;
 
@@ -257,9 +260,20 @@ public sealed class MqttConnection : IAsyncDisposable
         {
             await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         }
-        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
-        _owner?.Dispose();
-        _closed.Dispose();
+        try
+        {
+            // writes out what the writer left unflushed; on a broken link that fails as the writer's flush did, and the
+            // socket must be released all the same
+            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _owner?.Dispose();
+            _closed.Dispose();
+        }
     }
 
     private sealed class StreamDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

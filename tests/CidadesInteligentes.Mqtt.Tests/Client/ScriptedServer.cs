@@ -42,6 +42,17 @@ internal sealed class ScriptedServer : IDisposable
         return connection;
     }
 
+    /// <summary>Accepts the next connection, reads its CONNECT and refuses it in the client's protocol version.</summary>
+    public async Task RefuseAsync(byte reasonCode, MqttProperties? connAckProperties = null)
+    {
+        var socket = await Wait.ForAsync(_listener.AcceptSocketAsync(), "the client connects", Limit);
+        await using var connection = MqttConnection.FromStream(new NetworkStream(socket, ownsSocket: true), MqttCodec.MaxRemainingLength);
+        using var limit = new CancellationTokenSource(Limit);
+        connection.Version = Assert.IsType<ConnectPacket>(await connection.ReadAsync(limit.Token)).ProtocolVersion;
+        await connection.SendAsync(new ConnAckPacket { ReasonCode = reasonCode, Properties = connAckProperties }, limit.Token);
+        await connection.CompleteAsync(Limit);
+    }
+
     /// <summary>The next packet from the client that is not a PINGREQ (those are answered).</summary>
     public static async Task<T> ReadAsync<T>(MqttConnection connection)
         where T : MqttPacket
