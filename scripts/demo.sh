@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole system on one machine with only the .NET SDK: the cloud (embedded MQTT broker, SQLite, API, dashboard)
-# with the 12 example municipalities, and a simulated fleet that replays last month quickly, then keeps running in
-# real time. Last month's reports are written once the replay is done. Ctrl+C stops everything.
+# with the 12 example municipalities, and a simulated fleet that replays last month quickly (one reading an hour per
+# device, DEMO_INTERVAL), then keeps running in real time with a reading every 60 s per device (the simulator's
+# --Telemetry:LiveIntervalSeconds default; the cloud calls a device offline after 300 s of silence). Last month's
+# reports are written once the replay is done. Ctrl+C stops everything.
 #
 # Environment (all optional): DEMO_HTTP_PORT (8080) DEMO_MQTT_PORT (1883) DEMO_DATA (./data/demo, wiped at start)
-#   DEMO_CITIES (12) DEMO_LUMINAIRES (50 per city; 200 = the full programme size, about 4× slower to replay) DEMO_HOTSPOTS (5 per city) DEMO_INTERVAL (telemetry s, 3600)
+#   DEMO_CITIES (12) DEMO_LUMINAIRES (50 per city; 200 = the full programme size, about 4× slower to replay) DEMO_HOTSPOTS (5 per city) DEMO_INTERVAL (telemetry s of the replay, 3600)
 #   DEMO_START (UTC start of the replay; default: the first day of last month, 00:00 in São Paulo)
 #   DEMO_EXIT_AFTER_REPORTS=1 (stop after writing the reports; used by the test)  DEMO_NO_BUILD=1
 set -euo pipefail
@@ -88,5 +90,5 @@ dotnet "$cloud_dll" report --month "$last_month" --out "$data/reports" --Storage
   --Registry:File "$data/registry.json" --Logging:LogLevel:Default Warning || true
 echo "Reports: http://127.0.0.1:$http_port/api/reports?month=$last_month  (each as .html .pdf .csv .json)"
 if [ "${DEMO_EXIT_AFTER_REPORTS:-0}" = 1 ]; then exit 0; fi
-echo "The fleet keeps running in real time; Ctrl+C stops everything."
+echo "The fleet keeps running in real time (a reading every 60 s per device); Ctrl+C stops everything."
 wait "${pids[1]}"

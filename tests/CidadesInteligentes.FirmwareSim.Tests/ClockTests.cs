@@ -43,6 +43,21 @@ public class ClockTests
     }
 
     [Fact]
+    public void Only_a_live_run_is_ahead_of_real_time_and_only_past_the_wall_clock()
+    {
+        var now = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var real = new ManualTimeProvider(now);
+        var live = new SimulatedClock(now.AddDays(-30), double.PositiveInfinity, null, real, followRealTime: true);
+        Assert.False(live.IsAheadOfRealTime(now.AddMinutes(-15)));
+        Assert.False(live.IsAheadOfRealTime(now));
+        Assert.True(live.IsAheadOfRealTime(now.AddSeconds(1)));
+        real.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(live.IsAheadOfRealTime(now.AddSeconds(1)));
+        // a run with a fixed end replays at its speed whatever the wall clock says
+        Assert.False(new SimulatedClock(now.AddDays(-30), 10, now.AddDays(30), real).IsAheadOfRealTime(now.AddDays(1)));
+    }
+
+    [Fact]
     public void Unpaced_clock_never_waits_and_bad_arguments_throw()
     {
         var clock = new SimulatedClock(Start, double.PositiveInfinity, Start.AddDays(1));

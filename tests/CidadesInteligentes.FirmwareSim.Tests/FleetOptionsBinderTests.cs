@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using CidadesInteligentes.FirmwareSim.Fleet;
+using CidadesInteligentes.Testing;
 using Xunit;
 
 namespace CidadesInteligentes.FirmwareSim.Tests;
@@ -16,6 +18,9 @@ public class FleetOptionsBinderTests
     [InlineData("--Mqtt:DrainPerSecond", "0")]
     [InlineData("--Mqtt:DrainPerSecond", "NaN")]
     [InlineData("--Fleet:MaxPendingPerDevice", "-1")]
+    [InlineData("--Telemetry:IntervalSeconds", "0")]
+    [InlineData("--Telemetry:LiveIntervalSeconds", "0")]
+    [InlineData("--Telemetry:LiveIntervalSeconds", "-60")]
     [InlineData("--Clock:StepSeconds", "0")]
     [InlineData("--Clock:StepSeconds", "-60")]
     [InlineData("--Fault:NonCompliantWifi", "-1")]
@@ -27,6 +32,23 @@ public class FleetOptionsBinderTests
         FleetOptionsBinder.Bind([key, value], out var errors);
         var e = Assert.Single(errors);
         Assert.Contains(key, e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_live_interval_defaults_to_a_minute_and_caps_the_live_step()
+    {
+        // the demo's settings: hourly replay in 15 min steps, live part at the default
+        var o = FleetOptionsBinder.Bind(["--Clock:Until", "live", "--Clock:Speed", "max", "--Clock:StepSeconds", "900", "--Telemetry:IntervalSeconds", "3600"], out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromSeconds(3600), o.TelemetryInterval);
+        Assert.Equal(TimeSpan.FromSeconds(900), o.Step);
+        Assert.Equal(TimeSpan.FromSeconds(60), o.LiveTelemetryInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), o.LiveStep);
+
+        o = FleetOptionsBinder.Bind(["--Telemetry:LiveIntervalSeconds", "30", "--Clock:StepSeconds", "10"], out errors);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromSeconds(30), o.LiveTelemetryInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.LiveStep);
     }
 
     [Fact]
@@ -92,5 +114,36 @@ public class FleetOptionsEnvironmentTests
         Assert.Equal(3, o.Cities);
         Assert.True(double.IsPositiveInfinity(o.Speed));
         Assert.Equal(1885, o.MqttPort);
+
+        o = FleetOptionsBinder.Bind(FleetOptionsBinder.EnvironmentArguments(new Dictionary<string, string?> { ["Telemetry__LiveIntervalSeconds"] = "120" }), out errors);
+        Assert.Empty(errors);
+        Assert.Equal(120, o.LiveTelemetryIntervalSeconds);
+    }
+
+    [Fact]
+    public async Task A_bad_live_interval_in_the_environment_stops_the_simulator_with_exit_code_2_before_it_connects()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CidadesInteligentes.FirmwareSim.dll"));
+        // port 1 has no broker: a simulator that got past the check would wait there instead of exiting
+        psi.ArgumentList.Add("--Mqtt:Port");
+        psi.ArgumentList.Add("1");
+        psi.Environment["Telemetry__LiveIntervalSeconds"] = "0";
+        using var sim = Process.Start(psi)!;
+        var output = sim.StandardOutput.ReadToEndAsync();
+        var errors = sim.StandardError.ReadToEndAsync();
+        try
+        {
+            await Wait.ForAsync(sim.WaitForExitAsync(), "the simulator to refuse its settings", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!sim.HasExited)
+            {
+                sim.Kill(entireProcessTree: true);
+            }
+        }
+        Assert.True(sim.ExitCode == 2, $"exit {sim.ExitCode}: {await output} {await errors}");
+        Assert.Contains("--Telemetry:LiveIntervalSeconds must be positive", await errors, StringComparison.Ordinal);
     }
 }

@@ -44,6 +44,12 @@ public sealed class SimulatedClock : TimeProvider
     /// </summary>
     public bool FollowRealTime { get; }
 
+    /// <summary>
+    /// Whether a <see cref="FollowRealTime"/> run has caught up: <paramref name="simulated"/> is past the wall clock, so
+    /// reaching it means waiting in real time. Always false for a run with a fixed end.
+    /// </summary>
+    public bool IsAheadOfRealTime(DateTimeOffset simulated) => FollowRealTime && simulated > _real.GetUtcNow();
+
     /// <summary>Real time elapsed since the clock was created.</summary>
     public TimeSpan RealElapsed => _real.GetElapsedTime(_startTimestamp);
 

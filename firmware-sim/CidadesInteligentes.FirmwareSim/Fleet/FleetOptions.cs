@@ -58,6 +58,13 @@ public sealed record FleetOptions
     /// <summary><c>--Telemetry:IntervalSeconds</c> (null: 60 s at real time, 900 s when accelerated).</summary>
     public int? TelemetryIntervalSeconds { get; init; }
 
+    /// <summary>
+    /// <c>--Telemetry:LiveIntervalSeconds</c>: telemetry period once a <see cref="Live"/> run has caught up with the wall
+    /// clock; the replay before it keeps <see cref="TelemetryIntervalSeconds"/>. The cloud's heartbeat timeout (300 s by
+    /// default) must see a message more often than that, or the whole fleet shows offline minutes after going live.
+    /// </summary>
+    public int LiveTelemetryIntervalSeconds { get; init; } = 60;
+
     /// <summary><c>--Load:Enabled</c>: unpaced, no per-device rate limit, publish as fast as the broker acknowledges.</summary>
     public bool LoadMode { get; init; }
 
@@ -75,14 +82,19 @@ public sealed record FleetOptions
     public TimeSpan TelemetryInterval =>
         TimeSpan.FromSeconds(TelemetryIntervalSeconds ?? (IsAccelerated ? 900 : 60));
 
-    public TimeSpan Step
+    public TimeSpan Step => StepFor(TelemetryInterval);
+
+    /// <summary>Telemetry period of the live part of a <see cref="Live"/> run.</summary>
+    public TimeSpan LiveTelemetryInterval => TimeSpan.FromSeconds(LiveTelemetryIntervalSeconds);
+
+    /// <summary>Control-loop step of the live part: as <see cref="Step"/>, but never longer than the live interval.</summary>
+    public TimeSpan LiveStep => StepFor(LiveTelemetryInterval);
+
+    private TimeSpan StepFor(TimeSpan interval)
     {
-        get
-        {
-            var s = StepSeconds ?? (TelemetryInterval >= TimeSpan.FromSeconds(900) ? 300 : 60);
-            var step = TimeSpan.FromSeconds(Math.Max(1, s));
-            return step > TelemetryInterval ? TelemetryInterval : step;
-        }
+        var s = StepSeconds ?? (interval >= TimeSpan.FromSeconds(900) ? 300 : 60);
+        var step = TimeSpan.FromSeconds(Math.Max(1, s));
+        return step > interval ? interval : step;
     }
 }
 

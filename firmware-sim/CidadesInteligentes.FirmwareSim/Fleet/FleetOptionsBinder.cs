@@ -64,6 +64,7 @@ public static class FleetOptionsBinder
                         break;
                     case "CLOCK:STEPSECONDS": o = o with { StepSeconds = Int(value) }; break;
                     case "TELEMETRY:INTERVALSECONDS": o = o with { TelemetryIntervalSeconds = Int(value) }; break;
+                    case "TELEMETRY:LIVEINTERVALSECONDS": o = o with { LiveTelemetryIntervalSeconds = Int(value) }; break;
                     case "LOAD:ENABLED": o = o with { LoadMode = bool.Parse(value) }; break;
                     case "FAULT:NONCOMPLIANTWIFI": f = f with { NonCompliantWifi = Int(value) }; break;
                     case "FAULT:NONE": f = bool.Parse(value) ? FailureRates.None with { NonCompliantWifi = f.NonCompliantWifi } : f; break;
@@ -116,6 +117,10 @@ public static class FleetOptionsBinder
         if (o.TelemetryIntervalSeconds is <= 0)
         {
             problems.Add("--Telemetry:IntervalSeconds must be positive");
+        }
+        if (o.LiveTelemetryIntervalSeconds <= 0)
+        {
+            problems.Add("--Telemetry:LiveIntervalSeconds must be positive");
         }
         if (o.StepSeconds is <= 0)
         {

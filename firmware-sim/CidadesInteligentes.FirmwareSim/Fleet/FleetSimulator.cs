@@ -85,6 +85,7 @@ public sealed partial class FleetSimulator : IAsyncDisposable
             _luminaires.Count, _hotspots.Count, Start, _options.Until?.ToString("o") ?? "cancelled", speed, step, interval);
         try
         {
+            var live = false;
             for (var t = Start; _options.Until is not { } until || t <= until; t += step)
             {
                 var delay = _pace.RealDelayUntil(t);
@@ -103,6 +104,11 @@ public sealed partial class FleetSimulator : IAsyncDisposable
                 NoteLastStep(t);
                 _progress = Snapshot(t);
                 _options.Progress?.Report(_progress);
+                if (!live && _pace.IsAheadOfRealTime(t + step))
+                {
+                    live = true;
+                    (step, interval) = GoLive(t);
+                }
             }
             await DrainAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
             _progress = Snapshot(_progress.SimulatedTime);
