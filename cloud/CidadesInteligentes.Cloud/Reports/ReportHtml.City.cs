@@ -72,7 +72,7 @@ internal sealed partial class ReportHtml
         _html.Append("<td><b>").Append(p.Compliant ? _t.Compliant : _t.NotCompliant).Append("</b>");
         if (p.Failed.Count > 0)
         {
-            _html.Append("<br><small>").Append(HtmlFormat.Encode($"{_t.Failed}: {string.Join(", ", p.Failed)}")).Append("</small>");
+            _html.Append("<br><small>").Append(HtmlFormat.Encode($"{_t.Failed}: {string.Join(", ", p.Failed.Select(_t.Threshold))}")).Append("</small>");
         }
         _html.Append("</td>");
         _html.Append("</tr>\n");

@@ -1,3 +1,5 @@
+using CidadesInteligentes.Cloud.Domain.Wifi;
+
 namespace CidadesInteligentes.Cloud.Reports;
 
 /// <summary>The HTML report's words in Portuguese (default) and English.</summary>
@@ -27,6 +29,12 @@ internal sealed class ReportText
         Cities = "Municípios", City = "Município", FailingCities = "Municípios não conformes", None = "nenhum",
         CompliantCities = "Municípios conformes", MoreOutages = "{0}: mais {1} interrupções (lista completa no CSV e no JSON).",
         DigestNote = "Calculado sobre o conteúdo do relatório, exceto a data de geração.",
+        Thresholds = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [WifiFailures.Availability] = "disponibilidade", [WifiFailures.MedianDownMbps] = "mediana de download",
+            [WifiFailures.P95LatencyMs] = "latência p95", [WifiFailures.Portal] = "portal cativo",
+            [WifiFailures.Use] = "dias com uso", [WifiFailures.NotRegistered] = "ponto não registrado",
+        },
     };
 
     public static readonly ReportText En = new()
@@ -53,6 +61,12 @@ internal sealed class ReportText
         Cities = "Cities", City = "City", FailingCities = "Cities not compliant", None = "none",
         CompliantCities = "Compliant cities", MoreOutages = "{0}: {1} more outages (full list in the CSV and JSON).",
         DigestNote = "Computed over the report content, except the generation time.",
+        Thresholds = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [WifiFailures.Availability] = "availability", [WifiFailures.MedianDownMbps] = "median download",
+            [WifiFailures.P95LatencyMs] = "p95 latency", [WifiFailures.Portal] = "captive portal",
+            [WifiFailures.Use] = "days used", [WifiFailures.NotRegistered] = "point not registered",
+        },
     };
 
     public required string Lang { get; init; }
@@ -120,6 +134,10 @@ internal sealed class ReportText
     public required string CompliantCities { get; init; }
     public required string DigestNote { get; init; }
     public required string MoreOutages { get; init; }
+    public required IReadOnlyDictionary<string, string> Thresholds { get; init; }
+
+    /// <summary>A failed threshold's name in this language (its API code if it has none).</summary>
+    public string Threshold(string code) => Thresholds.GetValueOrDefault(code, code);
 
     public static ReportText For(string culture) => culture switch
     {

@@ -36,5 +36,11 @@ public sealed class ReportHtmlEdgeTests
         Assert.Contains("9,9 Mbps", row, StringComparison.Ordinal);
         Assert.Contains("151 ms", row, StringComparison.Ordinal);
         Assert.DoesNotContain("95,0 %", row, StringComparison.Ordinal);
+
+        // the thresholds it failed are named in the report's language, not by their API codes
+        Assert.Contains("Falhou em: disponibilidade, mediana de download, latência p95", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("availability", row, StringComparison.Ordinal);
+        var en = ReportRenderer.RenderHtml(ReportInputs.Builder().BuildCity(ReportInputs.Month, city, ReportInputs.Savings(city), wifi), "en");
+        Assert.Contains("Failed: availability, median download, p95 latency", en, StringComparison.Ordinal);
     }
 }
