@@ -1,6 +1,5 @@
 // Labels in pt-BR (default) and English. Numbers and dates follow the chosen locale through Intl.
-"use strict";
-window.I18N = (function () {
+export const I18N = (function () {
   const dict = {
     "pt-BR": {
       title: "Cidades Inteligentes — Painel de Engenharia",
@@ -80,3 +79,5 @@ window.I18N = (function () {
     }
   };
 })();
+
+export const t = (key) => I18N.t(key);
