@@ -1,6 +1,5 @@
 // Small inline-SVG charts: no chart library, nothing fetched from the internet.
-"use strict";
-window.Charts = (function () {
+export const Charts = (function () {
   const NS = "http://www.w3.org/2000/svg";
   function el(name, attrs, text) {
     const e = document.createElementNS(NS, name);

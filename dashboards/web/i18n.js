@@ -1,10 +1,9 @@
 // Labels in pt-BR (default) and English. Numbers and dates follow the chosen locale through Intl.
-"use strict";
-window.I18N = (function () {
+export const I18N = (function () {
   const dict = {
     "pt-BR": {
       title: "Cidades Inteligentes — Painel de Engenharia",
-      overview: "Visão geral do estado", month: "Mês", language: "English", live: "Ao vivo", liveOff: "Desconectado",
+      overview: "Visão geral do estado", month: "Mês", language: "English", live: "Ao vivo", liveOff: "Desconectado", liveReconnecting: "Sem sinal — reconectando…",
       city: "Município", measured: "Medido (kWh)", baseline: "Linha de base (kWh)", savedKwh: "Economia (kWh)",
       savedBrl: "Economia (R$)", billSaved: "Economia na conta (R$)", pctRevenue: "% da receita", costToCip: "Custo ÷ CIP",
       payback: "Retorno (meses)", wifi: "Wi-Fi conformes", devicesOnline: "Dispositivos online", openAlerts: "Alertas abertos",
@@ -26,7 +25,7 @@ window.I18N = (function () {
     },
     "en": {
       title: "Smart Cities — Engineering Dashboard",
-      overview: "State overview", month: "Month", language: "Português", live: "Live", liveOff: "Disconnected",
+      overview: "State overview", month: "Month", language: "Português", live: "Live", liveOff: "Disconnected", liveReconnecting: "No signal — reconnecting…",
       city: "Municipality", measured: "Measured (kWh)", baseline: "Baseline (kWh)", savedKwh: "Saved (kWh)",
       savedBrl: "Saved (R$)", billSaved: "Bill saved (R$)", pctRevenue: "% of revenue", costToCip: "Cost ÷ CIP",
       payback: "Payback (months)", wifi: "Wi-Fi compliant", devicesOnline: "Devices online", openAlerts: "Open alerts",
@@ -80,3 +79,5 @@ window.I18N = (function () {
     }
   };
 })();
+
+export const t = (key) => I18N.t(key);

@@ -129,7 +129,8 @@ internal static class ApiEndpoints
             http.Response.Headers.CacheControl = "no-cache";
             // nginx buffers proxied responses by default, which would hold the events back and send them in bursts
             http.Response.Headers["X-Accel-Buffering"] = "no";
-            await http.Response.WriteAsync(": connected\n\n", ct).ConfigureAwait(false);
+            // a heartbeat at once: the page learns how long this stream may stay quiet before it counts it as dead
+            await http.Response.WriteAsync(": connected\n\n" + LiveUpdate.Heartbeat(hub.HeartbeatInterval).ToSse(), ct).ConfigureAwait(false);
             await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             try
             {

@@ -103,7 +103,7 @@ internal static class CloudHost
         services.AddSingleton(keys);
         services.AddSingleton(store);
         services.AddSingleton<IngestCounters>();
-        services.AddSingleton<LiveHub>();
+        services.AddSingleton(new LiveHub { HeartbeatInterval = TimeSpan.FromSeconds(settings.Api.LiveHeartbeatSeconds) });
         services.AddSingleton(registry);
         // open alerts and the last 90 days of closed ones come back after a restart
         services.AddSingleton(sp => new FleetState(TimeSpan.FromSeconds(settings.Ingest.HeartbeatTimeoutSeconds),

@@ -26,8 +26,8 @@ internal sealed record InfluxSettings(Uri? Url, string Database, string? Usernam
 /// <summary>Registry file with cities, inventory and Wi-Fi points (`Registry:File`).</summary>
 internal sealed record RegistrySettings(string? File);
 
-/// <summary>HTTP API access (`Api:*`).</summary>
-internal sealed record ApiSettings(bool AnonymousRead, string? KeysFile, string? WebRoot);
+/// <summary>HTTP API access (`Api:*`) and the live stream's heartbeat interval.</summary>
+internal sealed record ApiSettings(bool AnonymousRead, string? KeysFile, string? WebRoot, int LiveHeartbeatSeconds);
 
 /// <summary>Monthly report scheduler (`Reports:*`).</summary>
 internal sealed record ReportSettings(bool Enabled, string? Chromium);

@@ -35,7 +35,8 @@ internal static class CloudSettingsBinder
         }
         var influx = new InfluxSettings(influxUrl, config["Influx:Database"] ?? "cidades", config["Influx:Username"], config["Influx:Password"]);
         var registry = new RegistrySettings(config["Registry:File"]);
-        var api = new ApiSettings(Bool(config, "Api:AnonymousRead", true, errors), config["Api:KeysFile"], config["Api:WebRoot"]);
+        var api = new ApiSettings(Bool(config, "Api:AnonymousRead", true, errors), config["Api:KeysFile"], config["Api:WebRoot"],
+            LiveHeartbeatSeconds: Int(config, "Api:LiveHeartbeatSeconds", 15, 1, 300, errors));
         var reports = new ReportSettings(Bool(config, "Reports:Enabled", true, errors), config["Reports:Chromium"]);
 
         var ingest = new IngestSettings(

@@ -16,7 +16,7 @@ internal sealed class LiveHub
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>How long a connection may stay silent before it gets a heartbeat.</summary>
+    /// <summary>How long a connection may stay silent before it gets a heartbeat (`Api:LiveHeartbeatSeconds`).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Sends one update to every subscriber whose city filter matches.</summary>
@@ -55,7 +55,7 @@ internal sealed class LiveHub
                 if (!ready)
                 {
                     // silent for a whole interval: a heartbeat, so proxies and the browser know the stream is alive
-                    yield return LiveUpdate.Heartbeat;
+                    yield return LiveUpdate.Heartbeat(HeartbeatInterval);
                     continue;
                 }
                 while (reader.TryRead(out var update))

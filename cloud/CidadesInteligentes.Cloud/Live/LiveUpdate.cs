@@ -1,12 +1,18 @@
+using System.Globalization;
 using System.Text;
 
 namespace CidadesInteligentes.Cloud.Live;
 
-/// <summary>One Server-Sent Event: <paramref name="Event"/> is telemetry, status, alert or ack; <paramref name="Json"/> its data.</summary>
+/// <summary>One Server-Sent Event: <paramref name="Event"/> is telemetry, status, event, alert, ack or heartbeat; <paramref name="Json"/> its data.</summary>
 internal sealed record LiveUpdate(string Event, string? City, string Json)
 {
-    /// <summary>Not an event: a comment line that keeps an idle connection open through proxies.</summary>
-    public static LiveUpdate Heartbeat { get; } = new("", null, "");
+    /// <summary>
+    /// Sent on a quiet stream once per <paramref name="interval"/>: it keeps proxies from closing an idle connection,
+    /// and, being an event (a comment never reaches the page), lets the page tell a quiet stream from one a proxy or
+    /// NAT dropped without closing. Its data says the interval, so the page knows how long silence may last.
+    /// </summary>
+    public static LiveUpdate Heartbeat(TimeSpan interval) =>
+        new("heartbeat", null, string.Create(CultureInfo.InvariantCulture, $"{{\"intervalMs\":{(long)interval.TotalMilliseconds}}}"));
 
     /// <summary>
     /// The event as it goes on the wire. <see cref="Json"/> may hold line breaks (a device's payload is embedded as
@@ -15,10 +21,6 @@ internal sealed record LiveUpdate(string Event, string? City, string Json)
     /// </summary>
     public string ToSse()
     {
-        if (ReferenceEquals(this, Heartbeat))
-        {
-            return ": heartbeat\n\n";
-        }
         var sb = new StringBuilder(Json.Length + Event.Length + 16).Append("event: ").Append(Event).Append('\n');
         var rest = Json.AsSpan();
         while (true)

@@ -97,4 +97,72 @@ public sealed class LivePageTests(DashboardBrowser browser)
         }
         s.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_stream_that_goes_silent_without_closing_is_noticed_replaced_and_the_page_catches_up()
+    {
+        // a heartbeat every second: the page gives a stream three of them
+        await using var cloud = await CloudApp.StartAsync(null, "--Api:LiveHeartbeatSeconds", "1");
+        var dev = await cloud.DeviceAsync(Lamp);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await dev.PublishAsync(Payload.Topic(Lamp, "status"), Payload.Status("online", t0), 1, retain: true);
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(1, t0, powerW: 55, dim: 100));
+
+        await using var proxy = SilentProxy.Start(cloud.Http.BaseAddress!);
+        await using var s = await DashboardSession.OpenAsync(browser, proxy.Address);
+        // the page's second stream waits until the test has seen the page say it lost the first: the 'reconnecting'
+        // state may otherwise last less than one look of the test
+        var seenReconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streams = 0;
+        await s.Page.RouteAsync("**/api/live*", async r =>
+        {
+            if (Interlocked.Increment(ref streams) > 1)
+            {
+                await seenReconnecting.Task;
+            }
+            try
+            {
+                await r.ContinueAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // the page gave up on this attempt meanwhile and made another
+            }
+        });
+        await s.GoAsync($"/device/{Lamp}");
+        Assert.Equal("55,0", await s.TextAsync("device-powerW"));
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-connected", "true");
+
+        // a quiet stream that is alive is left alone: heartbeats for longer than three intervals, still the first stream
+        await Wait.UntilAsync(() => proxy.HeartbeatsPassed >= 5, "five heartbeats passed to the page");
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-connected", "true");
+        Assert.Equal(1, proxy.LiveStreams);
+
+        // the stream dies silently; a reading arrives and goes into the dead connection
+        Assert.Equal(1, proxy.SilenceLiveStreams());
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(2, t0.AddMinutes(1), energyWh: 1001, powerW: 1987.25, dim: 35));
+        await Wait.UntilAsync(async () => (await cloud.GetJsonAsync($"/api/devices/{Lamp}")).GetProperty("recent").GetArrayLength() == 2, "reading stored");
+
+        // no heartbeat for three intervals: the page says so and stops trusting what it shows
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-state", "reconnecting", new() { Timeout = 15_000 });
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-connected", "false");
+        await Expect(s.ById("live-status")).ToContainTextAsync("reconectando");
+        Assert.Equal("55,0", await s.TextAsync("device-powerW"));
+        seenReconnecting.SetResult();
+
+        // a new stream, and the page reads the API again for what the dead one lost
+        await Expect(s.ById("live-status")).ToHaveAttributeAsync("data-connected", "true", new() { Timeout = 20_000 });
+        await Expect(s.ById("device-powerW")).ToHaveTextAsync("1.987,3");
+        await Expect(s.ById("device-dimPercent")).ToHaveTextAsync("35");
+        await Expect(s.ById("device-chart")).ToHaveAttributeAsync("data-points", "2");
+        Assert.Equal(2, proxy.LiveStreams);
+        // the page closed the dead stream: the cloud keeps only the new one
+        await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers == 1, "one stream open in the cloud");
+
+        // and the new stream brings updates live
+        await dev.PublishAsync(Payload.Topic(Lamp, "telemetry"), Payload.Luminaire(3, t0.AddMinutes(2), energyWh: 1002, powerW: 42, dim: 20));
+        await Expect(s.ById("device-powerW")).ToHaveTextAsync("42,0");
+        await Expect(s.ById("device-chart")).ToHaveAttributeAsync("data-points", "3");
+        s.AssertNoErrors();
+    }
 }

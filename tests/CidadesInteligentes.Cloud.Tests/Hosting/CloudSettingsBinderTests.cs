@@ -34,6 +34,17 @@ public sealed class CloudSettingsBinderTests
     }
 
     [Fact]
+    public void The_live_heartbeat_is_15_seconds_by_default_and_bounded()
+    {
+        Assert.Equal(15, CloudSettingsBinder.Bind(Config(), "/srv", out _).Api.LiveHeartbeatSeconds);
+        var set = CloudSettingsBinder.Bind(Config(("Api:LiveHeartbeatSeconds", "5")), "/srv", out var none);
+        Assert.Empty(none);
+        Assert.Equal(5, set.Api.LiveHeartbeatSeconds);
+        CloudSettingsBinder.Bind(Config(("Api:LiveHeartbeatSeconds", "0")), "/srv", out var zero);
+        Assert.Contains(zero, p => p.Contains("Api:LiveHeartbeatSeconds is '0', expected a whole number from 1 to 300", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_listed_at_once()
     {
         CloudSettingsBinder.Bind(Config(

@@ -123,7 +123,7 @@ public sealed class LiveEndpointTests
     }
 
     [Fact]
-    public async Task A_quiet_stream_sends_a_comment_every_heartbeat_so_proxies_keep_it_open()
+    public async Task A_quiet_stream_sends_a_heartbeat_event_every_interval_that_the_page_can_see()
     {
         await using var cloud = await CloudApp.StartAsync();
         var hub = cloud.Get<LiveHub>();
@@ -131,16 +131,34 @@ public sealed class LiveEndpointTests
         await using var sse = await SseReader.OpenAsync(cloud.Http);
         Assert.Equal("no-cache", sse.Response.Headers.CacheControl?.ToString());
 
-        // no device publishes anything: the first block is ": connected", then heartbeats keep coming
+        // no device publishes anything: ": connected", a heartbeat at once (the page learns the interval before the
+        // first quiet one), then one per interval. A comment would keep proxies from closing the stream too, but
+        // EventSource never hands comments to the page, which then could not tell a quiet stream from a dead one
         var first = await Wait.ForAsync(sse.Frames.Reader.ReadAsync().AsTask(), "the connected comment");
         Assert.Equal(["connected"], first.Comments);
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
             var beat = await Wait.ForAsync(sse.Frames.Reader.ReadAsync().AsTask(), "a heartbeat", TimeSpan.FromSeconds(5));
-            Assert.Null(beat.Event);
-            Assert.NotEmpty(beat.Comments);
+            Assert.Equal("heartbeat", beat.Event);
+            Assert.Equal("""{"intervalMs":300}""", beat.Data);
         }
         Assert.Equal(1, hub.Subscribers);
+    }
+
+    [Fact]
+    public void A_heartbeat_goes_on_the_wire_as_a_named_event_with_its_interval_in_milliseconds()
+    {
+        Assert.Equal("event: heartbeat\ndata: {\"intervalMs\":15000}\n\n", LiveUpdate.Heartbeat(TimeSpan.FromSeconds(15)).ToSse());
+    }
+
+    [Fact]
+    public async Task The_heartbeat_interval_is_a_setting()
+    {
+        await using var cloud = await CloudApp.StartAsync(null, "--Api:LiveHeartbeatSeconds", "2");
+        Assert.Equal(TimeSpan.FromSeconds(2), cloud.Get<LiveHub>().HeartbeatInterval);
+        await using var sse = await SseReader.OpenAsync(cloud.Http);
+        var beat = await sse.NextEventAsync("heartbeat");
+        Assert.Equal("""{"intervalMs":2000}""", beat.Data);
     }
 
     [Fact]
