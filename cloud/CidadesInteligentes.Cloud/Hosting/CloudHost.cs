@@ -174,7 +174,12 @@ internal static class CloudHost
         {
             var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(webRoot));
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            // revalidated on every load (ETag → 304): after an upgrade a cached old module beside a new one breaks the page
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = files,
+                OnPrepareResponse = static c => c.Context.Response.Headers.CacheControl = "no-cache",
+            });
         }
         BadRequests.Use(app);
         app.MapOpenApi();

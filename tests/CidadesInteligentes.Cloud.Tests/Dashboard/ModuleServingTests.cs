@@ -34,6 +34,8 @@ public sealed partial class ModuleServingTests
             using var response = await cloud.Http.GetAsync(url);
             Assert.True(response.IsSuccessStatusCode, $"{url.AbsolutePath}: HTTP {(int)response.StatusCode}");
             Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            // revalidated on every load: after an upgrade a cached old module beside a new one breaks the page
+            Assert.True(response.Headers.CacheControl?.NoCache, $"{url.AbsolutePath}: Cache-Control '{response.Headers.CacheControl}'");
             foreach (Match m in StaticImport().Matches(await response.Content.ReadAsStringAsync()))
             {
                 pending.Enqueue(new Uri(url, m.Groups[1].Value));
@@ -43,5 +45,16 @@ public sealed partial class ModuleServingTests
         Assert.Contains(seen, u => u.AbsolutePath == "/views/device.js");
         Assert.Contains(seen, u => u.AbsolutePath == "/charts.js");
         Assert.True(seen.Count >= 10, $"only {seen.Count} modules reached: {string.Join(", ", seen.Select(u => u.AbsolutePath))}");
+    }
+
+    [Fact]
+    public async Task The_page_is_revalidated_on_every_load_and_the_developers_readme_is_not_served()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        using var page = await cloud.Http.GetAsync("/");
+        Assert.True(page.Headers.CacheControl?.NoCache, $"/: Cache-Control '{page.Headers.CacheControl}'");
+        Assert.NotNull(page.Headers.ETag ?? (object?)page.Content.Headers.LastModified);
+        using var readme = await cloud.Http.GetAsync("/README.md");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, readme.StatusCode);
     }
 }
