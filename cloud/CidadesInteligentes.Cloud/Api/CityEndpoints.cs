@@ -102,7 +102,7 @@ internal static class CityEndpoints
         {
             if (registry.City(ibge) is not { } city)
             {
-                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+                return CityFilter.Unknown(ibge);
             }
             return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Savings(city, m)) : problem!;
         }).Require(ApiRole.Viewer);
@@ -111,7 +111,7 @@ internal static class CityEndpoints
         {
             if (registry.City(ibge) is not { } city)
             {
-                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+                return CityFilter.Unknown(ibge);
             }
             return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Wifi(city, m)) : problem!;
         }).Require(ApiRole.Viewer);
