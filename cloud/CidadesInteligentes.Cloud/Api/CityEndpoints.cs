@@ -125,7 +125,7 @@ internal static class CityEndpoints
             IReadOnlyList<string> problems;
             try
             {
-                problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+                problems = await registry.ReplaceAsync(json, http.Caller(), store, fleet, time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -137,7 +137,6 @@ internal static class CityEndpoints
             {
                 return ApiEndpoints.Invalid(problems);
             }
-            registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
         }).AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
