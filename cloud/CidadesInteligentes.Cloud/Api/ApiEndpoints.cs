@@ -22,9 +22,10 @@ internal static class ApiEndpoints
         });
 
         var api = app.MapGroup("/api");
-        api.MapGet("/devices", (string? city, FleetState fleet) =>
+        api.MapGet("/devices", (string? city, RegistryService registry, FleetState fleet) =>
+            CityFilter.Check(city, registry, fleet) ??
             Results.Ok(fleet.Devices.Where(d => city is null || d.City == city).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => DeviceSummary(d, fleet))))
-            .Require(ApiRole.Viewer);
+            .WithCityFilter().Require(ApiRole.Viewer);
 
         api.MapGet("/devices/{id}", (string id, FleetState fleet, SqliteStore store, TimeProvider time) =>
         {
@@ -58,7 +59,10 @@ internal static class ApiEndpoints
             }));
         }).Require(ApiRole.Viewer);
 
-        api.MapGet("/alerts", (string? city, bool? active, FleetState fleet) => Results.Ok(fleet.Alerts(city, active))).Require(ApiRole.Viewer);
+        // alerts stay listed for 90 days after their city left the registry: such a city is known
+        api.MapGet("/alerts", (string? city, bool? active, RegistryService registry, FleetState fleet) =>
+            CityFilter.Check(city, registry, fleet, c => fleet.Alerts(c, null).Count > 0) ?? Results.Ok(fleet.Alerts(city, active)))
+            .WithCityFilter().Require(ApiRole.Viewer);
 
         api.MapPost("/devices/{id}/commands", async (string id, CommandRequest body, HttpContext http, CommandService commands, FleetState fleet, TimeProvider time, CancellationToken ct) =>
         {
@@ -120,8 +124,13 @@ internal static class ApiEndpoints
 
         api.MapGet("/ingest/dead-letters", (int? limit, SqliteStore store) => Results.Ok(store.DeadLetters(Math.Clamp(limit ?? 100, 1, 1000)))).Require(ApiRole.Viewer);
 
-        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
+        api.MapGet("/live", async (string? city, HttpContext http, LiveHub hub, RegistryService registry, FleetState fleet, IHostApplicationLifetime lifetime, CancellationToken aborted) =>
         {
+            if (CityFilter.Check(city, registry, fleet) is { } problem)
+            {
+                await problem.ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
             // a stream never ends by itself: end it when the cloud stops, or the host waits its whole shutdown timeout
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
             var ct = stopping.Token;
@@ -144,7 +153,7 @@ internal static class ApiEndpoints
             {
                 // the browser went away
             }
-        }).Require(ApiRole.Viewer);
+        }).WithCityFilter(textType: "text/event-stream").Require(ApiRole.Viewer);
     }
 
     internal static IResult NotFound(string detail) => Results.Problem(statusCode: 404, title: "Not found", detail: detail);

@@ -5,8 +5,8 @@ namespace CidadesInteligentes.Cloud.Api;
 
 /// <summary>
 /// A request whose body or query parameters cannot be read (bad JSON, a wrong type, a number out of range, no body, a
-/// body too large) is answered as an <c>application/problem+json</c> that says which part and why, like every other
-/// refusal of the API; minimal APIs would otherwise answer a bare status without a word.
+/// body too large, a body that is not sent as JSON) is answered as an <c>application/problem+json</c> that says which
+/// part and why, like every other refusal of the API; minimal APIs would otherwise answer a bare status without a word.
 /// </summary>
 internal static partial class BadRequests
 {
@@ -18,16 +18,34 @@ internal static partial class BadRequests
             try
             {
                 await next(http).ConfigureAwait(false);
+                // a body whose Content-Type is not JSON never reaches the endpoint: routing answers a bare 415 itself
+                if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
+                {
+                    http.Response.Clear();
+                    await NotJson(http).ExecuteAsync(http).ConfigureAwait(false);
+                }
             }
             catch (BadHttpRequestException e) when (!http.Response.HasStarted)
             {
                 http.Response.Clear();
-                var answer = e.StatusCode is >= 400 and < 500 and not StatusCodes.Status400BadRequest
-                    ? Results.Problem(statusCode: e.StatusCode, title: "Invalid request", detail: Describe(e)) // e.g. 413 body too large
-                    : ApiEndpoints.Invalid([Describe(e)]);
+                var answer = e.StatusCode switch
+                {
+                    StatusCodes.Status415UnsupportedMediaType => NotJson(http), // a body sent without any Content-Type
+                    >= 400 and < 500 and not StatusCodes.Status400BadRequest =>
+                        Results.Problem(statusCode: e.StatusCode, title: "Invalid request", detail: Describe(e)), // e.g. 413 body too large
+                    _ => ApiEndpoints.Invalid([Describe(e)]),
+                };
                 await answer.ExecuteAsync(http).ConfigureAwait(false);
             }
         });
+    }
+
+    /// <summary>The 415 answer: which content type the body needs and which it came with.</summary>
+    private static IResult NotJson(HttpContext http)
+    {
+        var received = http.Request.ContentType is { Length: > 0 } type ? $"it came as '{type}'" : "it came without a Content-Type";
+        return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Invalid request",
+            detail: $"this request needs a JSON body sent with Content-Type: application/json; {received}");
     }
 
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]*) (?<name>[^" ]+)" from "(?<value>[^"]*)"\.""")]

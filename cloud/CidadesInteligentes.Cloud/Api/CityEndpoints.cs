@@ -102,7 +102,7 @@ internal static class CityEndpoints
         {
             if (registry.City(ibge) is not { } city)
             {
-                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+                return CityFilter.Unknown(ibge);
             }
             return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Savings(city, m)) : problem!;
         }).Require(ApiRole.Viewer);
@@ -111,7 +111,7 @@ internal static class CityEndpoints
         {
             if (registry.City(ibge) is not { } city)
             {
-                return ApiEndpoints.NotFound($"city '{ibge}' is not in the registry");
+                return CityFilter.Unknown(ibge);
             }
             return TryMonth(month, time, out var m, out var problem) ? Results.Ok(engine.Wifi(city, m)) : problem!;
         }).Require(ApiRole.Viewer);
@@ -125,7 +125,7 @@ internal static class CityEndpoints
             IReadOnlyList<string> problems;
             try
             {
-                problems = await registry.ReplaceAsync(json, http.Caller(), store, time.GetUtcNow(), ct).ConfigureAwait(false);
+                problems = await registry.ReplaceAsync(json, http.Caller(), store, fleet, time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -137,7 +137,6 @@ internal static class CityEndpoints
             {
                 return ApiEndpoints.Invalid(problems);
             }
-            registry.RegisterDevices(fleet, time.GetUtcNow());
             return Results.Ok(new { cities = registry.Document.Cities.Count, version = registry.Version });
         }).AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {

@@ -1,3 +1,4 @@
+using CidadesInteligentes.Cloud.Fleet;
 using CidadesInteligentes.Cloud.Reports;
 using CidadesInteligentes.Cloud.Storage;
 
@@ -8,15 +9,20 @@ internal static class ReportEndpoints
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/reports", (string? city, string? month, SqliteStore store, TimeProvider time) =>
+        api.MapGet("/reports", (string? city, string? month, SqliteStore store, RegistryService registry, FleetState fleet, TimeProvider time) =>
         {
+            // reports stay stored after their city left the registry: such a city is known
+            if (CityFilter.Check(city, registry, fleet, c => store.Reports(c, null).Count > 0) is { } unknown)
+            {
+                return unknown;
+            }
             // a month that is not YYYY-MM would only ever match nothing: say so instead of an empty list
             if (month is not null && !CityEndpoints.TryMonth(month, time, out _, out var problem))
             {
                 return problem!;
             }
             return Results.Ok(store.Reports(city, month).Select(ReportService.Entry));
-        }).Require(ApiRole.Viewer);
+        }).WithCityFilter().Require(ApiRole.Viewer);
 
         api.MapGet("/reports/{file}", (string file, SqliteStore store) =>
         {
@@ -34,8 +40,14 @@ internal static class ReportEndpoints
             };
         }).Require(ApiRole.Viewer);
 
-        api.MapPost("/reports", async (string? month, string? city, HttpContext http, ReportService reports, SqliteStore store, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/reports", async (string? month, string? city, HttpContext http, ReportService reports, SqliteStore store, RegistryService registry, FleetState fleet,
+            TimeProvider time, CancellationToken ct) =>
         {
+            // a city outside the registry passes here and is refused by the generation, which needs its registry figures
+            if (CityFilter.Check(city, registry, fleet) is { } unknown)
+            {
+                return unknown;
+            }
             var m = month ?? ReportService.PreviousMonth(time.GetUtcNow());
             if (!CityEndpoints.TryMonth(m, time, out m, out var problem))
             {
@@ -51,6 +63,6 @@ internal static class ReportEndpoints
             {
                 return ApiEndpoints.NotFound(e.Message);
             }
-        }).Produces(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Operator);
+        }).WithCityFilter(StatusCodes.Status201Created).Require(ApiRole.Operator);
     }
 }

@@ -131,10 +131,11 @@ internal sealed class RegistryService
     public CityRecord? City(string ibge) => _expanded.FindCity(ibge);
 
     /// <summary>
-    /// Validates and installs a new registry; returns every problem when it is refused. Baselines and adjustments
-    /// already in the registry are frozen (<see cref="FrozenBaselines"/>); the audit entry names what changed, by id.
+    /// Validates and installs a new registry and lists its devices in <paramref name="fleet"/>; returns every problem
+    /// when it is refused. Baselines and adjustments already in the registry are frozen (<see cref="FrozenBaselines"/>);
+    /// the audit entry names what changed, by id.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, FleetState fleet, DateTimeOffset now, CancellationToken ct)
     {
         var parsed = RegistryLoader.Parse(json);
         if (!parsed.Ok)
@@ -176,6 +177,9 @@ internal sealed class RegistryService
             }
             await store.AuditAsync(now, by, "registry.replace", "registry", changes.ToString(), ct).ConfigureAwait(false);
             Set(parsed.Document);
+            // under the same lock as the swap: two replacements racing could otherwise update the fleet in the other
+            // order, and the older one's update, ending last, left the fleet listing the devices of a registry replaced
+            UpdateFleet(fleet, now);
             return [];
         }
         finally
@@ -212,9 +216,24 @@ internal sealed class RegistryService
 
     /// <summary>
     /// Lists every registry device in the fleet view so it appears (offline) before it ever reports; devices taken out
-    /// of the registry leave the view and their open alerts close at <paramref name="now"/>.
+    /// of the registry leave the view and their open alerts close at <paramref name="now"/>. At start; a replacement
+    /// does this itself (<see cref="ReplaceAsync"/>).
     /// </summary>
     public void RegisterDevices(FleetState fleet, DateTimeOffset now)
+    {
+        _replacing.Wait();
+        try
+        {
+            UpdateFleet(fleet, now);
+        }
+        finally
+        {
+            _replacing.Release();
+        }
+    }
+
+    // called with _replacing held, so fleet updates happen one at a time and in the order the registries were set
+    private void UpdateFleet(FleetState fleet, DateTimeOffset now)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var city in _expanded.Cities)

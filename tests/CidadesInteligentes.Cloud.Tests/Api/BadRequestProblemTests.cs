@@ -5,7 +5,7 @@ using Xunit;
 
 namespace CidadesInteligentes.Cloud.Tests.Api;
 
-/// <summary>A body or query parameter that cannot be read is a 400 problem saying which one, never an empty answer.</summary>
+/// <summary>A body or query parameter that cannot be read is a 400 (a body of another content type a 415) problem saying which one, never an empty answer.</summary>
 public sealed class BadRequestProblemTests : IAsyncLifetime
 {
     private const string Operator = "op-key-123456789012345";
@@ -57,6 +57,32 @@ public sealed class BadRequestProblemTests : IAsyncLifetime
     public async Task A_command_without_a_body_says_a_json_body_is_needed()
     {
         Assert.Contains("JSON body", await ProblemAsync(HttpMethod.Post, "/api/devices/sc-lum-000001/commands", ""), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/plain", "it came as 'text/plain'")]
+    [InlineData("application/x-www-form-urlencoded", "it came as 'application/x-www-form-urlencoded'")]
+    [InlineData(null, "it came without a Content-Type")]
+    public async Task A_command_body_that_is_not_sent_as_json_is_a_415_problem_naming_both_types(string? contentType, string received)
+    {
+        using var r = new HttpRequestMessage(HttpMethod.Post, "/api/devices/sc-lum-000001/commands")
+        {
+            Content = new ByteArrayContent("""{"type":"setOverride","dimPercent":40,"durationS":600}"""u8.ToArray()),
+        };
+        if (contentType is not null)
+        {
+            r.Content.Headers.ContentType = new(contentType);
+        }
+        r.Headers.Authorization = new("Bearer", Operator);
+        using var response = await _cloud.Http.SendAsync(r);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(415, problem.GetProperty("status").GetInt32());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("Content-Type: application/json", detail, StringComparison.Ordinal);
+        Assert.Contains(received, detail, StringComparison.Ordinal);
+        Assert.Equal(0, (await _cloud.GetJsonAsync("/api/audit")).GetArrayLength());
     }
 
     [Theory]

@@ -61,6 +61,26 @@ public sealed class OpenApiMatchesEndpointsTests : IAsyncLifetime
         Assert.Equal(["200", "401", "403"], Responses(Operation("get", path)).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("get", "/api/devices", "200")]
+    [InlineData("get", "/api/alerts", "200")]
+    [InlineData("get", "/api/reports", "200")]
+    [InlineData("get", "/api/live", "200")]
+    [InlineData("post", "/api/reports", "201")]
+    public void A_city_filter_is_described_with_its_400_and_404(string method, string path, string success)
+    {
+        var operation = Operation(method, path);
+        Assert.Equal([success, "400", "401", "403", "404"], Responses(operation).Order(StringComparer.Ordinal));
+        var city = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "city");
+        Assert.Contains("7-digit IBGE code", city.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_live_stream_answers_an_event_stream()
+    {
+        Assert.True(Operation("get", "/api/live").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+    }
+
     [Fact]
     public void Every_api_operation_names_the_key_schemes_and_healthz_needs_none()
     {
