@@ -175,7 +175,9 @@ internal sealed class RegistryService
                     File.Delete(staged);
                 }
             }
-            await store.AuditAsync(now, by, "registry.replace", "registry", changes.ToString(), ct).ConfigureAwait(false);
+            // stored: from here the request can no longer cancel, or memory and the fleet would keep the old registry
+            // (until a restart) while the store and the file hold the new one, and the change would go unaudited
+            await store.AuditAsync(now, by, "registry.replace", "registry", changes.ToString(), CancellationToken.None).ConfigureAwait(false);
             Set(parsed.Document);
             // under the same lock as the swap: two replacements racing could otherwise update the fleet in the other
             // order, and the older one's update, ending last, left the fleet listing the devices of a registry replaced
