@@ -19,11 +19,18 @@ export function deviceView(id, month) {
     parts.events = h("div", {});
     parts.commands = h("div", {});
     root.replaceChildren(
-      h("p", {}, h("a", { href: link("/city/" + encodeURIComponent(dev.city), month), testid: "device-city" }, "← " + dev.city)),
+      h("p", {}, parts.city = h("a", { href: link("/city/" + encodeURIComponent(dev.city), month), testid: "device-city" }, "← " + dev.city)),
       h("h1", { testid: "device-id" }, dev.name || dev.id, " ", h("span", { class: "muted" }, t(dev.kind))),
       parts.summary, section(t("recent"), parts.chart),
       h("div", { class: "two" }, section(t("events"), parts.events), section(t("commands"), dev.kind === "luminaire" ? overrideForm() : null, parts.commands)));
     drawSummary(); drawChart(); drawEvents(); drawCommands();
+    cityName(dev.city);
+  }
+  // the way back names the municipality, not its IBGE code (the code stays if the list cannot be read)
+  async function cityName(ibge) {
+    const r = await api("/api/cities");
+    const city = r.ok && Array.isArray(r.data) ? r.data.find((c) => c.ibge === ibge) : null;
+    if (city && city.name && root) parts.city.textContent = "← " + city.name;
   }
   function withSortedRecent(d) {
     d.recent = (Array.isArray(d.recent) ? d.recent : []).slice().sort((a, b) => (a.seq || 0) - (b.seq || 0));

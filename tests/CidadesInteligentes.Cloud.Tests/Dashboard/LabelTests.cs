@@ -52,4 +52,20 @@ public sealed class LabelTests(DashboardBrowser browser)
         await Expect(s.ById("device-id")).ToHaveTextAsync("sc-lum-000001 Luminaire");
         s.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task The_device_page_links_back_to_its_city_by_name()
+    {
+        var dir = Directory.CreateTempSubdirectory("ci-dash-back-").FullName;
+        var registry = Path.Combine(dir, "registry.json");
+        await File.WriteAllTextAsync(registry, Api.CityEndpointTests.Registry);
+        await using var cloud = await CloudApp.StartAsync(null, "--Registry:File", registry);
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.GoAsync("/device/sc-lum-000001");
+        // the municipality's name from the registry, not its IBGE code
+        await Expect(s.ById("device-city")).ToHaveTextAsync("← São Carlos");
+        await Expect(s.ById("device-city")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("#/city/3548906"));
+        s.AssertNoErrors();
+        Directory.Delete(dir, true);
+    }
 }
