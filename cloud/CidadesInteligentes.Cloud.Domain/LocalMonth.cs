@@ -80,6 +80,9 @@ public sealed class LocalMonth
     }
 
     /// <summary>Parses <c>YYYY-MM</c>.</summary>
+    /// <summary>What <see cref="TryParse"/> accepts, for error messages.</summary>
+    public const string Accepted = "a month YYYY-MM from 2000-01 to 2200-12";
+
     public static bool TryParse(string? text, string timeZone, out LocalMonth? month)
     {
         month = null;

@@ -177,7 +177,7 @@ internal static class CityEndpoints
         problem = null;
         if (!LocalMonth.TryParse(value, "America/Sao_Paulo", out _))
         {
-            problem = ApiEndpoints.Invalid([$"month '{month}' is not YYYY-MM"]);
+            problem = ApiEndpoints.Invalid([$"month '{month}' is not {LocalMonth.Accepted}"]);
             return false;
         }
         return true;

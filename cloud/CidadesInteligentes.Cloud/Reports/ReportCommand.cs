@@ -32,7 +32,7 @@ internal static class ReportCommand
             var month = Option("--month") ?? ReportService.PreviousMonth(time.GetUtcNow());
             if (!Domain.LocalMonth.TryParse(month, "America/Sao_Paulo", out _))
             {
-                await Console.Error.WriteLineAsync($"--month '{month}' is not YYYY-MM").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"--month '{month}' is not {Domain.LocalMonth.Accepted}").ConfigureAwait(false);
                 return 1;
             }
             try

@@ -90,8 +90,9 @@ public sealed class BadRequestProblemTests : IAsyncLifetime
     [InlineData("/api/audit?limit=99999999999", "parameter 'limit' is '99999999999', which is not a whole number")]
     [InlineData("/api/ingest/dead-letters?limit=ten", "parameter 'limit' is 'ten', which is not a whole number")]
     [InlineData("/api/alerts?active=maybe", "parameter 'active' is 'maybe', which is not true or false")]
-    [InlineData("/api/reports?month=2026-13", "month '2026-13' is not YYYY-MM")]
-    [InlineData("/api/reports?city=3548906&month=last", "month 'last' is not YYYY-MM")]
+    [InlineData("/api/reports?month=2026-13", "month '2026-13' is not a month YYYY-MM from 2000-01 to 2200-12")]
+    [InlineData("/api/reports?city=3548906&month=last", "month 'last' is not a month YYYY-MM from 2000-01 to 2200-12")]
+    [InlineData("/api/state?month=1900-01", "month '1900-01' is not a month YYYY-MM from 2000-01 to 2200-12")]
     public async Task A_query_parameter_of_the_wrong_type_is_named(string path, string expected)
     {
         Assert.Equal(expected, await ProblemAsync(HttpMethod.Get, path));
