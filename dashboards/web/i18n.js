@@ -21,7 +21,14 @@ export const I18N = (function () {
       detail: "Detalhe", firmware: "Firmware", status: "Estado", notFound: "Não encontrado", error: "Erro",
       up: "No ar", down: "Fora do ar", noData: "Sem dados", savingsKwhCard: "Economia de energia", co2: "CO₂ evitado (t)",
       spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
-      cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo"
+      cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo",
+      // event and alert types (docs/telemetry.md; communicationLoss is the cloud's own)
+      "type.lampFailure": "Falha da lâmpada", "type.lampUnexpectedOn": "Acesa de dia", "type.cyclingFailure": "Lâmpada ciclando",
+      "type.lampPowerTooHigh": "Potência acima do esperado", "type.lampPowerTooLow": "Potência abaixo do esperado",
+      "type.supplyLoss": "Falta de energia", "type.relayFailure": "Falha do relé", "type.dimmingFailure": "Falha de dimerização",
+      "type.highTemperature": "Temperatura alta", "type.clockUnsynchronised": "Relógio não sincronizado",
+      "type.backhaulDown": "Backhaul fora do ar", "type.portalDown": "Portal cativo fora do ar",
+      "type.outboxOverflow": "Mensagens descartadas no dispositivo", "type.communicationLoss": "Perda de comunicação"
     },
     "en": {
       title: "Smart Cities — Engineering Dashboard",
@@ -43,7 +50,13 @@ export const I18N = (function () {
       detail: "Detail", firmware: "Firmware", status: "Status", notFound: "Not found", error: "Error",
       up: "Up", down: "Down", noData: "No data", savingsKwhCard: "Energy saved", co2: "CO₂ avoided (t)",
       spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
-      cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal"
+      cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal",
+      "type.lampFailure": "Lamp failure", "type.lampUnexpectedOn": "Day burning", "type.cyclingFailure": "Lamp cycling",
+      "type.lampPowerTooHigh": "Power above expected", "type.lampPowerTooLow": "Power below expected",
+      "type.supplyLoss": "Mains supply loss", "type.relayFailure": "Relay failure", "type.dimmingFailure": "Dimming failure",
+      "type.highTemperature": "High temperature", "type.clockUnsynchronised": "Clock not synchronised",
+      "type.backhaulDown": "Backhaul down", "type.portalDown": "Captive portal down",
+      "type.outboxOverflow": "Messages dropped on the device", "type.communicationLoss": "Communication loss"
     }
   };
   let locale = localStorage.getItem("ci.locale") === "en" ? "en" : "pt-BR";
@@ -63,6 +76,8 @@ export const I18N = (function () {
     get locale() { return locale; },
     toggle() { locale = locale === "en" ? "pt-BR" : "en"; localStorage.setItem("ci.locale", locale); },
     t(key) { return (dict[locale] && dict[locale][key]) || dict["pt-BR"][key] || key; },
+    // an event or alert type's label; an unknown type (a newer device) is shown as it came
+    type(code) { const k = "type." + code; return (dict[locale] && dict[locale][k]) || dict["pt-BR"][k] || String(code || "?"); },
     // kWh and other quantities: 1 decimal; money: 2 decimals; percent of a ratio or a percent value: 2 decimals.
     num(v, decimals) { const d = decimals === undefined ? 1 : decimals; return ok(v) ? nf(d, d).format(v) : missing; },
     int(v) { return ok(v) ? nf(0, 0).format(v) : missing; },

@@ -86,7 +86,7 @@ function faultsPanel(r) {
   if (!r.ok || !Array.isArray(r.data)) return section(t("faults"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
   const list = r.data.length === 0 ? h("p", { class: "muted", testid: "faults-empty" }, t("noFaults"))
     : h("ul", { class: "faults", testid: "faults" }, r.data.map((a) => h("li", { testid: `alert-${a.id}` },
-      h("strong", {}, a.type), " · ", h("a", { href: "#/device/" + encodeURIComponent(a.device) }, a.device), " · ", T.date(a.openedAt),
+      h("strong", {}, T.type(a.type)), " ", h("span", { class: "muted" }, a.type), " · ", h("a", { href: "#/device/" + encodeURIComponent(a.device) }, a.device), " · ", T.date(a.openedAt),
       a.count > 1 ? ` (×${a.count})` : "", a.detail ? h("div", { class: "muted" }, a.detail) : null)));
   return section(t("faults") + ` (${r.ok ? r.data.length : "?"})`, list);
 }

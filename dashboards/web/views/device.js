@@ -72,7 +72,7 @@ export function deviceView(id, month) {
   function drawEvents() {
     const ev = Array.isArray(dev.events) ? dev.events : [];
     parts.events.replaceChildren(ev.length === 0 ? h("p", { class: "muted" }, "—")
-      : h("ul", { class: "events", testid: "device-events" }, ev.slice(0, 50).map((e) => h("li", {}, h("strong", {}, e.type || "?"), e.active === false ? " ✓" : "", " · ", T.date(e.ts), e.detail ? " · " + e.detail : ""))));
+      : h("ul", { class: "events", testid: "device-events" }, ev.slice(0, 50).map((e) => h("li", {}, h("strong", {}, T.type(e.type)), " ", h("span", { class: "muted" }, e.type || ""), e.active === false ? " ✓" : "", " · ", T.date(e.ts), e.detail ? " · " + e.detail : ""))));
   }
   function drawCommands() {
     const cs = Array.isArray(dev.commands) ? dev.commands : [];

@@ -192,6 +192,7 @@ public sealed class DevicePageTests(DashboardBrowser browser)
         var items = s.ById("device-events").Locator("li");
         await Expect(items).ToHaveCountAsync(1);
         await Expect(items.First).ToContainTextAsync("lampFailure");
+        await Expect(items.First.Locator("strong")).ToHaveTextAsync("Falha da lâmpada");
         await Expect(items.First).ToContainTextAsync("power 0.4 W with lamp on");
 
         await dev.PublishAsync(Payload.Topic(Lamp, "event"), Payload.Event(2, t0.AddMinutes(2), "lampFailure", false, "cleared"));

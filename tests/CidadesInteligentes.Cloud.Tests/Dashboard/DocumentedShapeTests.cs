@@ -53,7 +53,7 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
     [GeneratedRegex(@"/api/state\?month=2026-10$")]
     private static partial Regex StateUrl();
 
-    [GeneratedRegex(@"/api/(cities|devices|alerts)")]
+    [GeneratedRegex(@"/api/(cities|devices|alerts|reports)")]
     private static partial Regex CityUrls();
 
     [Fact]
@@ -90,6 +90,7 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
                     : url.Contains("/wifi", StringComparison.Ordinal) ? Wifi
                     : url.Contains("/api/devices", StringComparison.Ordinal) ? Devices
                     : url.Contains("/api/alerts", StringComparison.Ordinal) ? Alerts
+                    : url.Contains("/api/reports", StringComparison.Ordinal) ? "[]"
                     : Cities;
                 return r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
             });
@@ -106,6 +107,8 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             Assert.Contains("alert", await s.ById("dot-sc-lum-000004").GetAttributeAsync("class"), StringComparison.Ordinal);
             Assert.Equal("rect", await s.ById("dot-sc-hs-01").EvaluateAsync<string>("e => e.tagName"));
             await Expect(s.ById("alert-7")).ToContainTextAsync("lampFailure");
+            // named in the page's language, with the contract's code beside it
+            await Expect(s.ById("alert-7").Locator("strong")).ToHaveTextAsync("Falha da lâmpada");
             await Expect(s.ById("alert-7")).ToContainTextAsync("(×3)");
             await Expect(s.Page.Locator("[data-testid=wifi-sc-hs-01-timeline] rect[data-state=down]")).ToHaveCountAsync(1);
             await s.ScreenshotAsync($"city-documented-{name}");
