@@ -48,6 +48,7 @@ public sealed partial class MqttClient
             connection.MaxOutgoingPacketSize = maxPacketSize;
             var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             List<MqttPacket> resend = [];
+            List<(string Filter, MqttConnectException Error)> notRestored = [];
             MqttConnection? replaced;
             lock (_gate)
             {
@@ -75,10 +76,7 @@ public sealed partial class MqttClient
                 _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {
-                    var id = NextPacketId();
-                    var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _pendingSubs[id] = tcs;
-                    resend.Insert(0, new SubscribePacket { PacketId = id, Subscriptions = new List<TopicSubscription>(_subscriptions.Values) });
+                    resend.InsertRange(0, ResubscribeLocked(notRestored));
                 }
                 ConnectCount++;
                 _connectedSignal.TrySetResult();
@@ -95,6 +93,10 @@ public sealed partial class MqttClient
                 await connection.SendAsync(p, timeout.Token).ConfigureAwait(false);
             }
             Volatile.Write(ref _lastSentTicks, Now());
+            foreach (var (filter, error) in notRestored)
+            {
+                MqttClientLog.SubscriptionNotRestored(_log, Shorten(filter), _options.Host, _options.Port, error.Message);
+            }
             Connected?.Invoke(ack.SessionPresent);
             return ack;
         }

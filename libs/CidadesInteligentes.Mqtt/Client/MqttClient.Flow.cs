@@ -167,8 +167,7 @@ public sealed partial class MqttClient
     private MqttConnectException? TooLarge(MqttPacket packet)
     {
         var serverLimit = Volatile.Read(ref _serverMaxPacketSize);
-        var mqttLimit = 5 + MqttCodec.MaxRemainingLength; // 1.5.5: a 4-byte remaining length after the first byte
-        var limit = Math.Min(serverLimit, mqttLimit);
+        var limit = PacketSizeLimit();
         var size = MqttCodec.GetSize(packet, _options.Version);
         if (size <= limit)
         {
@@ -181,9 +180,15 @@ public sealed partial class MqttClient
             UnsubscribePacket u => $"UNSUBSCRIBE of {u.Filters.Count} filters",
             _ => packet.Type.ToString(),
         };
-        var whose = serverLimit <= mqttLimit ? "the server accepts" : "MQTT allows";
+        var whose = serverLimit <= MqttPacketSizeLimit ? "the server accepts" : "MQTT allows";
         return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than {whose} ({limit} bytes)");
     }
+
+    /// <summary>MQTT 1.5.5: a 4-byte remaining length after the first byte.</summary>
+    private const int MqttPacketSizeLimit = 5 + MqttCodec.MaxRemainingLength;
+
+    /// <summary>The largest packet that may go to the server now: its Maximum Packet Size, or what MQTT allows.</summary>
+    private int PacketSizeLimit() => Math.Min(Volatile.Read(ref _serverMaxPacketSize), MqttPacketSizeLimit);
 
     /// <summary>
     /// After a reconnect to a server with a lower Maximum Packet Size: in-flight publishes that no longer fit cannot be

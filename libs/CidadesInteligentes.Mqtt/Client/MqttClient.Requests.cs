@@ -93,4 +93,47 @@ public sealed partial class MqttClient
         }
         _pendingSubs.Clear();
     }
+
+    /// <summary>
+    /// The remembered subscriptions, to send again after a reconnect without a session, in as many SUBSCRIBE packets as
+    /// the server's Maximum Packet Size needs (MQTT 5 §3.2.2.3.6: the client must not send a larger packet; the
+    /// connection's writer would drop it and nothing would be restored). Each holds a packet id until its SUBACK. A
+    /// filter that does not fit even alone is left out and returned with its error. Caller holds the gate.
+    /// </summary>
+    private List<SubscribePacket> ResubscribeLocked(List<(string Filter, MqttConnectException Error)> notRestored)
+    {
+        var limit = PacketSizeLimit();
+        var version = _options.Version;
+        var emptyBody = new SubscribePacket().BodySize(version); // packet id and (5.0) empty properties
+        var packets = new List<SubscribePacket>();
+        SubscribePacket? current = null;
+        var body = 0;
+        foreach (var subscription in _subscriptions.Values)
+        {
+            var alone = new SubscribePacket { Subscriptions = [subscription] };
+            var entry = alone.BodySize(version) - emptyBody;
+            if (current is not null && PacketSize(body + entry) <= limit)
+            {
+                current.Subscriptions.Add(subscription);
+                body += entry;
+                continue;
+            }
+            if (TooLarge(alone) is { } tooLarge)
+            {
+                notRestored.Add((subscription.Filter, tooLarge));
+                continue;
+            }
+            current = alone;
+            current.PacketId = NextPacketId();
+            _pendingSubs[current.PacketId] = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            packets.Add(current);
+            body = emptyBody + entry;
+        }
+        return packets;
+
+        static int PacketSize(int body) => 1 + SpanWriter.VarIntSize(body) + body;
+    }
+
+    /// <summary>A filter for a log line: one of up to 65,535 bytes is cut to its first 100 characters.</summary>
+    private static string Shorten(string filter) => filter.Length <= 100 ? filter : string.Concat(filter.AsSpan(0, 100), "...");
 }
