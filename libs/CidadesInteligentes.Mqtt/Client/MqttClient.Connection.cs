@@ -70,6 +70,13 @@ public sealed partial class MqttClient
                     }
                 }
                 CancelPendingRequestsLocked();
+                if (!ack.SessionPresent)
+                {
+                    // QoS 2 messages received and not yet released are session state (MQTT 5 §4.1): kept across links
+                    // while the session lasts, so a resent PUBLISH (DUP) is not delivered again (§4.3.3), and
+                    // discarded with it when the server starts a new one (§3.2.2.2)
+                    _incomingQos2.Clear();
+                }
                 // Current before its read loop starts, so its loss is never taken for a stale connection's. A connection
                 // still current here is a lost one whose read loop waits for the application (its loss not handled yet).
                 replaced = _connection;
@@ -185,7 +192,6 @@ public sealed partial class MqttClient
                 {
                     _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                _incomingQos2.Clear();
             }
         }
         await connection.DisposeAsync().ConfigureAwait(false);
