@@ -48,6 +48,12 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>5.0: the peer's Maximum Packet Size; larger outgoing packets are dropped (MQTT 3.1.2.11.4).</summary>
     public int MaxOutgoingPacketSize { get; set; } = int.MaxValue;
 
+    /// <summary>
+    /// Told of every packet the writer drops for exceeding <see cref="MaxOutgoingPacketSize"/>, with its size (the broker
+    /// counts and logs them). Runs on the writer loop: it must be quick and must not throw.
+    /// </summary>
+    public Action<MqttPacket, int>? DroppedTooLarge { get; set; }
+
     public long BytesReceived { get; private set; }
 
     /// <summary>Time (ms, the client's clock) of the last PINGRESP (client keep-alive).</summary>
@@ -210,8 +216,10 @@ public sealed class MqttConnection : IAsyncDisposable
             {
                 while (reader.TryRead(out var packet))
                 {
-                    if (MqttCodec.GetSize(packet, Version) > MaxOutgoingPacketSize)
+                    var size = MqttCodec.GetSize(packet, Version);
+                    if (size > MaxOutgoingPacketSize)
                     {
+                        DroppedTooLarge?.Invoke(packet, size);
                         continue;
                     }
                     MqttCodec.Write(writer, packet, Version);
