@@ -14,6 +14,7 @@ public sealed class BrokerMetrics : IDisposable
     internal long MessagesReceivedValue;
     internal long MessagesDeliveredValue;
     internal long MessagesDroppedValue;
+    internal long PacketsTooLargeValue;
     internal long BackpressurePausesValue;
     internal long SlowReaderDisconnectsValue;
     internal long KeepAliveTimeoutsValue;
@@ -28,6 +29,7 @@ public sealed class BrokerMetrics : IDisposable
         _meter.CreateObservableCounter("mqtt.broker.messages.delivered", () => MessagesDelivered);
         _meter.CreateObservableCounter("mqtt.broker.messages.dropped", () => MessagesDropped);
         _meter.CreateObservableCounter("mqtt.broker.protocol_errors", () => ProtocolErrors);
+        _meter.CreateObservableCounter("mqtt.broker.packets_too_large", () => PacketsTooLarge);
     }
 
     public long ConnectionsAccepted => Interlocked.Read(ref ConnectionsAcceptedValue);
@@ -40,6 +42,12 @@ public sealed class BrokerMetrics : IDisposable
 
     /// <summary>Messages dropped because a session queue was full (oldest first), they expired, or they exceed the client's Maximum Packet Size.</summary>
     public long MessagesDropped => Interlocked.Read(ref MessagesDroppedValue);
+
+    /// <summary>
+    /// Packets not sent because they exceed the Maximum Packet Size a 5.0 client announced (MQTT 5 §3.1.2.11.4: the
+    /// server discards them as if sent): messages (also counted in <see cref="MessagesDropped"/>) and acknowledgements.
+    /// </summary>
+    public long PacketsTooLarge => Interlocked.Read(ref PacketsTooLargeValue);
 
     /// <summary>Times a publisher was paused because a subscriber of its message was congested.</summary>
     public long BackpressurePauses => Interlocked.Read(ref BackpressurePausesValue);

@@ -20,12 +20,14 @@ internal sealed partial class ClientHandler
     private bool _graceful;
     private bool _publishWillOnDisconnect;
     private byte _closeReason = ReasonCodes.UnspecifiedError;
+    private int _droppedTooLargeLogged;
 
     public ClientHandler(MqttBroker broker, MqttConnection connection, EndPoint? remote)
     {
         _broker = broker;
         _connection = connection;
         _remote = remote;
+        _connection.DroppedTooLarge = OnDroppedTooLarge;
         // the packet loop waits here when acknowledgements pile up behind a slow sink (room for every publish a
         // 5.0 client may have in flight, so Receive Maximum keeps its meaning)
         _acks = Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(Math.Max(MaxPendingSinkCalls, Options.MaxInflightFromClient))
@@ -45,9 +47,37 @@ internal sealed partial class ClientHandler
     private BrokerMetrics Metrics => _broker.Metrics;
     private int MaxPendingSinkCalls => Math.Max(1, Options.MaxPendingSinkCalls);
 
-    /// <summary>5.0: the packet is larger than the client's Maximum Packet Size, so it must not be sent (MQTT 3.1.2.11.4).</summary>
-    public bool ExceedsClientMaximum(MqttPacket packet) =>
-        _connection.MaxOutgoingPacketSize != int.MaxValue && MqttCodec.GetSize(packet, _connection.Version) > _connection.MaxOutgoingPacketSize;
+    /// <summary>
+    /// 5.0: true when the packet is larger than the client's Maximum Packet Size, so it must not be sent and counts as
+    /// sent (MQTT 5 §3.1.2.11.4); it is then recorded like one the connection's writer drops.
+    /// </summary>
+    public bool DiscardIfTooLarge(MqttPacket packet)
+    {
+        if (_connection.MaxOutgoingPacketSize == int.MaxValue)
+        {
+            return false;
+        }
+        var size = MqttCodec.GetSize(packet, _connection.Version);
+        if (size <= _connection.MaxOutgoingPacketSize)
+        {
+            return false;
+        }
+        OnDroppedTooLarge(packet, size);
+        return true;
+    }
+
+    /// <summary>
+    /// A packet discarded for the client's Maximum Packet Size: spec-correct, but the client never learns of it, so it is
+    /// counted every time and logged once per connection (a device asking for small packets would flood the log).
+    /// </summary>
+    private void OnDroppedTooLarge(MqttPacket packet, int size)
+    {
+        Interlocked.Increment(ref Metrics.PacketsTooLargeValue);
+        if (Interlocked.Exchange(ref _droppedTooLargeLogged, 1) == 0)
+        {
+            _broker.Log($"client {Client?.ClientId ?? _remote?.ToString()}: {packet.Type} of {size} bytes not sent, more than its Maximum Packet Size ({_connection.MaxOutgoingPacketSize} bytes); further ones on this connection are only counted (packetsTooLarge)");
+        }
+    }
 
     /// <summary>Queues a packet for the socket; a client that does not read is disconnected (slow-reader protection).</summary>
     public bool TrySendPacket(MqttPacket packet)

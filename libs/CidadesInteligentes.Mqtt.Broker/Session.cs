@@ -186,7 +186,7 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
 
     private bool Expired(BrokerMessage m) => m.ExpiresAt is { } at && at <= options.TimeProvider.GetUtcNow();
 
-    /// <summary>Sends one PUBLISH; false when it exceeds the client's Maximum Packet Size and was discarded (counted dropped).</summary>
+    /// <summary>Sends one PUBLISH; false when it exceeds the client's Maximum Packet Size and was discarded (counted dropped and too large).</summary>
     private bool Send(ClientHandler handler, BrokerMessage m, int qos, ushort id, bool retain, IReadOnlyList<int> ids, bool dup)
     {
         MqttProperties? props = null;
@@ -209,7 +209,7 @@ internal sealed class Session(string clientId, BrokerMetrics metrics, BrokerOpti
             }
         }
         var packet = new PublishPacket { Topic = m.Topic, Payload = m.Payload, Qos = qos, PacketId = id, Retain = retain, Dup = dup, Properties = props };
-        if (handler.ExceedsClientMaximum(packet))
+        if (handler.DiscardIfTooLarge(packet))
         {
             Interlocked.Increment(ref metrics.MessagesDroppedValue);
             return false;

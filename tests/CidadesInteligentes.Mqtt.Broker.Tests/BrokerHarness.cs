@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Mqtt.Packets;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CidadesInteligentes.Mqtt.Broker.Tests;
@@ -19,11 +20,11 @@ public sealed class BrokerHarness : IAsyncDisposable
 
     public static TheoryData<MqttProtocolVersion> Versions => new() { MqttProtocolVersion.V311, MqttProtocolVersion.V500 };
 
-    public static async Task<BrokerHarness> StartAsync(Action<BrokerOptions>? configure = null, IBrokerAuthenticator? auth = null, IBrokerAuthorizer? acl = null, IBrokerMessageSink? sink = null)
+    public static async Task<BrokerHarness> StartAsync(Action<BrokerOptions>? configure = null, IBrokerAuthenticator? auth = null, IBrokerAuthorizer? acl = null, IBrokerMessageSink? sink = null, ILogger? logger = null)
     {
         var options = new BrokerOptions { Port = 0 };
         configure?.Invoke(options);
-        var broker = new MqttBroker(options, auth, acl, sink);
+        var broker = new MqttBroker(options, auth, acl, sink, logger);
         await broker.StartAsync();
         return new BrokerHarness(broker);
     }

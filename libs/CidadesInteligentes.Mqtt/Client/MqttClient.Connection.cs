@@ -48,6 +48,7 @@ public sealed partial class MqttClient
             connection.MaxOutgoingPacketSize = maxPacketSize;
             var serverWindow = ack.Properties?.ReceiveMaximum ?? ushort.MaxValue;
             List<MqttPacket> resend = [];
+            List<(string Filter, MqttConnectException Error)> notRestored = [];
             MqttConnection? replaced;
             lock (_gate)
             {
@@ -69,16 +70,20 @@ public sealed partial class MqttClient
                     }
                 }
                 CancelPendingRequestsLocked();
+                if (!ack.SessionPresent)
+                {
+                    // QoS 2 messages received and not yet released are session state (MQTT 5 §4.1): kept across links
+                    // while the session lasts, so a resent PUBLISH (DUP) is not delivered again (§4.3.3), and
+                    // discarded with it when the server starts a new one (§3.2.2.2)
+                    _incomingQos2.Clear();
+                }
                 // Current before its read loop starts, so its loss is never taken for a stale connection's. A connection
                 // still current here is a lost one whose read loop waits for the application (its loss not handled yet).
                 replaced = _connection;
                 _connection = connection;
                 if (!ack.SessionPresent && _subscriptions.Count > 0)
                 {
-                    var id = NextPacketId();
-                    var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _pendingSubs[id] = tcs;
-                    resend.Insert(0, new SubscribePacket { PacketId = id, Subscriptions = new List<TopicSubscription>(_subscriptions.Values) });
+                    resend.InsertRange(0, ResubscribeLocked(notRestored));
                 }
                 ConnectCount++;
                 _connectedSignal.TrySetResult();
@@ -95,6 +100,10 @@ public sealed partial class MqttClient
                 await connection.SendAsync(p, timeout.Token).ConfigureAwait(false);
             }
             Volatile.Write(ref _lastSentTicks, Now());
+            foreach (var (filter, error) in notRestored)
+            {
+                MqttClientLog.SubscriptionNotRestored(_log, Shorten(filter), _options.Host, _options.Port, error.Message);
+            }
             Connected?.Invoke(ack.SessionPresent);
             return ack;
         }
@@ -183,7 +192,6 @@ public sealed partial class MqttClient
                 {
                     _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                _incomingQos2.Clear();
             }
         }
         await connection.DisposeAsync().ConfigureAwait(false);

@@ -122,56 +122,6 @@ public sealed partial class MqttClient
         }
     }
 
-    private async Task<SubAckPacket> RequestAsync(MqttPacket packet, Action<ushort> setId, CancellationToken ct)
-    {
-        var tcs = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        MqttConnection connection;
-        ushort id;
-        lock (_gate)
-        {
-            // checked against the limit of the connection it goes out on: the writer would drop it, and nobody answer
-            if (TooLarge(packet) is { } tooLarge)
-            {
-                throw tooLarge;
-            }
-            connection = _connection ?? throw new InvalidOperationException("not connected");
-            id = NextPacketId();
-            setId(id);
-            _pendingSubs[id] = tcs;
-        }
-        try
-        {
-            await connection.SendAsync(packet, ct).ConfigureAwait(false);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, connection.Closed);
-            return await tcs.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            // answered, given up or cut off with its connection: its packet id is free again (a late answer is ignored)
-            lock (_gate)
-            {
-                if (_pendingSubs.TryGetValue(id, out var pending) && ReferenceEquals(pending, tcs))
-                {
-                    _pendingSubs.Remove(id);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// A new connection is about to be used: requests still waiting were sent on one that is gone, and no answer can
-    /// come for them (MQTT resends only PUBLISH and PUBREL after a reconnect), so they end and free their packet ids.
-    /// Caller holds the gate.
-    /// </summary>
-    private void CancelPendingRequestsLocked()
-    {
-        foreach (var pending in _pendingSubs.Values)
-        {
-            pending.TrySetCanceled();
-        }
-        _pendingSubs.Clear();
-    }
-
     private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     private ushort NextPacketId()
@@ -217,8 +167,7 @@ public sealed partial class MqttClient
     private MqttConnectException? TooLarge(MqttPacket packet)
     {
         var serverLimit = Volatile.Read(ref _serverMaxPacketSize);
-        var mqttLimit = 5 + MqttCodec.MaxRemainingLength; // 1.5.5: a 4-byte remaining length after the first byte
-        var limit = Math.Min(serverLimit, mqttLimit);
+        var limit = PacketSizeLimit();
         var size = MqttCodec.GetSize(packet, _options.Version);
         if (size <= limit)
         {
@@ -231,9 +180,15 @@ public sealed partial class MqttClient
             UnsubscribePacket u => $"UNSUBSCRIBE of {u.Filters.Count} filters",
             _ => packet.Type.ToString(),
         };
-        var whose = serverLimit <= mqttLimit ? "the server accepts" : "MQTT allows";
+        var whose = serverLimit <= MqttPacketSizeLimit ? "the server accepts" : "MQTT allows";
         return new MqttConnectException(ReasonCodes.PacketTooLarge, $"{what} not sent: it is {size} bytes, more than {whose} ({limit} bytes)");
     }
+
+    /// <summary>MQTT 1.5.5: a 4-byte remaining length after the first byte.</summary>
+    private const int MqttPacketSizeLimit = 5 + MqttCodec.MaxRemainingLength;
+
+    /// <summary>The largest packet that may go to the server now: its Maximum Packet Size, or what MQTT allows.</summary>
+    private int PacketSizeLimit() => Math.Min(Volatile.Read(ref _serverMaxPacketSize), MqttPacketSizeLimit);
 
     /// <summary>
     /// After a reconnect to a server with a lower Maximum Packet Size: in-flight publishes that no longer fit cannot be

@@ -148,28 +148,6 @@ public sealed partial class MqttClient : IAsyncDisposable
         PublishAsync(topic, Encoding.UTF8.GetBytes(payload), qos, retain, null, ct);
 
     /// <summary>
-    /// Subscribes; returns the granted QoS / reason code per filter. Remembered and restored after reconnects. Like a
-    /// publish, a SUBSCRIBE (or UNSUBSCRIBE) larger than the server's Maximum Packet Size fails at once with
-    /// <see cref="MqttConnectException"/> reason 0x95 (Packet too large) and is not sent.
-    /// </summary>
-    public async Task<IReadOnlyList<byte>> SubscribeAsync(IEnumerable<TopicSubscription> subscriptions, MqttProperties? properties = null, CancellationToken ct = default)
-    {
-        var packet = new SubscribePacket { Subscriptions = new List<TopicSubscription>(subscriptions), Properties = properties };
-        var ack = await RequestAsync(packet, id => packet.PacketId = id, ct).ConfigureAwait(false);
-        lock (_gate)
-        {
-            for (var i = 0; i < packet.Subscriptions.Count && i < ack.ReasonCodes.Count; i++)
-            {
-                if (ack.ReasonCodes[i] < 0x80)
-                {
-                    _subscriptions[packet.Subscriptions[i].Filter] = packet.Subscriptions[i];
-                }
-            }
-        }
-        return ack.ReasonCodes;
-    }
-
-    /// <summary>
     /// With <see cref="MqttClientOptions.ManualAcknowledge"/>, sends the PUBACK of a QoS 1 message now. If the connection
     /// it came on is gone, nothing is sent: the server redelivers it on the persistent session.
     /// </summary>
@@ -179,22 +157,6 @@ public sealed partial class MqttClient : IAsyncDisposable
         if (message.Qos == 1 && _options.ManualAcknowledge && message.Connection is MqttConnection c && ReferenceEquals(c, _connection) && !c.Closed.IsCancellationRequested)
         {
             c.TrySend(new PubAckPacket(PacketType.PubAck, message.PacketId));
-        }
-    }
-
-    public Task<IReadOnlyList<byte>> SubscribeAsync(string filter, int qos = 1, CancellationToken ct = default) =>
-        SubscribeAsync([new TopicSubscription(filter, qos)], null, ct);
-
-    public async Task UnsubscribeAsync(IEnumerable<string> filters, CancellationToken ct = default)
-    {
-        var packet = new UnsubscribePacket { Filters = new List<string>(filters) };
-        await RequestAsync(packet, id => packet.PacketId = id, ct).ConfigureAwait(false);
-        lock (_gate)
-        {
-            foreach (var f in packet.Filters)
-            {
-                _subscriptions.Remove(f);
-            }
         }
     }
 

@@ -16,4 +16,7 @@ internal static partial class MqttClientLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT reconnect attempt {Attempt} failed: {Error}")]
     public static partial void ReconnectAttemptFailed(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription to {Filter} not restored after reconnecting to {Host}:{Port} without a session: {Error}")]
+    public static partial void SubscriptionNotRestored(ILogger logger, string filter, string host, int port, string error);
 }

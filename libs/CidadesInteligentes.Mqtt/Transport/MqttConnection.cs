@@ -48,6 +48,12 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>5.0: the peer's Maximum Packet Size; larger outgoing packets are dropped (MQTT 3.1.2.11.4).</summary>
     public int MaxOutgoingPacketSize { get; set; } = int.MaxValue;
 
+    /// <summary>
+    /// Told of every packet the writer drops for exceeding <see cref="MaxOutgoingPacketSize"/>, with its size (the broker
+    /// counts and logs them). Runs on the writer loop: it must be quick and must not throw.
+    /// </summary>
+    public Action<MqttPacket, int>? DroppedTooLarge { get; set; }
+
     public long BytesReceived { get; private set; }
 
     /// <summary>Time (ms, the client's clock) of the last PINGRESP (client keep-alive).</summary>
@@ -210,8 +216,10 @@ public sealed class MqttConnection : IAsyncDisposable
             {
                 while (reader.TryRead(out var packet))
                 {
-                    if (MqttCodec.GetSize(packet, Version) > MaxOutgoingPacketSize)
+                    var size = MqttCodec.GetSize(packet, Version);
+                    if (size > MaxOutgoingPacketSize)
                     {
+                        DroppedTooLarge?.Invoke(packet, size);
                         continue;
                     }
                     MqttCodec.Write(writer, packet, Version);
@@ -238,7 +246,10 @@ public sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes both directions at once (pending sends are dropped).</summary>
+    /// <summary>
+    /// Closes both directions at once: queued sends are dropped, bytes already encoded get <see cref="FinalFlushTimeout"/>
+    /// to go out, and the socket is closed either way.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -260,21 +271,19 @@ public sealed class MqttConnection : IAsyncDisposable
         {
             await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         }
-        try
-        {
-            // writes out what the writer left unflushed; on a broken link that fails as the writer's flush did, and the
-            // socket must be released all the same
-            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            _owner?.Dispose();
-            _closed.Dispose();
-        }
+        // Completing the output writes out what the writer left unflushed. On a broken link that fails as the writer's
+        // flush did; towards a peer that stopped reading (its window and our send buffer full) it would wait for ever,
+        // and this dispose with it. It gets FinalFlushTimeout; then the socket is closed under it, which ends it.
+        var finalFlush = _pipe.Output.CompleteAsync().AsTask();
+        await finalFlush.WaitAsync(FinalFlushTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _owner?.Dispose();
+        _closed.Dispose();
+        // its failure on the closed socket is expected: observed here, never reported as an unobserved task exception
+        _ = finalFlush.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>How long <see cref="DisposeAsync"/> lets the last unflushed bytes go out before it closes the socket.</summary>
+    internal static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(2);
 
     private sealed class StreamDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

@@ -10,7 +10,7 @@ namespace CidadesInteligentes.Mqtt.Tests.Client;
 
 /// <summary>
 /// The server side of a client test, on the project's codec: a loopback listener whose connections are granted (no
-/// session present, optional CONNACK properties); the test then reads and sends every packet itself.
+/// session present unless asked, optional CONNACK properties); the test then reads and sends every packet itself.
 /// </summary>
 internal sealed class ScriptedServer : IDisposable
 {
@@ -32,13 +32,13 @@ internal sealed class ScriptedServer : IDisposable
     };
 
     /// <summary>Accepts the next connection, reads its CONNECT and answers a successful CONNACK.</summary>
-    public async Task<MqttConnection> AcceptAsync(MqttProperties? connAckProperties = null)
+    public async Task<MqttConnection> AcceptAsync(MqttProperties? connAckProperties = null, bool sessionPresent = false)
     {
         var socket = await Wait.ForAsync(_listener.AcceptSocketAsync(), "the client connects", Limit);
         var connection = MqttConnection.FromStream(new NetworkStream(socket, ownsSocket: true), MqttCodec.MaxRemainingLength);
         using var limit = new CancellationTokenSource(Limit);
         Assert.IsType<ConnectPacket>(await connection.ReadAsync(limit.Token));
-        await connection.SendAsync(new ConnAckPacket { ReasonCode = ReasonCodes.Success, Properties = connAckProperties }, limit.Token);
+        await connection.SendAsync(new ConnAckPacket { SessionPresent = sessionPresent, ReasonCode = ReasonCodes.Success, Properties = connAckProperties }, limit.Token);
         return connection;
     }
 
