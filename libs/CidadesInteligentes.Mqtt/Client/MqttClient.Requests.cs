@@ -125,13 +125,41 @@ public sealed partial class MqttClient
             }
             current = alone;
             current.PacketId = NextPacketId();
-            _pendingSubs[current.PacketId] = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var answered = new TaskCompletionSource<SubAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pendingSubs[current.PacketId] = answered;
+            _ = LogRefusalsAsync(current, answered.Task);
             packets.Add(current);
             body = emptyBody + entry;
         }
         return packets;
 
         static int PacketSize(int body) => 1 + SpanWriter.VarIntSize(body) + body;
+    }
+
+    /// <summary>
+    /// Nobody awaits an automatic resubscribe, so a filter its SUBACK refuses (an ACL changed while the link was down:
+    /// 0x87 Not authorized) is logged here; without it a device would silently stop receiving what the filter carried.
+    /// The filter stays remembered and is asked for again after the next reconnect without a session.
+    /// </summary>
+    private async Task LogRefusalsAsync(SubscribePacket sent, Task<SubAckPacket> answer)
+    {
+        SubAckPacket ack;
+        try
+        {
+            ack = await answer.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MqttConnectException or OperationCanceledException or IOException)
+        {
+            return; // the link went before the answer: the next connect resubscribes again
+        }
+        for (var i = 0; i < sent.Subscriptions.Count && i < ack.ReasonCodes.Count; i++)
+        {
+            if (ack.ReasonCodes[i] >= 0x80)
+            {
+                MqttClientLog.SubscriptionRefused(_log, Shorten(sent.Subscriptions[i].Filter), _options.Host, _options.Port,
+                    ack.ReasonCodes[i], ReasonCodes.Describe(ack.ReasonCodes[i]));
+            }
+        }
     }
 
     /// <summary>A filter for a log line: one of up to 65,535 bytes is cut to its first 100 characters.</summary>

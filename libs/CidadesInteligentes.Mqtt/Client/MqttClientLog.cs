@@ -19,4 +19,7 @@ internal static partial class MqttClientLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription to {Filter} not restored after reconnecting to {Host}:{Port} without a session: {Error}")]
     public static partial void SubscriptionNotRestored(ILogger logger, string filter, string host, int port, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription to {Filter} refused by {Host}:{Port} when restored after reconnecting without a session: reason 0x{Reason:X2} ({Description})")]
+    public static partial void SubscriptionRefused(ILogger logger, string filter, string host, int port, byte reason, string description);
 }

@@ -92,4 +92,38 @@ public sealed class ResubscribeSplitTests
         await Wait.UntilAsync(() => client.PendingRequestCount == 0, "the automatic subscribe answered", ScriptedServer.Limit);
         Assert.True(client.IsConnected);
     }
+
+    [Fact]
+    public async Task A_filter_the_server_refuses_when_it_is_restored_is_logged_with_the_reason()
+    {
+        using var server = new ScriptedServer();
+        var log = new CapturingLogger();
+        await using var client = new MqttClient(server.ClientOptions("refused-resubscribe"), log);
+        const string Cmd = "ci/v1/3548906/luminaire/sc-lum-000001/cmd";
+        const string Other = "ci/v1/3548906/luminaire/sc-lum-000001/config";
+        var connecting = client.ConnectAsync();
+        await using (var first = await server.AcceptAsync())
+        {
+            await connecting;
+            var subscribing = client.SubscribeAsync([new TopicSubscription(Cmd, 1), new TopicSubscription(Other, 1)]);
+            var subscribe = await ScriptedServer.ReadAsync<SubscribePacket>(first);
+            await first.SendAsync(new SubAckPacket { PacketId = subscribe.PacketId, ReasonCodes = { ReasonCodes.GrantedQos1, ReasonCodes.GrantedQos1 } });
+            await Wait.ForAsync(subscribing, "SUBACK for both filters", ScriptedServer.Limit);
+        }
+
+        // the broker it comes back to (ACL changed meanwhile) refuses the command topic: without a word the device
+        // would never receive another command
+        await using var second = await server.AcceptAsync();
+        var again = await ScriptedServer.ReadAsync<SubscribePacket>(second);
+        Assert.Equal([Cmd, Other], again.Subscriptions.Select(s => s.Filter));
+        await second.SendAsync(new SubAckPacket { PacketId = again.PacketId, ReasonCodes = { ReasonCodes.NotAuthorized, ReasonCodes.GrantedQos1 } });
+
+        await Wait.UntilAsync(() => log.Count(e => e.Level == LogLevel.Warning && e.Message.Contains("refused", StringComparison.Ordinal)) == 1, "the warning for the refused filter", ScriptedServer.Limit);
+        var warning = Assert.Single(log.Snapshot(), e => e.Message.Contains("refused", StringComparison.Ordinal));
+        Assert.Contains(Cmd, warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Other, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("0x87", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("not authorized", warning.Message, StringComparison.Ordinal);
+        Assert.True(client.IsConnected);
+    }
 }
