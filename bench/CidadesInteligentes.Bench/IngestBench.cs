@@ -83,7 +83,9 @@ internal static partial class IngestBench
         var args = new List<string> { "--urls", $"http://127.0.0.1:{httpPort}", "--Storage:Directory", dir, "--Reports:Enabled", "false", "--Logging:LogLevel:Default", "Warning" };
         if (mosquitto)
         {
-            broker = await MosquittoServer.StartAsync("max_inflight_messages 0\nmax_queued_messages 0\nmax_queued_bytes 0");
+            // persistence as deployed (Debian's mosquitto.conf: persistence on, the default 30-minute autosave), not the test
+            // fixture's save every second, which rewrote the whole database (5,000 sessions) each second of the run
+            broker = await MosquittoServer.StartAsync($"max_inflight_messages 0\nmax_queued_messages 0\nmax_queued_bytes 0\n{Bench.DeployedAutosave}");
             mqttPort = broker.Port;
             args.AddRange(["--Broker:Enabled", "false", "--Upstream:Host", "127.0.0.1", "--Upstream:Port", mqttPort.ToString(Inv), "--Upstream:ClientId", "bench-cloud"]);
         }

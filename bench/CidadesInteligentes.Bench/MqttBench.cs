@@ -17,6 +17,13 @@ internal static class Bench
     private const int PacedMessages = 60_000;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// Mosquitto's persistence as deployed: Debian's mosquitto.conf keeps persistence on with the default autosave
+    /// (every 30 minutes). The test fixture saves every second so a restart test loses nothing; in a benchmark that
+    /// rewrites the whole database (every session and queued message) each second. Mosquitto takes the last value.
+    /// </summary>
+    public const string DeployedAutosave = "autosave_interval 1800";
+
     public static async Task RunBrokerAsync(int port)
     {
         var options = new BrokerOptions
@@ -158,7 +165,7 @@ internal static class Bench
         {
             if (target == "mosquitto")
             {
-                return new BrokerProcess(null, await MosquittoServer.StartAsync("set_tcp_nodelay true\nmax_inflight_messages 1024\nmax_queued_messages 0\nmax_queued_bytes 0", port));
+                return new BrokerProcess(null, await MosquittoServer.StartAsync($"set_tcp_nodelay true\nmax_inflight_messages 1024\nmax_queued_messages 0\nmax_queued_bytes 0\n{DeployedAutosave}", port));
             }
             // under the apphost ProcessPath is this program; under "dotnet x.dll" it is dotnet and needs the dll
             var host = Environment.ProcessPath!;
