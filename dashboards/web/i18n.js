@@ -22,6 +22,8 @@ export const I18N = (function () {
       up: "No ar", down: "Fora do ar", noData: "Sem dados", savingsKwhCard: "Economia de energia", co2: "CO₂ evitado (t)",
       spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
       cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo",
+      filterDevices: "Filtrar dispositivos", filterAll: "Todos", filterAlert: "Com alerta", filterOffline: "Offline", filterNever: "Nunca visto",
+      showAll: "Mostrar todos", showFewer: "Mostrar menos", noDevicesInFilter: "Nenhum dispositivo neste filtro.",
       // event and alert types (docs/telemetry.md; communicationLoss is the cloud's own)
       "type.lampFailure": "Falha da lâmpada", "type.lampUnexpectedOn": "Acesa de dia", "type.cyclingFailure": "Lâmpada ciclando",
       "type.lampPowerTooHigh": "Potência acima do esperado", "type.lampPowerTooLow": "Potência abaixo do esperado",
@@ -51,6 +53,8 @@ export const I18N = (function () {
       up: "Up", down: "Down", noData: "No data", savingsKwhCard: "Energy saved", co2: "CO₂ avoided (t)",
       spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
       cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal",
+      filterDevices: "Filter devices", filterAll: "All", filterAlert: "With alerts", filterOffline: "Offline", filterNever: "Never seen",
+      showAll: "Show all", showFewer: "Show fewer", noDevicesInFilter: "No device in this filter.",
       "type.lampFailure": "Lamp failure", "type.lampUnexpectedOn": "Day burning", "type.cyclingFailure": "Lamp cycling",
       "type.lampPowerTooHigh": "Power above expected", "type.lampPowerTooLow": "Power below expected",
       "type.supplyLoss": "Mains supply loss", "type.relayFailure": "Relay failure", "type.dimmingFailure": "Dimming failure",
