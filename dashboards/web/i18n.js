@@ -24,6 +24,7 @@ export const I18N = (function () {
       cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo",
       filterDevices: "Filtrar dispositivos", filterAll: "Todos", filterAlert: "Com alerta", filterOffline: "Offline", filterNever: "Nunca visto",
       showAll: "Mostrar todos", showFewer: "Mostrar menos", noDevicesInFilter: "Nenhum dispositivo neste filtro.",
+      completenessShort: "Completude", noReadings: "sem dados", noReadingsHelp: "Nenhuma luminária enviou leituras neste mês", luminairesReporting: "luminárias com leituras",
       // event and alert types (docs/telemetry.md; communicationLoss is the cloud's own)
       "type.lampFailure": "Falha da lâmpada", "type.lampUnexpectedOn": "Acesa de dia", "type.cyclingFailure": "Lâmpada ciclando",
       "type.lampPowerTooHigh": "Potência acima do esperado", "type.lampPowerTooLow": "Potência abaixo do esperado",
@@ -55,6 +56,7 @@ export const I18N = (function () {
       cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal",
       filterDevices: "Filter devices", filterAll: "All", filterAlert: "With alerts", filterOffline: "Offline", filterNever: "Never seen",
       showAll: "Show all", showFewer: "Show fewer", noDevicesInFilter: "No device in this filter.",
+      completenessShort: "Completeness", noReadings: "no data", noReadingsHelp: "No luminaire sent readings this month", luminairesReporting: "luminaires reporting",
       "type.lampFailure": "Lamp failure", "type.lampUnexpectedOn": "Day burning", "type.cyclingFailure": "Lamp cycling",
       "type.lampPowerTooHigh": "Power above expected", "type.lampPowerTooLow": "Power below expected",
       "type.supplyLoss": "Mains supply loss", "type.relayFailure": "Relay failure", "type.dimmingFailure": "Dimming failure",
