@@ -24,6 +24,30 @@ export const Charts = (function () {
     return d;
   }
 
+  // Width of a text at the axes' size (11px) in the page's font, measured on a canvas; estimated if there is none.
+  let measure;
+  function textWidth(text) {
+    if (measure === undefined) {
+      measure = document.createElement("canvas").getContext("2d") || null;
+      if (measure) measure.font = "11px " + getComputedStyle(document.body).fontFamily;
+    }
+    return measure ? measure.measureText(text).width : text.length * 6.6;
+  }
+
+  // The x labels to draw: every step-th from the first (ten at most), each centred on its point but kept inside the
+  // chart, at the smallest step where no two overlap, so long labels ("06/12 14:45") on a phone are thinned out.
+  function xTicks(labels, x, width) {
+    const n = labels.length, gap = 6;
+    const widths = labels.map((lb) => textWidth(String(lb)));
+    const centre = (i) => Math.min(Math.max(x(i), widths[i] / 2), width - widths[i] / 2);
+    for (let step = Math.max(1, Math.ceil(n / 10)); ; step++) {
+      const ticks = [];
+      for (let i = 0; i < n; i += step) ticks.push({ i, cx: centre(i) });
+      const apart = (a, b) => a.cx + widths[a.i] / 2 + gap <= b.cx - widths[b.i] / 2;
+      if (step >= n || ticks.every((tk, k) => k === 0 || apart(ticks[k - 1], tk))) return ticks;
+    }
+  }
+
   // series: [{name, color, values:[number|null]}], labels: x labels (same length as values);
   // opts.format(v, decimals) formats a value, with the decimals an axis label needs (undefined for a data point)
   function line(labels, series, opts) {
@@ -44,11 +68,7 @@ export const Charts = (function () {
       s.appendChild(el("line", { x1: m.l, x2: m.l + w, y1: y(v), y2: y(v), class: "grid" }));
       s.appendChild(el("text", { x: m.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, o.format(v, tickDecimals)));
     }
-    const step = Math.max(1, Math.ceil(n / 10));
-    labels.forEach((lb, i) => {
-      const edge = n > 1 && i === n - 1 ? "end" : i === 0 && n > 1 ? "start" : "middle";
-      if (i % step === 0) s.appendChild(el("text", { x: x(i), y: m.t + h + 16, class: "axis", "text-anchor": edge }, lb));
-    });
+    xTicks(labels, x, o.width).forEach(({ i, cx }) => s.appendChild(el("text", { x: cx, y: m.t + h + 16, class: "axis", "text-anchor": "middle" }, labels[i])));
     series.forEach((se) => {
       let d = "";
       let pen = false;

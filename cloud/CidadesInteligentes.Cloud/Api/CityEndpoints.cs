@@ -73,6 +73,9 @@ internal static class CityEndpoints
                     devicesTotal = deviceCount,
                     openAlerts = fleet.OpenAlerts(c.Ibge),
                     s.Completeness,
+                    // with none reporting, the energy figures are 0 for want of readings, not a measured 0
+                    s.ReportingLuminaires,
+                    s.InventoryLuminaires,
                 });
             }
             var total = StateSavings.Aggregate(m, savings);

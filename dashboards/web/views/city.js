@@ -5,17 +5,12 @@ import { h, card, section, chartWidth, COLORS, throttled } from "../ui.js";
 import { api, problem } from "../api.js";
 import { link } from "../routes.js";
 import { reportsPanel } from "./reports.js";
-
-function deviceColor(d) {
-  if (!d.online) return ["offline", COLORS.offline];
-  if (d.openAlerts > 0) return ["alert", COLORS.alert];
-  if (d.kind === "hotspot") return ["on", COLORS.hotspot];
-  return d.lampOn ? ["on", COLORS.on] : ["off", COLORS.off];
-}
+import { deviceColor, deviceList } from "./devices.js";
 
 export function cityView(ibge, month) {
   let root = null;
   const refresh = throttled(() => draw(), 3000);
+  const devicesPanel = deviceList(month);
   async function draw() {
     const q = "?month=" + encodeURIComponent(month);
     const [cities, savings, wifi, devices, alerts, reports] = await Promise.all([
@@ -31,7 +26,7 @@ export function cityView(ibge, month) {
       h("div", { class: "two" }, mapPanel(devices, month), faultsPanel(alerts)),
       wifiPanel(wifi),
       reportsPanel(reports, info ? { [ibge]: info.name } : {}),
-      devicesPanel(devices, month));
+      devicesPanel(devices));
   }
   return {
     async load(main) { root = main; await draw(); },
@@ -124,15 +119,4 @@ function wifiPanel(r) {
       " · ", t("completeness"), ": ", T.pct((w.completeness || 0) * 100, 1)),
     h("div", { class: "table-wrap" }, h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, rows))), legend,
     w.digest ? h("p", { class: "muted digest" }, "SHA-256 ", w.digest) : null);
-}
-
-function devicesPanel(r, month) {
-  if (!r.ok || !Array.isArray(r.data)) return null;
-  const head = h("tr", {}, [t("device"), t("status"), t("power"), t("dim"), t("clients"), t("openAlerts"), t("lastSeen")].map((x) => h("th", {}, x)));
-  const rows = r.data.map((d) => h("tr", { testid: `device-${d.id}` },
-    h("td", {}, h("a", { href: link("/device/" + encodeURIComponent(d.id), month) }, d.name || d.id)),
-    h("td", { testid: `device-${d.id}-state` }, t(d.kind === "hotspot" && d.online && !(d.openAlerts > 0) ? "online" : deviceColor(d)[0])),
-    h("td", { class: "n" }, T.num(d.powerW)), h("td", { class: "n" }, T.int(d.dimPercent)), h("td", { class: "n" }, T.int(d.clients)),
-    h("td", { class: "n" }, T.int(d.openAlerts)), h("td", {}, T.date(d.lastSeen))));
-  return section(t("devices") + ` (${r.data.length})`, h("div", { class: "table-wrap" }, h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, rows))));
 }

@@ -60,7 +60,7 @@ export function deviceView(id, month) {
   }
   function drawChart() {
     const rec = dev.recent;
-    const labels = rec.map((m) => (m.ts ? new Intl.DateTimeFormat(T.locale === "en" ? "en-US" : "pt-BR", { timeStyle: "short", timeZone: "America/Sao_Paulo" }).format(new Date(m.ts)) : String(m.seq)));
+    const labels = timeLabels(rec);
     const series = dev.kind === "luminaire"
       ? [{ name: t("power"), color: COLORS.measured, values: rec.map((m) => m.powerW) }, { name: t("dim"), color: COLORS.on, values: rec.map((m) => m.dimPercent) }]
       : [{ name: t("clients"), color: COLORS.hotspot, values: rec.map((m) => m.clients) }, { name: t("downMbps"), color: COLORS.measured, values: rec.map((m) => m.downMbps) }];
@@ -68,6 +68,17 @@ export function deviceView(id, month) {
     c.setAttribute("data-testid", "device-chart");
     c.setAttribute("data-points", String(rec.length));
     parts.chart.replaceChildren(c);
+  }
+  // each reading's time in São Paulo, and its day too when the series spans more than one local day ("06/12 14:45"):
+  // times alone would not say which day a point is
+  function timeLabels(rec) {
+    const loc = T.locale === "en" ? "en-US" : "pt-BR", timeZone = "America/Sao_Paulo";
+    const time = new Intl.DateTimeFormat(loc, { timeStyle: "short", timeZone });
+    const day = new Intl.DateTimeFormat(loc, { day: "2-digit", month: "2-digit", timeZone });
+    const localDate = new Intl.DateTimeFormat("en-CA", { timeZone }); // YYYY-MM-DD
+    const at = rec.map((m) => (m.ts && !isNaN(Date.parse(m.ts)) ? new Date(m.ts) : null));
+    const days = new Set(at.filter(Boolean).map((d) => localDate.format(d)));
+    return at.map((d, i) => (d ? (days.size > 1 ? day.format(d) + " " : "") + time.format(d) : String(rec[i].seq)));
   }
   function drawEvents() {
     const ev = Array.isArray(dev.events) ? dev.events : [];

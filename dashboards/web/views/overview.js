@@ -22,15 +22,24 @@ export function overviewView(month) {
       card(t("compliantCities"), h("span", {}, h("span", { testid: "total-compliantCities" }, T.int(tot.compliantCities)), " / ", h("span", { testid: "total-cities" }, T.int(tot.cities)))),
       card(t("devicesOnline"), h("span", {}, h("span", { testid: "total-devicesOnline" }, T.int(tot.devicesOnline)), " / ", h("span", { testid: "total-devicesTotal" }, T.int(tot.devicesTotal)))),
       card(t("openAlerts"), T.int(tot.openAlerts), "total-openAlerts"));
-    const head = h("tr", {}, [t("city"), t("measured"), t("baseline"), t("savedKwh"), t("savedBrl"), t("pctRevenue"), t("costToCip"), t("payback"), t("wifi"), t("devicesOnline"), t("openAlerts")].map((x) => h("th", {}, x)));
+    const head = h("tr", {}, [t("city"), t("measured"), t("baseline"), t("savedKwh"), t("savedBrl"), t("completenessShort"), t("pctRevenue"), t("costToCip"), t("payback"), t("wifi"), t("devicesOnline"), t("openAlerts")].map((x) => h("th", {}, x)));
     const rows = (s.cities || []).map((c) => {
       const id = (f) => `city-${c.ibge}-${f}`;
+      // no luminaire reported this month: its measured figures are 0 for want of readings, which is not a measured 0
+      // (bill savings, revenue share and payback come from the ANEEL estimate and need no readings)
+      const silent = c.reportingLuminaires === 0;
+      const measured = (f, text) => silent
+        ? h("td", { class: "n muted", testid: id(f), title: t("noReadingsHelp") }, t("noReadings"))
+        : h("td", { class: "n", testid: id(f) }, text);
+      const reporting = typeof c.reportingLuminaires === "number" && typeof c.inventoryLuminaires === "number"
+        ? `${T.int(c.reportingLuminaires)} / ${T.int(c.inventoryLuminaires)} ${t("luminairesReporting")}` : null;
       return h("tr", { testid: `city-${c.ibge}`, class: c.compliant ? "ok" : "" },
         h("td", {}, h("a", { href: link("/city/" + c.ibge, month), testid: id("link") }, c.name || c.ibge)),
-        h("td", { class: "n", testid: id("measuredKwh") }, T.num(c.measuredKwh)),
-        h("td", { class: "n", testid: id("baselineKwh") }, T.num(c.baselineKwh)),
-        h("td", { class: "n", testid: id("savingsKwh") }, T.num(c.savingsKwh)),
-        h("td", { class: "n", testid: id("savingsBrl") }, T.brl(c.savingsBrl)),
+        measured("measuredKwh", T.num(c.measuredKwh)),
+        measured("baselineKwh", T.num(c.baselineKwh)),
+        measured("savingsKwh", T.num(c.savingsKwh)),
+        measured("savingsBrl", T.brl(c.savingsBrl)),
+        h("td", { class: "n", testid: id("completeness"), title: reporting }, T.pct(c.completeness * 100, 1)),
         h("td", { class: "n", testid: id("savingsPercentOfRevenue") }, T.pct(c.savingsPercentOfRevenue)),
         h("td", { class: "n", testid: id("costToCip") }, T.num(c.costToCip, 2)),
         h("td", { class: "n", testid: id("paybackMonths") }, T.num(c.paybackMonths)),

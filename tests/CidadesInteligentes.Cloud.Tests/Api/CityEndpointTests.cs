@@ -59,6 +59,10 @@ public sealed class CityEndpointTests
         var row = state.GetProperty("cities")[0];
         Assert.Equal(4, row.GetProperty("wifiCompliantPoints").GetInt32());
         Assert.Equal(7, row.GetProperty("devicesTotal").GetInt32());
+        // how many of the city's luminaires reported in the month, so a city without readings is not read as a zero
+        Assert.Equal(expectedSavings.ReportingLuminaires, row.GetProperty("reportingLuminaires").GetInt32());
+        Assert.Equal(2, row.GetProperty("reportingLuminaires").GetInt32());
+        Assert.Equal(2, row.GetProperty("inventoryLuminaires").GetInt32());
 
         var cities = await cloud.GetJsonAsync("/api/cities");
         Assert.Equal("São Carlos", cities[0].GetProperty("name").GetString());

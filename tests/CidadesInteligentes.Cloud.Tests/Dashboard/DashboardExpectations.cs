@@ -7,10 +7,12 @@ namespace CidadesInteligentes.Cloud.Tests.Dashboard;
 /// <summary>Compares what the overview and city pages show with the API documents they were drawn from (docs/api.md).</summary>
 internal static class DashboardExpectations
 {
+    // the figures measured by the luminaires: "sem dados" for a city none of whose luminaires reported in the month
+    private static readonly string[] MeasuredCityFields = ["measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl"];
+
     private static readonly string[] CityFields =
     [
-        "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "savingsPercentOfRevenue", "costToCip", "paybackMonths",
-        "wifiCompliantPoints", "requiredWifiPoints", "devicesOnline", "devicesTotal", "openAlerts",
+        "savingsPercentOfRevenue", "costToCip", "paybackMonths", "wifiCompliantPoints", "requiredWifiPoints", "devicesOnline", "devicesTotal", "openAlerts",
     ];
 
     private static readonly string[] TotalFields =
@@ -37,10 +39,24 @@ internal static class DashboardExpectations
         {
             var ibge = c.GetProperty("ibge").GetString();
             Assert.Equal(c.GetProperty("name").GetString(), await s.TextAsync($"city-{ibge}-link"));
+            var silent = c.GetProperty("reportingLuminaires").GetInt32() == 0;
+            foreach (var f in MeasuredCityFields)
+            {
+                if (silent)
+                {
+                    Assert.Equal("sem dados", await s.TextAsync($"city-{ibge}-{f}"));
+                }
+                else
+                {
+                    await s.AssertNumberAsync($"city-{ibge}-{f}", c, f);
+                }
+            }
             foreach (var f in CityFields)
             {
                 await s.AssertNumberAsync($"city-{ibge}-{f}", c, f);
             }
+            // completeness is a fraction; the table shows it as a percentage
+            await s.AssertNumberAsync($"city-{ibge}-completeness", c, "completeness", scale: 100);
         }
     }
 

@@ -20,8 +20,8 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
     private const string State = """
         {"month":"2026-10","totals":{"measuredKwh":1500.5,"baselineKwh":3600,"savingsKwh":2099.5,"savingsBrl":1574.63,"billSavingsBrl":2500.1,"compliantCities":1,"cities":2,"devicesOnline":7,"devicesTotal":9,"openAlerts":3},
          "cities":[
-          {"ibge":"3548906","name":"São Carlos","measuredKwh":1200.5,"baselineKwh":3000,"savingsKwh":1799.5,"savingsBrl":1349.625,"billSavingsBrl":2000.1,"savingsPercentOfRevenue":0.0123,"costToCip":0.42,"paybackMonths":499.97,"wifiCompliantPoints":5,"requiredWifiPoints":5,"compliant":true,"devicesOnline":5,"devicesTotal":6,"openAlerts":2,"completeness":0.97},
-          {"ibge":"3519055","name":"Holambra","measuredKwh":300,"baselineKwh":600,"savingsKwh":300,"savingsBrl":225,"billSavingsBrl":500,"savingsPercentOfRevenue":0.05,"costToCip":1.25,"paybackMonths":null,"wifiCompliantPoints":3,"requiredWifiPoints":5,"compliant":false,"devicesOnline":2,"devicesTotal":3,"openAlerts":1,"completeness":0.5}]}
+          {"ibge":"3548906","name":"São Carlos","measuredKwh":1200.5,"baselineKwh":3000,"savingsKwh":1799.5,"savingsBrl":1349.625,"billSavingsBrl":2000.1,"savingsPercentOfRevenue":0.0123,"costToCip":0.42,"paybackMonths":499.97,"wifiCompliantPoints":5,"requiredWifiPoints":5,"compliant":true,"devicesOnline":5,"devicesTotal":6,"openAlerts":2,"completeness":0.97,"reportingLuminaires":4,"inventoryLuminaires":4},
+          {"ibge":"3519055","name":"Holambra","measuredKwh":300,"baselineKwh":600,"savingsKwh":300,"savingsBrl":225,"billSavingsBrl":500,"savingsPercentOfRevenue":0.05,"costToCip":1.25,"paybackMonths":null,"wifiCompliantPoints":3,"requiredWifiPoints":5,"compliant":false,"devicesOnline":2,"devicesTotal":3,"openAlerts":1,"completeness":0.5,"reportingLuminaires":1,"inventoryLuminaires":2}]}
         """;
 
     private const string Cities = """[{"ibge":"3548906","name":"São Carlos","latitude":-22.0,"longitude":-47.9,"exampleValues":true,"luminaires":4,"wifiPoints":1,"devicesOnline":4,"devicesTotal":5,"openAlerts":1}]""";
