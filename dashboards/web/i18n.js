@@ -22,7 +22,7 @@ export const I18N = (function () {
       up: "No ar", down: "Fora do ar", noData: "Sem dados", savingsKwhCard: "Economia de energia", co2: "CO₂ evitado (t)",
       spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
       cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo",
-      filterDevices: "Filtrar dispositivos", filterAll: "Todos", filterAlert: "Com alerta", filterOffline: "Offline", filterNever: "Nunca visto",
+      filterDevices: "Filtrar dispositivos", filterAll: "Todos", filterAlert: "Com alerta", filterOffline: "Offline", filterNever: "Nunca visto", neverSeen: "Nunca visto",
       showAll: "Mostrar todos", showFewer: "Mostrar menos", noDevicesInFilter: "Nenhum dispositivo neste filtro.",
       completenessShort: "Completude", noReadings: "sem dados", noReadingsHelp: "Nenhuma luminária enviou leituras neste mês", luminairesReporting: "luminárias com leituras",
       // event and alert types (docs/telemetry.md; communicationLoss is the cloud's own)
@@ -54,7 +54,7 @@ export const I18N = (function () {
       up: "Up", down: "Down", noData: "No data", savingsKwhCard: "Energy saved", co2: "CO₂ avoided (t)",
       spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
       cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal",
-      filterDevices: "Filter devices", filterAll: "All", filterAlert: "With alerts", filterOffline: "Offline", filterNever: "Never seen",
+      filterDevices: "Filter devices", filterAll: "All", filterAlert: "With alerts", filterOffline: "Offline", filterNever: "Never seen", neverSeen: "Never seen",
       showAll: "Show all", showFewer: "Show fewer", noDevicesInFilter: "No device in this filter.",
       completenessShort: "Completeness", noReadings: "no data", noReadingsHelp: "No luminaire sent readings this month", luminairesReporting: "luminaires reporting",
       "type.lampFailure": "Lamp failure", "type.lampUnexpectedOn": "Day burning", "type.cyclingFailure": "Lamp cycling",

@@ -77,7 +77,7 @@ function table(devices, month) {
   const head = h("tr", {}, [t("device"), t("status"), t("power"), t("dim"), t("clients"), t("openAlerts"), t("lastSeen")].map((x) => h("th", {}, x)));
   const rows = devices.map((d) => h("tr", { testid: `device-${d.id}` },
     h("td", {}, h("a", { href: link("/device/" + encodeURIComponent(d.id), month) }, d.name || d.id)),
-    h("td", { testid: `device-${d.id}-state` }, t(d.kind === "hotspot" && d.online && !(d.openAlerts > 0) ? "online" : deviceColor(d)[0])),
+    h("td", { testid: `device-${d.id}-state` }, t(neverSeen(d) ? "neverSeen" : d.kind === "hotspot" && d.online && !(d.openAlerts > 0) ? "online" : deviceColor(d)[0])),
     h("td", { class: "n" }, T.num(d.powerW)), h("td", { class: "n" }, T.int(d.dimPercent)), h("td", { class: "n" }, T.int(d.clients)),
     h("td", { class: "n" }, T.int(d.openAlerts)), h("td", {}, T.date(d.lastSeen))));
   return h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "devices" }, h("thead", {}, head), h("tbody", {}, rows)));

@@ -72,6 +72,8 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
         Assert.Equal(expected.Take(50), await RowIdsAsync(s));
         await Expect(s.ById($"device-{Alerting}-state")).ToHaveTextAsync("Com alerta");
         await Expect(s.ById($"device-{Offline}-state")).ToHaveTextAsync("Offline");
+        // a device that never reported has lost nothing: its state says so, as its filter does
+        await Expect(s.ById($"device-{neverSeen[0]}-state")).ToHaveTextAsync("Nunca visto");
         await Expect(s.ById("devices-filter-all")).ToHaveTextAsync("Todos (65)");
         await Expect(s.ById("devices-filter-all")).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("Com alerta (1)");
