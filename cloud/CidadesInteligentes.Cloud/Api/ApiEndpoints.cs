@@ -93,7 +93,7 @@ internal static class ApiEndpoints
             store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row, time.GetUtcNow())) : NotFound($"command '{commandId}' of device '{id}' is not known"))
             .Require(ApiRole.Viewer);
 
-        api.MapGet("/ingest/stats", (IngestCounters c, Ingestor ingestor, LiveHub live, IServiceProvider sp) =>
+        api.MapGet("/ingest/stats", (IngestCounters c, ApiCounters apiCounters, Ingestor ingestor, LiveHub live, IServiceProvider sp) =>
         {
             var broker = sp.GetService<MqttBroker>();
             return Results.Ok(new
@@ -111,6 +111,7 @@ internal static class ApiEndpoints
                 queued = ingestor.Queued,
                 liveSubscribers = live.Subscribers,
                 liveDropped = live.Dropped,
+                apiRefused = apiCounters.Snapshot(),
                 influx = sp.GetService<Influx.InfluxSink>() is { } influx ? new { influx.Counters, notCopied = influx.NotCopied, unmapped = influx.Unmapped } : null,
                 broker = broker is null ? null : new
                 {

@@ -10,34 +10,44 @@ namespace CidadesInteligentes.Cloud.Api;
 /// </summary>
 internal static partial class BadRequests
 {
-    /// <summary>Makes the endpoints throw on unreadable input and turns that into a problem answer.</summary>
+    /// <summary>Turns unreadable input into a problem answer, and counts every refused API request (<see cref="ApiCounters"/>).</summary>
     public static void Use(WebApplication app)
     {
+        var counters = app.Services.GetRequiredService<ApiCounters>();
         app.Use(async (http, next) =>
         {
-            try
+            await AnswerAsync(http, next).ConfigureAwait(false);
+            if (http.Response.StatusCode is >= 400 and < 500 && http.Request.Path.StartsWithSegments("/api"))
             {
-                await next(http).ConfigureAwait(false);
-                // a body whose Content-Type is not JSON never reaches the endpoint: routing answers a bare 415 itself
-                if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
-                {
-                    http.Response.Clear();
-                    await NotJson(http).ExecuteAsync(http).ConfigureAwait(false);
-                }
-            }
-            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
-            {
-                http.Response.Clear();
-                var answer = e.StatusCode switch
-                {
-                    StatusCodes.Status415UnsupportedMediaType => NotJson(http), // a body sent without any Content-Type
-                    >= 400 and < 500 and not StatusCodes.Status400BadRequest =>
-                        Results.Problem(statusCode: e.StatusCode, title: "Invalid request", detail: Describe(e)), // e.g. 413 body too large
-                    _ => ApiEndpoints.Invalid([Describe(e)]),
-                };
-                await answer.ExecuteAsync(http).ConfigureAwait(false);
+                counters.Refused(http.Response.StatusCode);
             }
         });
+    }
+
+    private static async Task AnswerAsync(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http).ConfigureAwait(false);
+            // a body whose Content-Type is not JSON never reaches the endpoint: routing answers a bare 415 itself
+            if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await NotJson(http).ExecuteAsync(http).ConfigureAwait(false);
+            }
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            var answer = e.StatusCode switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => NotJson(http), // a body sent without any Content-Type
+                >= 400 and < 500 and not StatusCodes.Status400BadRequest =>
+                    Results.Problem(statusCode: e.StatusCode, title: "Invalid request", detail: Describe(e)), // e.g. 413 body too large
+                _ => ApiEndpoints.Invalid([Describe(e)]),
+            };
+            await answer.ExecuteAsync(http).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The 415 answer: which content type the body needs and which it came with.</summary>

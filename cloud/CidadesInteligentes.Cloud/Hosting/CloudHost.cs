@@ -103,6 +103,7 @@ internal static class CloudHost
         services.AddSingleton(keys);
         services.AddSingleton(store);
         services.AddSingleton<IngestCounters>();
+        services.AddSingleton<Api.ApiCounters>();
         services.AddSingleton(new LiveHub { HeartbeatInterval = TimeSpan.FromSeconds(settings.Api.LiveHeartbeatSeconds) });
         services.AddSingleton(registry);
         // open alerts and the last 90 days of closed ones come back after a restart

@@ -97,4 +97,29 @@ public sealed class BadRequestProblemTests : IAsyncLifetime
     {
         Assert.Equal(expected, await ProblemAsync(HttpMethod.Get, path));
     }
+
+    [Fact]
+    public async Task Every_refused_api_request_is_counted_by_status_in_the_stats()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Http.GetAsync("/api/state?month=1900-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Http.GetAsync("/api/devices?city=35")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Http.GetAsync("/api/devices?city=9999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Http.GetAsync("/api/devices/nobody")).StatusCode);
+        using (var wrongType = new HttpRequestMessage(HttpMethod.Post, "/api/devices/sc-lum-000001/commands"))
+        {
+            wrongType.Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+            wrongType.Headers.Authorization = new("Bearer", Operator);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await _cloud.Http.SendAsync(wrongType)).StatusCode);
+        }
+        // a command without a key: refused before it is read
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _cloud.Http.PostAsync("/api/devices/sc-lum-000001/commands", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _cloud.Http.GetAsync("/api/cities")).StatusCode);
+
+        var refused = (await _cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("apiRefused");
+        Assert.Equal(2, refused.GetProperty("400").GetInt64());
+        Assert.Equal(2, refused.GetProperty("404").GetInt64());
+        Assert.Equal(1, refused.GetProperty("415").GetInt64());
+        Assert.Equal(1, refused.GetProperty("401").GetInt64());
+        Assert.Equal(4, refused.EnumerateObject().Count());
+    }
 }
