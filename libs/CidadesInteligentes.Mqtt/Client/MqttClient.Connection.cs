@@ -85,6 +85,14 @@ public sealed partial class MqttClient
                 {
                     resend.InsertRange(0, ResubscribeLocked(notRestored));
                 }
+                // queued before the gate is released: a publish started from now on goes out after what was in flight
+                // (MQTT 5 §4.6 order); only what the fresh queue cannot take (more than its capacity) is sent below
+                var queued = 0;
+                while (queued < resend.Count && connection.TrySend(resend[queued]))
+                {
+                    queued++;
+                }
+                resend.RemoveRange(0, queued);
                 ConnectCount++;
                 _connectedSignal.TrySetResult();
             }
@@ -92,8 +100,10 @@ public sealed partial class MqttClient
             _ = Task.Run(() => KeepAliveLoopAsync(connection));
             if (replaced is not null)
             {
-                // release its socket now, not once the application has read what its read loop holds
-                await replaced.DisposeAsync().ConfigureAwait(false);
+                // release its socket now, not once the application has read what its read loop holds; not awaited (its
+                // final flush may wait up to FinalFlushTimeout for a peer that stopped reading), never failing this connect
+                _ = replaced.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
             foreach (var p in resend)
             {

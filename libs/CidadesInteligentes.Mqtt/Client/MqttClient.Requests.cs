@@ -148,9 +148,9 @@ public sealed partial class MqttClient
         {
             ack = await answer.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MqttConnectException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is MqttConnectException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            return; // the link went before the answer: the next connect resubscribes again
+            return; // the link (or the client) went before the answer: the next connect resubscribes again
         }
         for (var i = 0; i < sent.Subscriptions.Count && i < ack.ReasonCodes.Count; i++)
         {
