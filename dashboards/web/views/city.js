@@ -87,7 +87,7 @@ function faultsPanel(r) {
 }
 
 // the thresholds a Wi-Fi point can miss (the API's codes) and the label of each
-const FAILED_LABELS = { availability: "availability", medianDownMbps: "downMbps", p95LatencyMs: "latency", portal: "portal", use: "daysUsed" };
+const FAILED_LABELS = { availability: "availability", medianDownMbps: "downMbps", p95LatencyMs: "latency", portal: "portal", use: "daysUsed", notRegistered: "notRegistered" };
 function wifiPanel(r) {
   if (!r.ok || !r.data) return section(t("wifiPoints"), h("p", { class: "error", testid: "wifi-error" }, t("unavailable") + ": " + problem(r)));
   const w = r.data;

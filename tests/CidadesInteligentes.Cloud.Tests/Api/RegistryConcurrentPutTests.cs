@@ -89,6 +89,8 @@ public sealed class RegistryConcurrentPutTests
             // before the fix the newer one finished here, fleet update included; now it waits for the older one, so it
             // cannot finish while that is held: give it a fixed grace period to show which, then let the older one go
             await Task.WhenAny(newer, Task.Delay(TimeSpan.FromSeconds(2)));
+            // the fix itself: the newer replacement waits for the older one's fleet update instead of overtaking it
+            Assert.False(newer.IsCompleted, "the newer replacement finished while the older one's fleet update was held");
         }
         await Wait.ForAsync(Task.WhenAll(older, newer), "both replacements to answer");
 

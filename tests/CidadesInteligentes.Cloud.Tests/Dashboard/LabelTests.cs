@@ -12,7 +12,7 @@ public sealed class LabelTests(DashboardBrowser browser)
     private const string Wifi = """
         {"ibge":"3548906","month":"2026-10","compliant":false,"compliantPoints":0,"requiredPoints":5,"completeness":0.5,"digest":"ab12",
          "points":[{"device":"sc-wifi-01","name":"Praça XV","availability":0.61,"upMinutes":100,"downMinutes":60,"noDataMinutes":0,"medianDownMbps":4.5,"medianUpMbps":1,"p95LatencyMs":300,"meanLossPercent":2,
-           "daysUsed":2,"daysInPeriod":31,"compliant":false,"failed":["availability","medianDownMbps","p95LatencyMs","portal","use"],"outages":[],"timeline":[]}]}
+           "daysUsed":2,"daysInPeriod":31,"compliant":false,"failed":["availability","medianDownMbps","p95LatencyMs","portal","use","notRegistered"],"outages":[],"timeline":[]}]}
         """;
 
     private const string Lamp = """{"id":"sc-lum-000001","city":"3548906","kind":"luminaire","online":true,"lastSeen":"2026-10-03T10:00:00Z","openAlerts":0,"powerW":55,"dimPercent":100,"lampOn":true,"recent":[],"events":[],"commands":[]}""";
@@ -34,9 +34,9 @@ public sealed class LabelTests(DashboardBrowser browser)
         await RouteAsync(s);
         await s.GoAsync("/city/3548906?month=2026-10");
         var failed = s.ById("wifi-sc-wifi-01-failed");
-        await Expect(failed).ToHaveTextAsync("Disponibilidade, Download mediano (Mbps), Latência p95 (ms), Portal cativo, Dias com uso");
+        await Expect(failed).ToHaveTextAsync("Disponibilidade, Download mediano (Mbps), Latência p95 (ms), Portal cativo, Dias com uso, Ponto não registrado");
         await s.ById("lang").ClickAsync();
-        await Expect(failed).ToHaveTextAsync("Availability, Median download (Mbps), p95 latency (ms), Captive portal, Days used");
+        await Expect(failed).ToHaveTextAsync("Availability, Median download (Mbps), p95 latency (ms), Captive portal, Days used, Point not registered");
         s.AssertNoErrors();
     }
 
