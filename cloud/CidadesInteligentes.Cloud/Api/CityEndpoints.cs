@@ -128,7 +128,7 @@ internal static class CityEndpoints
             IReadOnlyList<string> problems;
             try
             {
-                problems = await registry.ReplaceAsync(json, http.Caller(), store, fleet, time.GetUtcNow(), ct).ConfigureAwait(false);
+                problems = await registry.ReplaceAsync(json, http.Caller(), store, fleet, time, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

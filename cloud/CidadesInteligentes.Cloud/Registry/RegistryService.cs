@@ -135,7 +135,7 @@ internal sealed class RegistryService
     /// when it is refused. Baselines and adjustments already in the registry are frozen (<see cref="FrozenBaselines"/>);
     /// the audit entry names what changed, by id.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, FleetState fleet, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, FleetState fleet, TimeProvider time, CancellationToken ct)
     {
         var parsed = RegistryLoader.Parse(json);
         if (!parsed.Ok)
@@ -143,6 +143,8 @@ internal sealed class RegistryService
             return parsed.Problems.Select(p => p.ToString()).ToList();
         }
         await _replacing.WaitAsync(ct).ConfigureAwait(false);
+        // read once it is this replacement's turn: audits and alerts closed by successive replacements keep their order
+        var now = time.GetUtcNow();
         try
         {
             var current = _document;
