@@ -42,6 +42,15 @@ public sealed class MqttProperties
     public byte? MaximumQos { get; set; }
     public byte? RetainAvailable { get; set; }
     public List<KeyValuePair<string, string>>? UserProperties { get; set; }
+
+    /// <summary>A copy without the Reason String and User Properties (the parts a receiver's size limit may leave out).</summary>
+    public MqttProperties WithoutDiagnostics()
+    {
+        var copy = (MqttProperties)MemberwiseClone();
+        copy.ReasonString = null;
+        copy.UserProperties = null;
+        return copy;
+    }
     public uint? MaximumPacketSize { get; set; }
     public byte? WildcardSubscriptionAvailable { get; set; }
     public byte? SubscriptionIdentifierAvailable { get; set; }

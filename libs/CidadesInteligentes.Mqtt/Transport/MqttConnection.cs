@@ -216,13 +216,19 @@ public sealed class MqttConnection : IAsyncDisposable
             {
                 while (reader.TryRead(out var packet))
                 {
+                    var toWrite = packet;
                     var size = MqttCodec.GetSize(packet, Version);
+                    if (size > MaxOutgoingPacketSize && OversizeDiagnostics.Without(packet) is { } lean)
+                    {
+                        toWrite = lean;
+                        size = MqttCodec.GetSize(lean, Version);
+                    }
                     if (size > MaxOutgoingPacketSize)
                     {
                         DroppedTooLarge?.Invoke(packet, size);
                         continue;
                     }
-                    MqttCodec.Write(writer, packet, Version);
+                    MqttCodec.Write(writer, toWrite, Version);
                     PacketsSent++;
                     if (writer.UnflushedBytes > 64 * 1024)
                     {
