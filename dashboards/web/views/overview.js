@@ -13,11 +13,15 @@ export function overviewView(month) {
     if (!root) return;
     if (!r.ok || !r.data) { root.replaceChildren(h("p", { class: "error", testid: "error" }, t("unavailable") + ": " + problem(r))); return; }
     const s = r.data, tot = s.totals || {};
+    // no luminaire of any city reported this month: the state's measured figures are zero for want of readings
+    const cities = s.cities || [];
+    const noReadings = cities.length > 0 && cities.every((c) => c.reportingLuminaires === 0);
+    const measuredTotal = (text) => noReadings ? h("span", { class: "muted", title: t("noReadingsHelp") }, t("noReadings")) : text;
     const totals = h("div", { class: "cards" },
-      card(t("measured"), T.num(tot.measuredKwh), "total-measuredKwh"),
-      card(t("baseline"), T.num(tot.baselineKwh), "total-baselineKwh"),
-      card(t("savedKwh"), T.num(tot.savingsKwh), "total-savingsKwh"),
-      card(t("savedBrl"), T.brl(tot.savingsBrl), "total-savingsBrl"),
+      card(t("measured"), measuredTotal(T.num(tot.measuredKwh)), "total-measuredKwh"),
+      card(t("baseline"), measuredTotal(T.num(tot.baselineKwh)), "total-baselineKwh"),
+      card(t("savedKwh"), measuredTotal(T.num(tot.savingsKwh)), "total-savingsKwh"),
+      card(t("savedBrl"), measuredTotal(T.brl(tot.savingsBrl)), "total-savingsBrl"),
       card(t("billSaved"), T.brl(tot.billSavingsBrl), "total-billSavingsBrl"),
       card(t("compliantCities"), h("span", {}, h("span", { testid: "total-compliantCities" }, T.int(tot.compliantCities)), " / ", h("span", { testid: "total-cities" }, T.int(tot.cities)))),
       card(t("devicesOnline"), h("span", {}, h("span", { testid: "total-devicesOnline" }, T.int(tot.devicesOnline)), " / ", h("span", { testid: "total-devicesTotal" }, T.int(tot.devicesTotal)))),

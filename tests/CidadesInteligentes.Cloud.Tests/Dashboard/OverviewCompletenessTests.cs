@@ -36,6 +36,28 @@ public sealed partial class OverviewCompletenessTests(DashboardBrowser browser)
     private static async Task<string[]> HeadersAsync(DashboardSession s) =>
         [.. (await s.Page.Locator("[data-testid=state-table] thead th").AllInnerTextsAsync()).Select(t => t.Trim())];
 
+    // no luminaire of any city has reported this month (the programme's first month, or a store restored empty)
+    private const string SilentState = """
+        {"month":"2026-12","totals":{"measuredKwh":0,"baselineKwh":0,"savingsKwh":0,"savingsBrl":0,"billSavingsBrl":500,"compliantCities":0,"cities":1,"devicesOnline":0,"devicesTotal":155,"openAlerts":0},
+         "cities":[{"ibge":"3519055","name":"Holambra","measuredKwh":0,"baselineKwh":0,"savingsKwh":0,"savingsBrl":0,"billSavingsBrl":500,"savingsPercentOfRevenue":0.05,"costToCip":1.25,"paybackMonths":80,"wifiCompliantPoints":0,"requiredWifiPoints":5,"compliant":false,"devicesOnline":0,"devicesTotal":155,"openAlerts":0,"completeness":0,"reportingLuminaires":0,"inventoryLuminaires":150}]}
+        """;
+
+    [Fact]
+    public async Task With_no_readings_anywhere_the_state_totals_say_no_data_instead_of_zero()
+    {
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await s.Page.RouteAsync(StateUrl(), r => r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = SilentState }));
+        await s.GoAsync("/?month=2026-12");
+        foreach (var f in MeasuredFields)
+        {
+            await Expect(s.ById($"total-{f}")).ToHaveTextAsync("sem dados");
+        }
+        // the bill view is an estimate from the inventory, shown as a figure
+        await Expect(s.ById("total-billSavingsBrl")).ToHaveTextAsync("R$\u00a0500,00");
+        s.AssertNoErrors();
+    }
+
     [Fact]
     public async Task A_city_without_readings_shows_no_data_instead_of_zero_and_every_city_its_completeness()
     {
