@@ -15,6 +15,7 @@ internal sealed class RegistryService
     private volatile RegistryDocument _document = new();
     private volatile RegistryDocument _expanded = new();
     private readonly SemaphoreSlim _replacing = new(1, 1);
+    private int _waitingToReplace;
     private RegistryDocument? _fileDocument;
 
     /// <summary>Who the store and the log name for a registry that came from the file.</summary>
@@ -135,6 +136,9 @@ internal sealed class RegistryService
     /// when it is refused. Baselines and adjustments already in the registry are frozen (<see cref="FrozenBaselines"/>);
     /// the audit entry names what changed, by id.
     /// </summary>
+    /// <summary>Replacements waiting for the one being applied to finish (they are applied one at a time, in turn).</summary>
+    public int ReplacementsWaiting => Volatile.Read(ref _waitingToReplace);
+
     public async Task<IReadOnlyList<string>> ReplaceAsync(string json, string by, SqliteStore store, FleetState fleet, TimeProvider time, CancellationToken ct)
     {
         var parsed = RegistryLoader.Parse(json);
@@ -142,7 +146,15 @@ internal sealed class RegistryService
         {
             return parsed.Problems.Select(p => p.ToString()).ToList();
         }
-        await _replacing.WaitAsync(ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _waitingToReplace);
+        try
+        {
+            await _replacing.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingToReplace);
+        }
         // read once it is this replacement's turn: audits and alerts closed by successive replacements keep their order
         var now = time.GetUtcNow();
         try

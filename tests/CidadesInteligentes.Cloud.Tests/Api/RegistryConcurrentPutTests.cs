@@ -86,11 +86,13 @@ public sealed class RegistryConcurrentPutTests
             older = Task.Run(() => PutAsync(cloud, RegistryWith(1000).Replace("\"cities\":[", "\"cities\":[" + Araraquara, StringComparison.Ordinal)));
             await Wait.UntilAsync(() => fleet.Find("ar-lum-000001") is not null, "the older replacement's fleet update to begin");
             newer = Task.Run(() => PutAsync(cloud, RegistryWith(1)));
-            // before the fix the newer one finished here, fleet update included; now it waits for the older one, so it
-            // cannot finish while that is held: give it a fixed grace period to show which, then let the older one go
-            await Task.WhenAny(newer, Task.Delay(TimeSpan.FromSeconds(2)));
+            // before the fix the newer one finished here, fleet update included; now it waits for the older one's turn
+            // to end, which cannot happen while that is held
+            var registry = cloud.Get<RegistryService>();
+            await Wait.UntilAsync(() => newer.IsCompleted || registry.ReplacementsWaiting == 1, "the newer replacement to finish or wait its turn");
             // the fix itself: the newer replacement waits for the older one's fleet update instead of overtaking it
             Assert.False(newer.IsCompleted, "the newer replacement finished while the older one's fleet update was held");
+            Assert.Equal(1, registry.ReplacementsWaiting);
         }
         await Wait.ForAsync(Task.WhenAll(older, newer), "both replacements to answer");
 

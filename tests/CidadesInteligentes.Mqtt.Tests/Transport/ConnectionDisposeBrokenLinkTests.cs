@@ -44,11 +44,11 @@ public sealed class ConnectionDisposeBrokenLinkTests
             set => throw new NotSupportedException();
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
-        }
+        // nothing ever arrives: a read ends only when the connection cancels it
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            await _nothing.Task.WaitAsync(cancellationToken);
+
+        private readonly TaskCompletionSource<int> _nothing = new();
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             ValueTask.FromException(new IOException("Unable to write data to the transport connection: Broken pipe."));
