@@ -78,16 +78,24 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         var raw = store.EnergyReadings(city.Ibge, from, to);
         var now = time.GetUtcNow();
         var readings = new Dictionary<string, IReadOnlyList<EnergyReading>>(StringComparer.Ordinal);
+        // a luminaire silent for longer than the read window has its readings around the month found through its daily
+        // roll-ups, one query each; the city's roll-up dates say at once whether any such reading can exist (a city
+        // still being installed, a month before its fleet reported: thousands of luminaires without a query each)
+        var fromDate = LocalDate(from, m);
+        var toDate = LocalDate(to, m);
+        var dates = store.RollupDateRange(city.Ibge);
+        var anyBefore = dates is { } d0 && string.CompareOrdinal(d0.First, fromDate) < 0;
+        var anyAfter = m.End < now && dates is { } d1 && string.CompareOrdinal(d1.Last, toDate) >= 0;
+        using var lookup = anyBefore || anyAfter ? store.LookupReadings(city.Ibge) : null;
         foreach (var lum in city.Luminaires)
         {
             var list = raw.GetValueOrDefault(lum.Id) ?? [];
-            // the month's readings plus the last one before and the first one after, so edge steps are counted; a
-            // luminaire silent for longer than the read window has them found through its daily roll-ups
-            if (!list.Exists(r => r.Ts < m.Start) && store.EnergyReadingBefore(city.Ibge, lum.Id, LocalDate(from, m)) is { } before)
+            // the month's readings plus the last one before and the first one after, so edge steps are counted
+            if (anyBefore && !list.Exists(r => r.Ts < m.Start) && lookup!.Before(lum.Id, fromDate) is { } before)
             {
                 list.Insert(0, before);
             }
-            if (m.End < now && !list.Exists(r => r.Ts >= m.End) && store.EnergyReadingFrom(city.Ibge, lum.Id, LocalDate(to, m)) is { } after)
+            if (anyAfter && !list.Exists(r => r.Ts >= m.End) && lookup!.From(lum.Id, toDate) is { } after)
             {
                 list.Add(after);
             }

@@ -1,3 +1,5 @@
+using SQLitePCL;
+
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>
@@ -54,26 +56,86 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// A luminaire's last energy reading on a local date before <paramref name="date"/> (yyyy-MM-dd), found through its
-    /// daily roll-ups: the reading before a gap longer than a read window.
+    /// The first and last local dates (yyyy-MM-dd) of any device's roll-up in <paramref name="city"/>, or null if it has
+    /// none: two seeks on the city index. The savings engine asks it once per city-month before looking, luminaire by
+    /// luminaire, for readings outside the month's read window, which cannot exist outside these dates.
     /// </summary>
-    public Domain.Energy.EnergyReading? EnergyReadingBefore(string city, string device, string date) =>
-        EnergyReadingAt(city, device, "SELECT last_ts FROM daily_rollups WHERE device = $d AND date < $date AND energy_max_wh IS NOT NULL ORDER BY date DESC LIMIT 1", date, "DESC");
-
-    /// <summary>A luminaire's first energy reading on a local date from <paramref name="date"/> on (the reading after a gap).</summary>
-    public Domain.Energy.EnergyReading? EnergyReadingFrom(string city, string device, string date) =>
-        EnergyReadingAt(city, device, "SELECT first_ts FROM daily_rollups WHERE device = $d AND date >= $date AND energy_min_wh IS NOT NULL ORDER BY date LIMIT 1", date, "ASC");
-
-    private Domain.Energy.EnergyReading? EnergyReadingAt(string city, string device, string rollupSql, string date, string seqOrder)
+    public (string First, string Last)? RollupDateRange(string city)
     {
-        var ts = Query(rollupSql, r => r.GetInt64(0), ("$d", device), ("$date", date));
-        if (ts.Count == 0)
-        {
-            return null;
-        }
-        var rows = Query($"SELECT seq, ts, energy_wh, burn_s FROM telemetry WHERE city = $c AND kind = 'luminaire' AND ts = $t AND device = $d AND energy_wh IS NOT NULL ORDER BY seq {seqOrder} LIMIT 1",
-            r => new Domain.Energy.EnergyReading(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)),
-            ("$c", city), ("$t", ts[0]), ("$d", device));
+        var rows = Query("SELECT (SELECT min(date) FROM daily_rollups WHERE city = $c), (SELECT max(date) FROM daily_rollups WHERE city = $c)",
+            r => r.IsDBNull(0) ? ((string, string)?)null : (r.GetString(0), r.GetString(1)), ("$c", city));
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>How many times a luminaire's reading outside a read window was looked up (for tests).</summary>
+    internal long ReadingLookups => Interlocked.Read(ref _readingLookups);
+
+    private long _readingLookups;
+
+    /// <summary>
+    /// Finds luminaires' readings outside a read window (the reading before a gap longer than the window, and the one
+    /// after it) through their daily roll-ups, for one city: one connection, each statement prepared once for all the
+    /// luminaires asked about (a city has thousands).
+    /// </summary>
+    public ReadingLookup LookupReadings(string city) => new(this, OpenReader(), city);
+
+    /// <summary>
+    /// See <see cref="LookupReadings"/>. Its statements are bound with SQLite's own calls, as the ingest path's are: a state
+    /// overview during a roll-out asks about hundreds of thousands of silent luminaires. Not thread-safe; dispose it when the city is done.
+    /// </summary>
+    internal sealed class ReadingLookup : IDisposable
+    {
+        private readonly SqliteStore _store;
+        private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+        private readonly PreparedStatement _lastBefore, _firstFrom, _lastRow, _firstRow;
+        private readonly string _city;
+        private readonly Microsoft.Data.Sqlite.SqliteTransaction _snapshot;
+
+        internal ReadingLookup(SqliteStore store, Microsoft.Data.Sqlite.SqliteConnection connection, string city)
+        {
+            _store = store;
+            _connection = connection;
+            _city = city;
+            // one read transaction for all the lookups: a statement outside one takes and releases the WAL's read lock
+            // itself (system calls), which was most of each lookup's cost
+            _snapshot = connection.BeginTransaction(deferred: true);
+            _lastBefore = new(connection, "SELECT last_ts FROM daily_rollups WHERE device = ?1 AND date < ?2 AND energy_max_wh IS NOT NULL ORDER BY date DESC LIMIT 1");
+            _firstFrom = new(connection, "SELECT first_ts FROM daily_rollups WHERE device = ?1 AND date >= ?2 AND energy_min_wh IS NOT NULL ORDER BY date LIMIT 1");
+            _lastRow = new(connection, RowSql("DESC"));
+            _firstRow = new(connection, RowSql("ASC"));
+        }
+
+        /// <summary>The luminaire's last reading on a local date before <paramref name="date"/> (yyyy-MM-dd).</summary>
+        public Domain.Energy.EnergyReading? Before(string device, string date) => At(_lastBefore, _lastRow, device, date);
+
+        /// <summary>The luminaire's first reading on a local date from <paramref name="date"/> on.</summary>
+        public Domain.Energy.EnergyReading? From(string device, string date) => At(_firstFrom, _firstRow, device, date);
+
+        private static string RowSql(string seqOrder) =>
+            $"SELECT seq, ts, energy_wh, burn_s FROM telemetry WHERE city = ?1 AND kind = 'luminaire' AND ts = ?2 AND device = ?3 AND energy_wh IS NOT NULL ORDER BY seq {seqOrder} LIMIT 1";
+
+        private Domain.Energy.EnergyReading? At(PreparedStatement rollup, PreparedStatement row, string device, string date)
+        {
+            Interlocked.Increment(ref _store._readingLookups);
+            if (!rollup.Text(1, device).Text(2, date).TryReadRow(static s => raw.sqlite3_column_int64(s, 0), out var ts))
+            {
+                return null;
+            }
+            return row.Text(1, _city).Int64(2, ts).Text(3, device).TryReadRow(static s => new Domain.Energy.EnergyReading(raw.sqlite3_column_int64(s, 0),
+                    DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(s, 1)), raw.sqlite3_column_double(s, 2),
+                    raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(s, 3)), out var reading)
+                ? reading
+                : null;
+        }
+
+        public void Dispose()
+        {
+            _lastBefore.Dispose();
+            _firstFrom.Dispose();
+            _lastRow.Dispose();
+            _firstRow.Dispose();
+            _snapshot.Dispose();
+            _connection.Dispose();
+        }
     }
 }
