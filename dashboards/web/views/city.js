@@ -5,28 +5,29 @@ import { h, card, section, chartWidth, COLORS, throttled } from "../ui.js";
 import { api, problem } from "../api.js";
 import { link } from "../routes.js";
 import { reportsPanel } from "./reports.js";
-import { deviceColor, deviceList } from "./devices.js";
+import { deviceList } from "./devices.js";
 
 export function cityView(ibge, month) {
   let root = null;
   const refresh = throttled(() => draw(), 3000);
-  const devicesPanel = deviceList(month);
+  const devicesPanel = deviceList(ibge, month);
   async function draw() {
-    const q = "?month=" + encodeURIComponent(month);
-    const [cities, savings, wifi, devices, alerts, reports] = await Promise.all([
-      api("/api/cities"), api(`/api/cities/${encodeURIComponent(ibge)}/savings${q}`), api(`/api/cities/${encodeURIComponent(ibge)}/wifi${q}`),
-      api("/api/devices?city=" + encodeURIComponent(ibge)), api(`/api/alerts?city=${encodeURIComponent(ibge)}&active=true`),
-      api(`/api/reports?city=${encodeURIComponent(ibge)}&month=${encodeURIComponent(month)}`)]);
+    const q = "?month=" + encodeURIComponent(month), city = encodeURIComponent(ibge);
+    // never the city's whole device list: the map's dots and one page of devices per filter
+    const [cities, savings, wifi, map, devices, alerts, reports] = await Promise.all([
+      api("/api/cities"), api(`/api/cities/${city}/savings${q}`), api(`/api/cities/${city}/wifi${q}`),
+      api(`/api/cities/${city}/map`), devicesPanel.load(), api(`/api/alerts?city=${city}&active=true`),
+      api(`/api/reports?city=${city}&month=${encodeURIComponent(month)}`)]);
     if (!root) return;
     const info = cities.ok && Array.isArray(cities.data) ? cities.data.find((c) => c.ibge === ibge) : null;
     root.replaceChildren(
       h("p", {}, h("a", { href: link("/", month) }, t("back"))),
       h("h1", { testid: "city-name" }, info ? info.name : ibge, " ", h("span", { class: "muted" }, month)),
       savingsPanel(savings, month),
-      h("div", { class: "two" }, mapPanel(devices, month), faultsPanel(alerts)),
+      h("div", { class: "two" }, mapPanel(map, month), faultsPanel(alerts)),
       wifiPanel(wifi),
       reportsPanel(reports, info ? { [ibge]: info.name } : {}),
-      devicesPanel(devices));
+      devicesPanel.panel(devices));
   }
   return {
     async load(main) { root = main; await draw(); },
@@ -63,18 +64,21 @@ function savingsPanel(r) {
   return section(t("dailyEnergy") + " (kWh)", cards, chart);
 }
 
+// One dot per located device (GET /api/cities/{ibge}/map). A city of many thousands gets a capped set from the cloud,
+// every device with an alert or offline among them, and the note says how many of how many are drawn.
 function mapPanel(r, month) {
-  if (!r.ok || !Array.isArray(r.data)) return section(t("luminaires"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
-  const pts = r.data.filter((d) => typeof d.latitude === "number" && typeof d.longitude === "number").map((d) => {
-    const [state, color] = deviceColor(d);
-    return { x: d.longitude, y: d.latitude, color, cls: state, shape: d.kind === "hotspot" ? "square" : "circle",
-      label: `${d.name || d.id} — ${t(state)}`, href: link("/device/" + encodeURIComponent(d.id), month), testid: `dot-${d.id}` };
-  });
+  if (!r.ok || !r.data || !Array.isArray(r.data.dots)) return section(t("luminaires"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
+  const pts = r.data.dots.map((d) => ({
+    x: d.lon, y: d.lat, color: d.kind === "hotspot" && d.state === "on" ? COLORS.hotspot : COLORS[d.state], cls: d.state, shape: d.kind === "hotspot" ? "square" : "circle",
+    label: `${d.name || d.id} — ${t(d.state)}`, href: link("/device/" + encodeURIComponent(d.id), month), testid: `dot-${d.id}` }));
   const chart = Charts.scatter(pts, { label: t("luminaires") });
   chart.setAttribute("data-testid", "device-map");
+  const note = r.data.shown < r.data.total
+    ? h("p", { class: "muted", testid: "map-shown" }, t("mapShown").replace("{shown}", T.int(r.data.shown)).replace("{total}", T.int(r.data.total)))
+    : null;
   const legend = h("p", { class: "legend-row" }, ["on", "off", "offline", "alert"].map((k) => h("span", {}, h("i", { class: "swatch", style: `background:${COLORS[k]}` }), t(k))),
     h("span", {}, h("i", { class: "swatch square", style: `background:${COLORS.hotspot}` }), t("hotspot")));
-  return section(t("luminaires"), chart, legend);
+  return section(t("luminaires"), chart, note, legend);
 }
 
 function faultsPanel(r) {
