@@ -40,19 +40,23 @@ export function cityView(ibge, month) {
 function savingsPanel(r) {
   if (!r.ok || !r.data) return section(t("dailyEnergy"), h("p", { class: "error", testid: "savings-error" }, t("unavailable") + ": " + problem(r)));
   const s = r.data;
+  // no luminaire of the city reported this month: the figures drawn from readings are 0 for want of them, not a measured
+  // 0, as the overview's row says (the ANEEL estimate, bill, revenue share and payback need no readings)
+  const measured = (text) => s.reportingLuminaires === 0 ? h("span", { class: "muted", title: t("noReadingsHelp") }, t("noReadings")) : text;
   const cards = h("div", { class: "cards" },
-    card(t("measured"), T.num(s.measuredKwh), "savings-measuredKwh"),
-    card(t("optionB") + " (kWh)", T.num(s.baselineKwh), "savings-baselineKwh"),
-    card(t("savedKwh"), T.num(s.savingsKwh), "savings-savingsKwh"),
-    card(t("savedBrl"), T.brl(s.savingsBrl), "savings-savingsBrl"),
+    card(t("measured"), measured(T.num(s.measuredKwh)), "savings-measuredKwh"),
+    card(t("optionB") + " (kWh)", measured(T.num(s.baselineKwh)), "savings-baselineKwh"),
+    card(t("savedKwh"), measured(T.num(s.savingsKwh)), "savings-savingsKwh"),
+    card(t("savedBrl"), measured(T.brl(s.savingsBrl)), "savings-savingsBrl"),
     card(t("aneel") + " (kWh)", T.num(s.aneelBaselineKwh), "savings-aneelBaselineKwh"),
     card(t("spendBefore"), T.brl(s.spendBeforeBrl), "savings-spendBeforeBrl"),
     card(t("spendAfter"), T.brl(s.spendAfterBrl), "savings-spendAfterBrl"),
     card(t("billSaved"), T.brl(s.billSavingsBrl), "savings-billSavingsBrl"),
     card(t("pctRevenue"), T.pct(s.savingsPercentOfRevenue), "savings-savingsPercentOfRevenue"),
-    card(t("costToCip"), T.num(s.costToCip, 2), "savings-costToCip"),
+    // a ratio shown as a percent, as the monthly report shows it
+    card(t("costToCip"), T.pct(typeof s.costToCip === "number" ? s.costToCip * 100 : null), "savings-costToCip"),
     card(t("payback"), T.num(s.paybackMonths), "savings-paybackMonths"),
-    card(t("co2"), T.num(s.co2AvoidedT, 3), "savings-co2AvoidedT"),
+    card(t("co2"), measured(T.num(s.co2AvoidedT, 3)), "savings-co2AvoidedT"),
     card(t("completeness"), T.pct((s.completeness || 0) * 100, 1), "savings-completeness"));
   const daily = Array.isArray(s.daily) ? s.daily : [];
   const chart = Charts.line(daily.map((d) => T.day(d.date)), [

@@ -77,6 +77,9 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
         Assert.Equal("R$\u00a01.349,63", await s.TextAsync("city-3548906-savingsBrl"));
         Assert.Equal("0,01 %", await s.TextAsync("city-3548906-savingsPercentOfRevenue"));
         Assert.Equal("—", await s.TextAsync("city-3519055-paybackMonths"));
+        // cost ÷ CIP as a percent, as the monthly report shows it
+        Assert.Equal("42,00 %", await s.TextAsync("city-3548906-costToCip"));
+        Assert.Equal("125,00 %", await s.TextAsync("city-3519055-costToCip"));
         Assert.Equal("2026-10", await s.ById("month").InputValueAsync());
         await s.ScreenshotAsync("overview-documented");
         s.AssertNoErrors();
@@ -114,6 +117,8 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(Savings).RootElement);
             await DashboardExpectations.WifiMatchesAsync(s, JsonDocument.Parse(Wifi).RootElement);
             Assert.Equal("97,31 %", await s.TextAsync("wifi-sc-hs-01-availability"));
+            Assert.Equal("31,00 %", await s.TextAsync("savings-costToCip"));
+            Assert.Equal("1.200,5", await s.TextAsync("savings-measuredKwh"));
 
             // map colours by status: on, off, offline, alert; the Wi-Fi point is a square
             Assert.Contains("on", await s.ById("dot-sc-lum-000001").GetAttributeAsync("class"), StringComparison.Ordinal);
@@ -134,5 +139,28 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             await s.ScreenshotAsync($"city-documented-{name}");
             s.AssertNoErrors();
         }
+    }
+
+    [Fact]
+    public async Task City_page_says_no_data_for_the_figures_from_readings_when_no_luminaire_of_the_city_reported()
+    {
+        // the same month with no reading from any luminaire: measured 0, Option B baseline 0, savings 0 for want of data
+        var silent = Savings.Replace("\"measuredKwh\":1200.5,\"baselineKwh\":3000,\"savingsKwh\":1799.5,\"savingsBrl\":1349.625", "\"measuredKwh\":0,\"baselineKwh\":0,\"savingsKwh\":0,\"savingsBrl\":0", StringComparison.Ordinal)
+            .Replace("\"co2AvoidedT\":0.069", "\"co2AvoidedT\":0", StringComparison.Ordinal).Replace("\"reportingLuminaires\":4", "\"reportingLuminaires\":0", StringComparison.Ordinal);
+        Assert.NotEqual(Savings, silent);
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await AnswerCityAsync(s, silent);
+        await s.GoAsync("/city/3548906?month=2026-10");
+        await Expect(s.ById("city-name")).ToContainTextAsync("São Carlos");
+        await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(silent).RootElement);
+        foreach (var f in new[] { "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "co2AvoidedT" })
+        {
+            Assert.Equal("sem dados", await s.TextAsync($"savings-{f}"));
+        }
+        // the ANEEL estimate and the bill need no readings
+        Assert.Equal("3.500,0", await s.TextAsync("savings-aneelBaselineKwh"));
+        Assert.Equal("R$\u00a01.724,62", await s.TextAsync("savings-billSavingsBrl"));
+        s.AssertNoErrors();
     }
 }
