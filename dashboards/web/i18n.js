@@ -23,7 +23,7 @@ export const I18N = (function () {
       spendBefore: "Gasto antes (R$)", spendAfter: "Gasto depois (R$)", devices: "Dispositivos", sentBy: "Enviado por",
       cities: "municípios", lamp: "Lâmpada", luminaire: "Luminária", portal: "Portal cativo", notRegistered: "Ponto não registrado",
       filterDevices: "Filtrar dispositivos", filterAll: "Todos", filterAlert: "Com alerta", filterOffline: "Offline", filterNever: "Nunca visto", neverSeen: "Nunca visto",
-      showAll: "Mostrar todos", showFewer: "Mostrar menos", noDevicesInFilter: "Nenhum dispositivo neste filtro.",
+      showMore: "Mostrar mais", remaining: "restantes", noDevicesInFilter: "Nenhum dispositivo neste filtro.", mapShown: "{shown} de {total} mostrados",
       completenessShort: "Completude", noReadings: "sem dados", noReadingsHelp: "Nenhuma luminária enviou leituras neste mês", luminairesReporting: "luminárias com leituras",
       // event and alert types (docs/telemetry.md; communicationLoss is the cloud's own)
       "type.lampFailure": "Falha da lâmpada", "type.lampUnexpectedOn": "Acesa de dia", "type.cyclingFailure": "Lâmpada ciclando",
@@ -55,7 +55,7 @@ export const I18N = (function () {
       spendBefore: "Spend before (R$)", spendAfter: "Spend after (R$)", devices: "Devices", sentBy: "Sent by",
       cities: "municipalities", lamp: "Lamp", luminaire: "Luminaire", portal: "Captive portal", notRegistered: "Point not registered",
       filterDevices: "Filter devices", filterAll: "All", filterAlert: "With alerts", filterOffline: "Offline", filterNever: "Never seen", neverSeen: "Never seen",
-      showAll: "Show all", showFewer: "Show fewer", noDevicesInFilter: "No device in this filter.",
+      showMore: "Show more", remaining: "remaining", noDevicesInFilter: "No device in this filter.", mapShown: "{shown} of {total} shown",
       completenessShort: "Completeness", noReadings: "no data", noReadingsHelp: "No luminaire sent readings this month", luminairesReporting: "luminaires reporting",
       "type.lampFailure": "Lamp failure", "type.lampUnexpectedOn": "Day burning", "type.cyclingFailure": "Lamp cycling",
       "type.lampPowerTooHigh": "Power above expected", "type.lampPowerTooLow": "Power below expected",

@@ -22,10 +22,7 @@ internal static class ApiEndpoints
         });
 
         var api = app.MapGroup("/api");
-        api.MapGet("/devices", (string? city, RegistryService registry, FleetState fleet) =>
-            CityFilter.Check(city, registry, fleet) ??
-            Results.Ok(fleet.Devices.Where(d => city is null || d.City == city).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => DeviceSummary(d, fleet))))
-            .WithCityFilter().Require(ApiRole.Viewer);
+        DeviceList.Map(api);
 
         api.MapGet("/devices/{id}", (string id, FleetState fleet, SqliteStore store, TimeProvider time) =>
         {

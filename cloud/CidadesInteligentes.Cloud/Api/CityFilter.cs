@@ -26,7 +26,7 @@ internal static class CityFilter
         {
             return ApiEndpoints.Invalid([$"parameter 'city' is '{city}', which is not a 7-digit IBGE code"]);
         }
-        if (registry.City(city) is not null || fleet.Devices.Any(d => d.City == city) || alsoKnown?.Invoke(city) == true)
+        if (registry.City(city) is not null || fleet.HasDevicesIn(city) || alsoKnown?.Invoke(city) == true)
         {
             return null;
         }

@@ -58,9 +58,11 @@ internal sealed partial class FleetState
     /// <summary>Declares a device from the registry (known position, name and supply circuit) so it is listed before it ever reports.</summary>
     public void Register(string id, string city, string kind, double? latitude, double? longitude, string? name, string? circuit = null)
     {
-        var d = _devices.GetOrAdd(id, _ => new DeviceView { Id = id, City = city, Kind = kind });
+        var d = GetOrAdd(id, city, kind);
+        string previousCity;
         lock (d)
         {
+            previousCity = d.City;
             d.City = city;
             d.Kind = kind;
             d.Latitude = latitude;
@@ -68,6 +70,10 @@ internal sealed partial class FleetState
             d.Name = name;
             d.Circuit = circuit;
             d.InRegistry = true;
+        }
+        if (previousCity != city)
+        {
+            Reindex(d, previousCity);
         }
     }
 
@@ -84,6 +90,7 @@ internal sealed partial class FleetState
         {
             if (d.InRegistry && !registered.Contains(d.Id) && _devices.TryRemove(d.Id, out _))
             {
+                Unindex(d);
                 removed.Add(d.Id);
             }
         }
@@ -108,7 +115,7 @@ internal sealed partial class FleetState
     }
 
     private DeviceView Get(TopicName topic) =>
-        _devices.GetOrAdd(topic.Device, _ => new DeviceView { Id = topic.Device, City = topic.City, Kind = TopicName.KindText(topic.Kind) });
+        _devices.TryGetValue(topic.Device, out var d) ? d : GetOrAdd(topic.Device, topic.City, TopicName.KindText(topic.Kind));
 
     /// <summary>Applies a stored, valid message.</summary>
     public void Apply(TopicName topic, object payload, DateTimeOffset receivedAt)

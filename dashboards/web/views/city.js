@@ -5,28 +5,29 @@ import { h, card, section, chartWidth, COLORS, throttled } from "../ui.js";
 import { api, problem } from "../api.js";
 import { link } from "../routes.js";
 import { reportsPanel } from "./reports.js";
-import { deviceColor, deviceList } from "./devices.js";
+import { deviceList } from "./devices.js";
 
 export function cityView(ibge, month) {
   let root = null;
   const refresh = throttled(() => draw(), 3000);
-  const devicesPanel = deviceList(month);
+  const devicesPanel = deviceList(ibge, month);
   async function draw() {
-    const q = "?month=" + encodeURIComponent(month);
-    const [cities, savings, wifi, devices, alerts, reports] = await Promise.all([
-      api("/api/cities"), api(`/api/cities/${encodeURIComponent(ibge)}/savings${q}`), api(`/api/cities/${encodeURIComponent(ibge)}/wifi${q}`),
-      api("/api/devices?city=" + encodeURIComponent(ibge)), api(`/api/alerts?city=${encodeURIComponent(ibge)}&active=true`),
-      api(`/api/reports?city=${encodeURIComponent(ibge)}&month=${encodeURIComponent(month)}`)]);
+    const q = "?month=" + encodeURIComponent(month), city = encodeURIComponent(ibge);
+    // never the city's whole device list: the map's dots and one page of devices per filter
+    const [cities, savings, wifi, map, devices, alerts, reports] = await Promise.all([
+      api("/api/cities"), api(`/api/cities/${city}/savings${q}`), api(`/api/cities/${city}/wifi${q}`),
+      api(`/api/cities/${city}/map`), devicesPanel.load(), api(`/api/alerts?city=${city}&active=true`),
+      api(`/api/reports?city=${city}&month=${encodeURIComponent(month)}`)]);
     if (!root) return;
     const info = cities.ok && Array.isArray(cities.data) ? cities.data.find((c) => c.ibge === ibge) : null;
     root.replaceChildren(
       h("p", {}, h("a", { href: link("/", month) }, t("back"))),
       h("h1", { testid: "city-name" }, info ? info.name : ibge, " ", h("span", { class: "muted" }, month)),
       savingsPanel(savings, month),
-      h("div", { class: "two" }, mapPanel(devices, month), faultsPanel(alerts)),
+      h("div", { class: "two" }, mapPanel(map, month), faultsPanel(alerts)),
       wifiPanel(wifi),
       reportsPanel(reports, info ? { [ibge]: info.name } : {}),
-      devicesPanel(devices));
+      devicesPanel.panel(devices));
   }
   return {
     async load(main) { root = main; await draw(); },
@@ -39,19 +40,23 @@ export function cityView(ibge, month) {
 function savingsPanel(r) {
   if (!r.ok || !r.data) return section(t("dailyEnergy"), h("p", { class: "error", testid: "savings-error" }, t("unavailable") + ": " + problem(r)));
   const s = r.data;
+  // no luminaire of the city reported this month: the figures drawn from readings are 0 for want of them, not a measured
+  // 0, as the overview's row says (the ANEEL estimate, bill, revenue share and payback need no readings)
+  const measured = (text) => s.reportingLuminaires === 0 ? h("span", { class: "muted", title: t("noReadingsHelp") }, t("noReadings")) : text;
   const cards = h("div", { class: "cards" },
-    card(t("measured"), T.num(s.measuredKwh), "savings-measuredKwh"),
-    card(t("optionB") + " (kWh)", T.num(s.baselineKwh), "savings-baselineKwh"),
-    card(t("savedKwh"), T.num(s.savingsKwh), "savings-savingsKwh"),
-    card(t("savedBrl"), T.brl(s.savingsBrl), "savings-savingsBrl"),
+    card(t("measured"), measured(T.num(s.measuredKwh)), "savings-measuredKwh"),
+    card(t("optionB") + " (kWh)", measured(T.num(s.baselineKwh)), "savings-baselineKwh"),
+    card(t("savedKwh"), measured(T.num(s.savingsKwh)), "savings-savingsKwh"),
+    card(t("savedBrl"), measured(T.brl(s.savingsBrl)), "savings-savingsBrl"),
     card(t("aneel") + " (kWh)", T.num(s.aneelBaselineKwh), "savings-aneelBaselineKwh"),
     card(t("spendBefore"), T.brl(s.spendBeforeBrl), "savings-spendBeforeBrl"),
     card(t("spendAfter"), T.brl(s.spendAfterBrl), "savings-spendAfterBrl"),
     card(t("billSaved"), T.brl(s.billSavingsBrl), "savings-billSavingsBrl"),
     card(t("pctRevenue"), T.pct(s.savingsPercentOfRevenue), "savings-savingsPercentOfRevenue"),
-    card(t("costToCip"), T.num(s.costToCip, 2), "savings-costToCip"),
+    // a ratio shown as a percent, as the monthly report shows it
+    card(t("costToCip"), T.pct(typeof s.costToCip === "number" ? s.costToCip * 100 : null), "savings-costToCip"),
     card(t("payback"), T.num(s.paybackMonths), "savings-paybackMonths"),
-    card(t("co2"), T.num(s.co2AvoidedT, 3), "savings-co2AvoidedT"),
+    card(t("co2"), measured(T.num(s.co2AvoidedT, 3)), "savings-co2AvoidedT"),
     card(t("completeness"), T.pct((s.completeness || 0) * 100, 1), "savings-completeness"));
   const daily = Array.isArray(s.daily) ? s.daily : [];
   const chart = Charts.line(daily.map((d) => T.day(d.date)), [
@@ -63,18 +68,21 @@ function savingsPanel(r) {
   return section(t("dailyEnergy") + " (kWh)", cards, chart);
 }
 
+// One dot per located device (GET /api/cities/{ibge}/map). A city of many thousands gets a capped set from the cloud,
+// every device with an alert or offline among them, and the note says how many of how many are drawn.
 function mapPanel(r, month) {
-  if (!r.ok || !Array.isArray(r.data)) return section(t("luminaires"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
-  const pts = r.data.filter((d) => typeof d.latitude === "number" && typeof d.longitude === "number").map((d) => {
-    const [state, color] = deviceColor(d);
-    return { x: d.longitude, y: d.latitude, color, cls: state, shape: d.kind === "hotspot" ? "square" : "circle",
-      label: `${d.name || d.id} — ${t(state)}`, href: link("/device/" + encodeURIComponent(d.id), month), testid: `dot-${d.id}` };
-  });
+  if (!r.ok || !r.data || !Array.isArray(r.data.dots)) return section(t("luminaires"), h("p", { class: "error" }, t("unavailable") + ": " + problem(r)));
+  const pts = r.data.dots.map((d) => ({
+    x: d.lon, y: d.lat, color: d.kind === "hotspot" && d.state === "on" ? COLORS.hotspot : COLORS[d.state], cls: d.state, shape: d.kind === "hotspot" ? "square" : "circle",
+    label: `${d.name || d.id} — ${t(d.state)}`, href: link("/device/" + encodeURIComponent(d.id), month), testid: `dot-${d.id}` }));
   const chart = Charts.scatter(pts, { label: t("luminaires") });
   chart.setAttribute("data-testid", "device-map");
+  const note = r.data.shown < r.data.total
+    ? h("p", { class: "muted", testid: "map-shown" }, t("mapShown").replace("{shown}", T.int(r.data.shown)).replace("{total}", T.int(r.data.total)))
+    : null;
   const legend = h("p", { class: "legend-row" }, ["on", "off", "offline", "alert"].map((k) => h("span", {}, h("i", { class: "swatch", style: `background:${COLORS[k]}` }), t(k))),
     h("span", {}, h("i", { class: "swatch square", style: `background:${COLORS.hotspot}` }), t("hotspot")));
-  return section(t("luminaires"), chart, legend);
+  return section(t("luminaires"), chart, note, legend);
 }
 
 function faultsPanel(r) {

@@ -1,83 +1,103 @@
-// The city page's device list. A city has hundreds of devices, mostly quiet: the ones an engineer has to look at come
-// first (open alerts, then offline after reporting, then online, then never seen; each group by id), a filter with
-// counts narrows the list, and at most MAX_ROWS rows are drawn until all are asked for.
+// The city page's device list. A big city has hundreds of thousands of devices, mostly quiet: the server sends them a
+// page at a time in the order an engineer needs (open alerts, then offline after reporting, then online, then never
+// seen; each group by id), a filter with the server's counts narrows the list, and "show more" asks for the next page.
 import { I18N as T, t } from "../i18n.js";
-import { h, section, COLORS } from "../ui.js";
+import { h, section } from "../ui.js";
 import { link } from "../routes.js";
-import { problem } from "../api.js";
+import { api, problem } from "../api.js";
 
-export const MAX_ROWS = 50;
+export const PAGE_ROWS = 50;
+// the most rows the API sends in one answer (limit=)
+const MAX_LIMIT = 1000;
 
-// a device's state as the map colours it and the list names it
-export function deviceColor(d) {
-  if (!d.online) return ["offline", COLORS.offline];
-  if (d.openAlerts > 0) return ["alert", COLORS.alert];
-  if (d.kind === "hotspot") return ["on", COLORS.hotspot];
-  return d.lampOn ? ["on", COLORS.on] : ["off", COLORS.off];
-}
-
-const hasAlerts = (d) => d.openAlerts > 0;
 const neverSeen = (d) => !d.lastSeen;
-// an offline device that never reported is "never seen", not offline: nothing was lost
-const wentOffline = (d) => !d.online && !neverSeen(d);
 
-function group(d) {
-  if (hasAlerts(d)) return 0;
-  if (neverSeen(d)) return 3;
-  return d.online ? 2 : 1;
+// a device's state as the list names it (the map's colours follow the same rule, computed by the cloud)
+function stateLabel(d) {
+  if (neverSeen(d)) return "neverSeen";
+  if (!d.online) return "offline";
+  if (d.openAlerts > 0) return "alert";
+  if (d.kind === "hotspot") return "online";
+  return d.lampOn ? "on" : "off";
 }
-const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-export const sortDevices = (list) => list.slice().sort((a, b) => group(a) - group(b) || byId(a, b));
 
-// A device may be in two filters (offline with an open communication-loss alert): each says what it shows.
+// A device may be in two filters (offline with an open communication-loss alert): each says what it shows. The keys
+// are the API's status= values.
 const FILTERS = [
-  { key: "all", label: "filterAll", test: () => true },
-  { key: "alert", label: "filterAlert", test: hasAlerts },
-  { key: "offline", label: "filterOffline", test: wentOffline },
-  { key: "never", label: "filterNever", test: neverSeen },
+  { key: "all", label: "filterAll" },
+  { key: "alert", label: "filterAlert" },
+  { key: "offline", label: "filterOffline" },
+  { key: "never", label: "filterNever" },
 ];
 
-// The list of one city page. The engineer's filter and "show all" outlive the page's redraws, which live updates
-// cause with fresh data: panel(r) draws the list from the API's answer under the choices made so far.
-export function deviceList(month) {
-  let filter = "all", showAll = false, devices = [], body = null;
+// The list of one city page. The engineer's filter and the rows loaded so far outlive the page's redraws, which live
+// updates cause: load() re-reads the counts and only the rows shown, and panel() draws them. A filter or "show more"
+// clicked meanwhile wins over a redraw's older answer.
+export function deviceList(ibge, month) {
+  let filter = "all", rows = [], counts = null, wanted = PAGE_ROWS, version = 0, body = null, failure = null;
+  const city = encodeURIComponent(ibge);
 
-  function choose(key, more) {
-    if (key !== filter) { filter = key; showAll = false; } else if (more) showAll = !showAll;
+  // rows [from, from + count) of a filter in attention order, in answers of at most MAX_LIMIT rows
+  async function fetchRows(key, from, count) {
+    const status = key === "all" ? "" : "&status=" + key;
+    const parts = [];
+    for (let o = from; o < from + count; o += MAX_LIMIT) {
+      parts.push(api(`/api/devices?city=${city}&sort=attention${status}&limit=${Math.min(MAX_LIMIT, from + count - o)}&offset=${o}`));
+    }
+    const answers = await Promise.all(parts);
+    return answers.find((r) => !r.ok || !Array.isArray(r.data)) || { ok: true, data: answers.flatMap((r) => r.data) };
+  }
+
+  async function load() {
+    const v = version;
+    const [c, r] = await Promise.all([api(`/api/cities/${city}/devices/counts`), fetchRows(filter, 0, wanted)]);
+    return { v, c, r };
+  }
+
+  function panel(res) {
+    // an answer asked for before the last click is older than what the click brought
+    if (res.v === version) {
+      failure = [res.c, res.r].find((r) => !r.ok || !r.data) || null;
+      if (!failure) { counts = res.c.data; rows = res.r.data; }
+    }
+    if (failure || !counts) return section(t("devices"), h("p", { class: "error", testid: "devices-error" }, t("unavailable") + ": " + problem(failure || res.c)));
+    body = h("div", {});
+    draw();
+    return section(t("devices") + ` (${T.int(counts.all)})`, body);
+  }
+
+  async function choose(key, more) {
+    const v = ++version;
+    const r = more ? await fetchRows(filter, rows.length, PAGE_ROWS) : await fetchRows(key, 0, PAGE_ROWS);
+    if (v !== version || !body) return;
+    if (!r.ok || !Array.isArray(r.data)) { body.replaceChildren(h("p", { class: "error", testid: "devices-error" }, t("unavailable") + ": " + problem(r))); return; }
+    if (more) { rows = rows.concat(r.data); wanted = rows.length; } else { filter = key; rows = r.data; wanted = PAGE_ROWS; }
     draw();
     // the buttons were drawn again: keep the keyboard where it was
-    const again = body.querySelector(`[data-testid="${more ? "devices-more" : "devices-filter-" + key}"]`);
+    const again = body.querySelector(`[data-testid="${more ? "devices-more" : "devices-filter-" + key}"]`) || body.querySelector(`[data-testid="devices-filter-${filter}"]`);
     if (again) again.focus();
   }
 
   function draw() {
-    const current = FILTERS.find((f) => f.key === filter) || FILTERS[0];
-    const matching = devices.filter(current.test);
-    const rows = showAll ? matching : matching.slice(0, MAX_ROWS);
     const bar = h("div", { class: "filters", role: "group", "aria-label": t("filterDevices") },
       FILTERS.map((f) => h("button", { type: "button", testid: `devices-filter-${f.key}`, "aria-pressed": String(f.key === filter), onclick: () => choose(f.key, false) },
-        `${t(f.label)} (${T.int(devices.filter(f.test).length)})`)));
-    const more = matching.length > MAX_ROWS
-      ? h("button", { type: "button", class: "more", testid: "devices-more", onclick: () => choose(filter, true) }, showAll ? t("showFewer") : `${t("showAll")} (${T.int(matching.length)})`)
+        `${t(f.label)} (${T.int(counts[f.key])})`)));
+    const rest = (counts[filter] || 0) - rows.length;
+    const more = rest > 0
+      ? h("button", { type: "button", class: "more", testid: "devices-more", onclick: () => choose(filter, true) }, `${t("showMore")} (${T.int(rest)} ${t("remaining")})`)
       : null;
-    const list = matching.length === 0 ? h("p", { class: "muted", testid: "devices-empty" }, t("noDevicesInFilter")) : table(rows, month);
+    const list = rows.length === 0 ? h("p", { class: "muted", testid: "devices-empty" }, t("noDevicesInFilter")) : table(rows, month);
     body.replaceChildren(...[bar, list, more].filter(Boolean));
   }
 
-  return function panel(r) {
-    if (!r.ok || !Array.isArray(r.data)) return section(t("devices"), h("p", { class: "error", testid: "devices-error" }, t("unavailable") + ": " + problem(r)));
-    devices = sortDevices(r.data);
-    body = h("div", {});
-    draw();
-    return section(t("devices") + ` (${T.int(devices.length)})`, body);
-  };
+  return { load, panel };
 }
 
 function table(devices, month) {
   const head = h("tr", {}, [t("device"), t("status"), t("power"), t("dim"), t("clients"), t("openAlerts"), t("lastSeen")].map((x) => h("th", {}, x)));
   const rows = devices.map((d) => h("tr", { testid: `device-${d.id}` },
     h("td", {}, h("a", { href: link("/device/" + encodeURIComponent(d.id), month) }, d.name || d.id)),
-    h("td", { testid: `device-${d.id}-state` }, t(neverSeen(d) ? "neverSeen" : d.kind === "hotspot" && d.online && !(d.openAlerts > 0) ? "online" : deviceColor(d)[0])),
+    h("td", { testid: `device-${d.id}-state` }, t(stateLabel(d))),
     h("td", { class: "n" }, T.num(d.powerW)), h("td", { class: "n" }, T.int(d.dimPercent)), h("td", { class: "n" }, T.int(d.clients)),
     h("td", { class: "n" }, T.int(d.openAlerts)), h("td", {}, T.date(d.lastSeen))));
   return h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "devices" }, h("thead", {}, head), h("tbody", {}, rows)));

@@ -45,7 +45,7 @@ export function overviewView(month) {
         measured("savingsBrl", T.brl(c.savingsBrl)),
         h("td", { class: "n", testid: id("completeness"), title: reporting }, T.pct(c.completeness * 100, 1)),
         h("td", { class: "n", testid: id("savingsPercentOfRevenue") }, T.pct(c.savingsPercentOfRevenue)),
-        h("td", { class: "n", testid: id("costToCip") }, T.num(c.costToCip, 2)),
+        h("td", { class: "n", testid: id("costToCip") }, T.pct(typeof c.costToCip === "number" ? c.costToCip * 100 : null)),
         h("td", { class: "n", testid: id("paybackMonths") }, T.num(c.paybackMonths)),
         h("td", { class: "n " + (c.compliant ? "good" : "bad") }, h("span", { testid: id("wifiCompliantPoints") }, T.int(c.wifiCompliantPoints)), "/", h("span", { testid: id("requiredWifiPoints") }, T.int(c.requiredWifiPoints))),
         h("td", { class: "n" }, h("span", { testid: id("devicesOnline") }, T.int(c.devicesOnline)), "/", h("span", { testid: id("devicesTotal") }, T.int(c.devicesTotal))),

@@ -11,7 +11,7 @@ namespace CidadesInteligentes.Cloud.Tests.Dashboard;
 
 /// <summary>
 /// The city page's device list against the real cloud: the devices that need an engineer first, a filter by state
-/// that follows live updates, and no more than 50 rows until all are asked for.
+/// that follows live updates, and 50 rows at a time.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class CityDeviceListTests(DashboardBrowser browser)
@@ -30,10 +30,10 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
     private static async Task<string[]> RowIdsAsync(DashboardSession s) =>
         await Rows(s).EvaluateAllAsync<string[]>("rs => rs.map(r => r.getAttribute('data-testid').slice('device-'.length))");
 
-    private async Task<CloudApp> CloudAsync(string dir)
+    private async Task<CloudApp> CloudAsync(string dir, string? registry = null)
     {
         var file = Path.Combine(dir, "registry.json");
-        await File.WriteAllTextAsync(file, Registry);
+        await File.WriteAllTextAsync(file, registry ?? Registry);
         var cloud = await CloudApp.StartAsync(null, "--Registry:File", file);
         var now = DateTimeOffset.UtcNow;
         foreach (var id in new[] { Alerting, OnlineA, OnlineB })
@@ -80,12 +80,12 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
         await Expect(s.ById("devices-filter-offline")).ToHaveTextAsync("Offline (1)");
         await Expect(s.ById("devices-filter-never")).ToHaveTextAsync("Nunca visto (61)");
 
-        // the 15 rows past the first 50 are not drawn until asked for
-        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar todos (65)");
+        // the 15 rows past the first 50 are not drawn until asked for: the next page comes under the first
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar mais (15 restantes)");
         await s.ById("devices-more").ClickAsync();
         await Expect(Rows(s)).ToHaveCountAsync(65);
         Assert.Equal(expected, await RowIdsAsync(s));
-        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar menos");
+        await Expect(s.ById("devices-more")).ToHaveCountAsync(0);
 
         // a filter shows only its devices, again at most 50 of them
         await s.ById("devices-filter-never").ClickAsync();
@@ -93,7 +93,7 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
         await Expect(s.ById("devices-filter-all")).ToHaveAttributeAsync("aria-pressed", "false");
         await Expect(Rows(s)).ToHaveCountAsync(50);
         Assert.Equal(neverSeen.Take(50), await RowIdsAsync(s));
-        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar todos (61)");
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar mais (11 restantes)");
         await s.ById("devices-filter-offline").ClickAsync();
         await Expect(Rows(s)).ToHaveCountAsync(1);
         Assert.Equal([Offline], await RowIdsAsync(s));
@@ -122,8 +122,86 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
         await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("With alerts (2)");
         await Expect(s.ById("devices-filter-offline")).ToHaveTextAsync("Offline (1)");
         await Expect(s.ById("devices-filter-never")).ToHaveTextAsync("Never seen (60)");
-        await Expect(s.ById("devices-more")).ToHaveTextAsync("Show all (65)");
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Show more (15 remaining)");
         Assert.Equal([OnlineA, Alerting, Offline, Lum(1), OnlineB], (await RowIdsAsync(s)).Take(5));
+        s.AssertNoErrors();
+        Directory.Delete(dir, true);
+    }
+
+    // São Carlos with 3,000 luminaires and 5 Wi-Fi points: a big city, whose whole list the page must never ask for
+    private static readonly string BigRegistry = Api.CityEndpointTests.Registry.Replace("\"fleet\":{\"luminaires\":2,", "\"fleet\":{\"luminaires\":3000,", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_city_of_3000_devices_is_listed_a_page_at_a_time_and_the_map_draws_a_capped_set_with_every_problem_device()
+    {
+        var dir = Directory.CreateTempSubdirectory("ci-dash-big-").FullName;
+        await using var cloud = await CloudAsync(dir, BigRegistry);
+        var month = ApiEndpoints.Month(DateTimeOffset.UtcNow);
+        string[] neverSeen = [.. Enumerable.Range(1, 3000).Select(Lum).Except([Alerting, Offline, OnlineA, OnlineB]), .. Enumerable.Range(1, 5).Select(n => $"sc-wifi-{n:D2}")];
+        string[] expected = [Alerting, Offline, OnlineA, OnlineB, .. neverSeen];
+        Assert.Equal(3005, expected.Length);
+
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        var deviceRequests = new List<string>();
+        s.Page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/api/devices", StringComparison.Ordinal))
+            {
+                lock (deviceRequests)
+                {
+                    deviceRequests.Add(r.Url);
+                }
+            }
+        };
+        await s.GoAsync($"/city/{Payload.City}?month={month}");
+        await Expect(Rows(s)).ToHaveCountAsync(50);
+        Assert.Equal(expected.Take(50), await RowIdsAsync(s));
+        await Expect(s.ById("devices-filter-all")).ToHaveTextAsync("Todos (3.005)");
+        await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("Com alerta (1)");
+        await Expect(s.ById("devices-filter-offline")).ToHaveTextAsync("Offline (1)");
+        await Expect(s.ById("devices-filter-never")).ToHaveTextAsync("Nunca visto (3.001)");
+
+        // the map: 2,000 dots of 3,005, the alerting and the offline lamp among them
+        await Expect(s.Page.Locator("[data-testid=device-map] .dot")).ToHaveCountAsync(2000);
+        await Expect(s.ById("map-shown")).ToHaveTextAsync("2.000 de 3.005 mostrados");
+        Assert.Contains("alert", await s.ById($"dot-{Alerting}").GetAttributeAsync("class"), StringComparison.Ordinal);
+        Assert.Contains("offline", await s.ById($"dot-{Offline}").GetAttributeAsync("class"), StringComparison.Ordinal);
+
+        // the next 50 come under the first 50
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar mais (2.955 restantes)");
+        await s.ById("devices-more").ClickAsync();
+        await Expect(Rows(s)).ToHaveCountAsync(100);
+        Assert.Equal(expected.Take(100), await RowIdsAsync(s));
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar mais (2.905 restantes)");
+
+        // a live redraw re-reads the 100 rows shown, and keeps them
+        await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers > 0, "the page subscribed to /api/live");
+        await _devices[OnlineB].PublishAsync(Payload.Topic(OnlineB, "event"), Payload.Event(3, DateTimeOffset.UtcNow, "lampFailure", active: true));
+        await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("Com alerta (2)");
+        await Expect(Rows(s)).ToHaveCountAsync(100);
+        Assert.Equal([OnlineB, Alerting, Offline, OnlineA], (await RowIdsAsync(s)).Take(4));
+
+        // a filter starts again at one page
+        await s.ById("devices-filter-never").ClickAsync();
+        await Expect(s.ById("devices-filter-never")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Rows(s)).ToHaveCountAsync(50);
+        Assert.Equal(neverSeen.Take(50), await RowIdsAsync(s));
+        await Expect(s.ById("devices-more")).ToHaveTextAsync("Mostrar mais (2.951 restantes)");
+        await s.ScreenshotAsync("city-devices-big");
+
+        // every request for devices asked for a page: never the city's whole list
+        string[] requests;
+        lock (deviceRequests)
+        {
+            requests = [.. deviceRequests];
+        }
+        Assert.NotEmpty(requests);
+        Assert.All(requests, url =>
+        {
+            var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
+            Assert.True(int.TryParse(query["limit"], System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= 100, $"{url} asked for no page of at most 100 rows");
+        });
+        Assert.Contains(requests, url => url.Contains("limit=100&offset=0", StringComparison.Ordinal));
         s.AssertNoErrors();
         Directory.Delete(dir, true);
     }

@@ -10,9 +10,12 @@ internal static class DashboardExpectations
     // the figures measured by the luminaires: "sem dados" for a city none of whose luminaires reported in the month
     private static readonly string[] MeasuredCityFields = ["measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl"];
 
+    // the city page also says "sem dados" for the CO₂ avoided, which follows from the measured savings
+    private static readonly string[] MeasuredSavingsFields = [.. MeasuredCityFields, "co2AvoidedT"];
+
     private static readonly string[] CityFields =
     [
-        "savingsPercentOfRevenue", "costToCip", "paybackMonths", "wifiCompliantPoints", "requiredWifiPoints", "devicesOnline", "devicesTotal", "openAlerts",
+        "savingsPercentOfRevenue", "paybackMonths", "wifiCompliantPoints", "requiredWifiPoints", "devicesOnline", "devicesTotal", "openAlerts",
     ];
 
     private static readonly string[] TotalFields =
@@ -23,7 +26,7 @@ internal static class DashboardExpectations
     private static readonly string[] SavingsFields =
     [
         "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "aneelBaselineKwh", "spendBeforeBrl", "spendAfterBrl", "billSavingsBrl",
-        "savingsPercentOfRevenue", "costToCip", "paybackMonths", "co2AvoidedT",
+        "savingsPercentOfRevenue", "paybackMonths", "co2AvoidedT",
     ];
 
     public static async Task OverviewMatchesAsync(DashboardSession s, JsonElement state)
@@ -64,19 +67,30 @@ internal static class DashboardExpectations
             {
                 await s.AssertNumberAsync($"city-{ibge}-{f}", c, f);
             }
-            // completeness is a fraction; the table shows it as a percentage
+            // completeness and cost ÷ CIP are fractions; the table shows them as percentages (as the monthly report does)
             await s.AssertNumberAsync($"city-{ibge}-completeness", c, "completeness", scale: 100);
+            await s.AssertNumberAsync($"city-{ibge}-costToCip", c, "costToCip", scale: 100);
         }
     }
 
     public static async Task SavingsMatchAsync(DashboardSession s, JsonElement savings)
     {
+        // no luminaire reported in the month: the figures drawn from readings say "sem dados", as the overview's row does
+        var silent = savings.GetProperty("reportingLuminaires").GetInt32() == 0;
         foreach (var f in SavingsFields)
         {
-            await s.AssertNumberAsync($"savings-{f}", savings, f);
+            if (silent && MeasuredSavingsFields.Contains(f))
+            {
+                Assert.Equal("sem dados", await s.TextAsync($"savings-{f}"));
+            }
+            else
+            {
+                await s.AssertNumberAsync($"savings-{f}", savings, f);
+            }
         }
-        // completeness is a fraction; the page shows it as a percentage
+        // completeness and cost ÷ CIP are fractions; the page shows them as percentages (as the monthly report does)
         await s.AssertNumberAsync("savings-completeness", savings, "completeness", scale: 100);
+        await s.AssertNumberAsync("savings-costToCip", savings, "costToCip", scale: 100);
         var days = savings.GetProperty("daily").GetArrayLength();
         if (days > 0)
         {

@@ -48,6 +48,15 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
          {"id":"sc-hs-01","city":"3548906","kind":"hotspot","online":true,"lastSeen":"2026-10-03T10:00:00Z","latitude":-22.014,"longitude":-47.894,"openAlerts":0,"backhaulUp":true,"portalOk":true,"clients":12}]
         """;
 
+    // the map's dots and the list's filter counts of the same five devices
+    private const string Map = """
+        {"total":5,"shown":5,"dots":[{"id":"sc-lum-000001","kind":"luminaire","lat":-22.010,"lon":-47.890,"state":"on"},{"id":"sc-lum-000002","kind":"luminaire","lat":-22.011,"lon":-47.891,"state":"off"},
+         {"id":"sc-lum-000003","kind":"luminaire","lat":-22.012,"lon":-47.892,"state":"offline"},{"id":"sc-lum-000004","kind":"luminaire","lat":-22.013,"lon":-47.893,"state":"alert"},
+         {"id":"sc-hs-01","kind":"hotspot","name":"Praça XV","lat":-22.014,"lon":-47.894,"state":"on"}]}
+        """;
+
+    private const string Counts = """{"all":5,"alert":1,"offline":1,"never":0,"online":4}""";
+
     private const string Alerts = """[{"id":7,"device":"sc-lum-000004","city":"3548906","type":"lampFailure","scope":"device","active":true,"openedAt":"2026-10-03T09:00:00Z","closedAt":null,"detail":"power 2 W at 100 %","count":3}]""";
 
     [GeneratedRegex(@"/api/state\?month=2026-10$")]
@@ -68,6 +77,9 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
         Assert.Equal("R$\u00a01.349,63", await s.TextAsync("city-3548906-savingsBrl"));
         Assert.Equal("0,01 %", await s.TextAsync("city-3548906-savingsPercentOfRevenue"));
         Assert.Equal("—", await s.TextAsync("city-3519055-paybackMonths"));
+        // cost ÷ CIP as a percent, as the monthly report shows it
+        Assert.Equal("42,00 %", await s.TextAsync("city-3548906-costToCip"));
+        Assert.Equal("125,00 %", await s.TextAsync("city-3519055-costToCip"));
         Assert.Equal("2026-10", await s.ById("month").InputValueAsync());
         await s.ScreenshotAsync("overview-documented");
         s.AssertNoErrors();
@@ -76,6 +88,22 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
         await Expect(s.Page).ToHaveURLAsync(new Regex("#/city/3548906\\?month=2026-10$"));
     }
 
+    /// <summary>Answers the city page's requests with the documents above (<paramref name="savings"/> for the savings).</summary>
+    private static Task AnswerCityAsync(DashboardSession s, string savings) =>
+        s.Page.RouteAsync(CityUrls(), r =>
+        {
+            var url = r.Request.Url;
+            var body = url.Contains("/savings", StringComparison.Ordinal) ? savings
+                : url.Contains("/wifi", StringComparison.Ordinal) ? Wifi
+                : url.Contains("/map", StringComparison.Ordinal) ? Map
+                : url.Contains("/devices/counts", StringComparison.Ordinal) ? Counts
+                : url.Contains("/api/devices", StringComparison.Ordinal) ? Devices
+                : url.Contains("/api/alerts", StringComparison.Ordinal) ? Alerts
+                : url.Contains("/api/reports", StringComparison.Ordinal) ? "[]"
+                : Cities;
+            return r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
+        });
+
     [Fact]
     public async Task City_page_draws_the_daily_chart_the_luminaire_map_faults_and_wifi_timelines()
     {
@@ -83,22 +111,14 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
         foreach (var (name, width, height) in new[] { ("laptop", 1366, 900), ("phone", 390, 844) })
         {
             await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!, width, height);
-            await s.Page.RouteAsync(CityUrls(), r =>
-            {
-                var url = r.Request.Url;
-                var body = url.Contains("/savings", StringComparison.Ordinal) ? Savings
-                    : url.Contains("/wifi", StringComparison.Ordinal) ? Wifi
-                    : url.Contains("/api/devices", StringComparison.Ordinal) ? Devices
-                    : url.Contains("/api/alerts", StringComparison.Ordinal) ? Alerts
-                    : url.Contains("/api/reports", StringComparison.Ordinal) ? "[]"
-                    : Cities;
-                return r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
-            });
+            await AnswerCityAsync(s, Savings);
             await s.GoAsync("/city/3548906?month=2026-10");
             await Expect(s.ById("city-name")).ToContainTextAsync("São Carlos");
             await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(Savings).RootElement);
             await DashboardExpectations.WifiMatchesAsync(s, JsonDocument.Parse(Wifi).RootElement);
             Assert.Equal("97,31 %", await s.TextAsync("wifi-sc-hs-01-availability"));
+            Assert.Equal("31,00 %", await s.TextAsync("savings-costToCip"));
+            Assert.Equal("1.200,5", await s.TextAsync("savings-measuredKwh"));
 
             // map colours by status: on, off, offline, alert; the Wi-Fi point is a square
             Assert.Contains("on", await s.ById("dot-sc-lum-000001").GetAttributeAsync("class"), StringComparison.Ordinal);
@@ -106,6 +126,11 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             Assert.Contains("offline", await s.ById("dot-sc-lum-000003").GetAttributeAsync("class"), StringComparison.Ordinal);
             Assert.Contains("alert", await s.ById("dot-sc-lum-000004").GetAttributeAsync("class"), StringComparison.Ordinal);
             Assert.Equal("rect", await s.ById("dot-sc-hs-01").EvaluateAsync<string>("e => e.tagName"));
+            Assert.Equal("rgb(44, 160, 44)", await s.ById("dot-sc-hs-01").EvaluateAsync<string>("e => getComputedStyle(e).fill"));
+            // every dot is drawn: no note on how many are shown
+            await Expect(s.ById("map-shown")).ToHaveCountAsync(0);
+            await Expect(s.ById("devices-filter-all")).ToHaveTextAsync("Todos (5)");
+            await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("Com alerta (1)");
             await Expect(s.ById("alert-7")).ToContainTextAsync("lampFailure");
             // named in the page's language, with the contract's code beside it
             await Expect(s.ById("alert-7").Locator("strong")).ToHaveTextAsync("Falha da lâmpada");
@@ -114,5 +139,28 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             await s.ScreenshotAsync($"city-documented-{name}");
             s.AssertNoErrors();
         }
+    }
+
+    [Fact]
+    public async Task City_page_says_no_data_for_the_figures_from_readings_when_no_luminaire_of_the_city_reported()
+    {
+        // the same month with no reading from any luminaire: measured 0, Option B baseline 0, savings 0 for want of data
+        var silent = Savings.Replace("\"measuredKwh\":1200.5,\"baselineKwh\":3000,\"savingsKwh\":1799.5,\"savingsBrl\":1349.625", "\"measuredKwh\":0,\"baselineKwh\":0,\"savingsKwh\":0,\"savingsBrl\":0", StringComparison.Ordinal)
+            .Replace("\"co2AvoidedT\":0.069", "\"co2AvoidedT\":0", StringComparison.Ordinal).Replace("\"reportingLuminaires\":4", "\"reportingLuminaires\":0", StringComparison.Ordinal);
+        Assert.NotEqual(Savings, silent);
+        await using var cloud = await CloudApp.StartAsync();
+        await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
+        await AnswerCityAsync(s, silent);
+        await s.GoAsync("/city/3548906?month=2026-10");
+        await Expect(s.ById("city-name")).ToContainTextAsync("São Carlos");
+        await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(silent).RootElement);
+        foreach (var f in new[] { "measuredKwh", "baselineKwh", "savingsKwh", "savingsBrl", "co2AvoidedT" })
+        {
+            Assert.Equal("sem dados", await s.TextAsync($"savings-{f}"));
+        }
+        // the ANEEL estimate and the bill need no readings
+        Assert.Equal("3.500,0", await s.TextAsync("savings-aneelBaselineKwh"));
+        Assert.Equal("R$\u00a01.724,62", await s.TextAsync("savings-billSavingsBrl"));
+        s.AssertNoErrors();
     }
 }

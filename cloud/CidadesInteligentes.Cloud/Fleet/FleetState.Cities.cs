@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+
+namespace CidadesInteligentes.Cloud.Fleet;
+
+/// <summary>
+/// The devices of one city without a pass over the whole state: the city page asks for them every few seconds, and the
+/// state is meant to hold every luminaire of 645 municipalities. The index only ever holds views that are (or were a
+/// moment ago) in the fleet; readers check a view's city again, so a device moving between cities is never listed twice.
+/// </summary>
+internal sealed partial class FleetState
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, DeviceView>> _byCity = new(StringComparer.Ordinal);
+
+    /// <summary>The devices listed for <paramref name="city"/> (a snapshot of the index, not of each device's state).</summary>
+    public IReadOnlyList<DeviceView> DevicesIn(string city)
+    {
+        if (!_byCity.TryGetValue(city, out var devices))
+        {
+            return [];
+        }
+        var list = new List<DeviceView>(devices.Count);
+        foreach (var d in devices.Values)
+        {
+            lock (d)
+            {
+                if (d.City == city)
+                {
+                    list.Add(d);
+                }
+            }
+        }
+        return list;
+    }
+
+    /// <summary>Whether any device is listed for <paramref name="city"/>.</summary>
+    public bool HasDevicesIn(string city) => _byCity.TryGetValue(city, out var devices) && !devices.IsEmpty;
+
+    /// <summary>The open alerts of each of <paramref name="devices"/>, read under one lock (same order).</summary>
+    public int[] OpenAlertsOf(IReadOnlyList<DeviceView> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var counts = new int[devices.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] = _openByDevice.GetValueOrDefault(devices[i].Id);
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>The view of <paramref name="id"/>, made and indexed under <paramref name="city"/> if it is new.</summary>
+    private DeviceView GetOrAdd(string id, string city, string kind)
+    {
+        var made = new DeviceView { Id = id, City = city, Kind = kind };
+        while (true)
+        {
+            if (_devices.TryGetValue(id, out var known))
+            {
+                return known;
+            }
+            if (_devices.TryAdd(id, made))
+            {
+                CityIndex(city)[id] = made;
+                return made;
+            }
+        }
+    }
+
+    private ConcurrentDictionary<string, DeviceView> CityIndex(string city) =>
+        _byCity.GetOrAdd(city, static _ => new ConcurrentDictionary<string, DeviceView>(StringComparer.Ordinal));
+
+    /// <summary>Moves <paramref name="d"/> from <paramref name="previousCity"/> to its city (registry replacements run one at a time).</summary>
+    private void Reindex(DeviceView d, string previousCity)
+    {
+        string city;
+        lock (d)
+        {
+            city = d.City;
+        }
+        CityIndex(city)[d.Id] = d;
+        if (_byCity.TryGetValue(previousCity, out var old))
+        {
+            old.TryRemove(new KeyValuePair<string, DeviceView>(d.Id, d));
+        }
+    }
+
+    /// <summary>Takes <paramref name="d"/> out of its city's index; a newer view of the same id (it reported again) stays.</summary>
+    private void Unindex(DeviceView d)
+    {
+        string city;
+        lock (d)
+        {
+            city = d.City;
+        }
+        if (_byCity.TryGetValue(city, out var devices))
+        {
+            devices.TryRemove(new KeyValuePair<string, DeviceView>(d.Id, d));
+        }
+    }
+}
