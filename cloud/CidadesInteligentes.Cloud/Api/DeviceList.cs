@@ -32,8 +32,8 @@ internal static class DeviceList
             .Require(ApiRole.Viewer);
 
         api.MapGet("/cities/{ibge}/devices/counts", (string ibge, RegistryService registry, FleetState fleet) =>
-            Known(ibge, registry, fleet) ? Results.Ok(Counts(Snapshot(fleet.DevicesIn(ibge), fleet))) : CityFilter.Unknown(ibge))
-            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
+            CityFilter.Check(ibge, registry, fleet) ?? Results.Ok(Counts(Snapshot(fleet.DevicesIn(ibge), fleet))))
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
 
         api.MapGet("/cities/{ibge}/map", (string ibge, string? max, RegistryService registry, FleetState fleet) =>
         {
@@ -43,7 +43,7 @@ internal static class DeviceList
             {
                 return ApiEndpoints.Invalid(problems);
             }
-            return Known(ibge, registry, fleet) ? Results.Json(Dots(Snapshot(fleet.DevicesIn(ibge), fleet), most), Compact) : CityFilter.Unknown(ibge);
+            return CityFilter.Check(ibge, registry, fleet) ?? Results.Json(Dots(Snapshot(fleet.DevicesIn(ibge), fleet), most), Compact);
         }).WithQueryDescriptions(("max", $"1–{MaxDots}: at most this many dots (default {DefaultDots}); devices with open alerts and offline ones come first"))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
     }
@@ -150,8 +150,6 @@ internal static class DeviceList
 
     /// <summary>The map's colour key, as the dashboard colours a device: offline (also never seen), alert, on or off (a Wi-Fi point: on).</summary>
     private static string State(Entry e) => !e.Online ? "offline" : e.Alert ? "alert" : e.Kind == "hotspot" || e.LampOn == true ? "on" : "off";
-
-    private static bool Known(string ibge, RegistryService registry, FleetState fleet) => registry.City(ibge) is not null || fleet.HasDevicesIn(ibge);
 
     private static void OneOf(string? value, string name, string[] accepted, List<string> problems)
     {

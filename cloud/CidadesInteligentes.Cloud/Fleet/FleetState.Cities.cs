@@ -53,13 +53,13 @@ internal sealed partial class FleetState
     /// <summary>The view of <paramref name="id"/>, made and indexed under <paramref name="city"/> if it is new.</summary>
     private DeviceView GetOrAdd(string id, string city, string kind)
     {
-        var made = new DeviceView { Id = id, City = city, Kind = kind };
         while (true)
         {
             if (_devices.TryGetValue(id, out var known))
             {
                 return known;
             }
+            var made = new DeviceView { Id = id, City = city, Kind = kind };
             if (_devices.TryAdd(id, made))
             {
                 CityIndex(city)[id] = made;

@@ -115,7 +115,7 @@ internal sealed partial class FleetState
     }
 
     private DeviceView Get(TopicName topic) =>
-        _devices.TryGetValue(topic.Device, out var d) ? d : GetOrAdd(topic.Device, topic.City, TopicName.KindText(topic.Kind));
+        GetOrAdd(topic.Device, topic.City, TopicName.KindText(topic.Kind));
 
     /// <summary>Applies a stored, valid message.</summary>
     public void Apply(TopicName topic, object payload, DateTimeOffset receivedAt)
