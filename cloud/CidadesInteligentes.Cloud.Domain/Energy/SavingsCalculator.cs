@@ -27,8 +27,37 @@ public static class SavingsCalculator
         ArgumentNullException.ThrowIfNull(city);
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(readings);
-        ArgumentNullException.ThrowIfNull(adjustments);
         var m = LocalMonth.Parse(month, city.TimeZone);
+        var energies = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
+        EnergyReading[]? buffer = null;
+        foreach (var lum in inventory)
+        {
+            if (!energies.ContainsKey(lum.Id) && LuminaireMonth.FromReadings(lum.Id, m, readings.GetValueOrDefault(lum.Id), ref buffer) is { } energy)
+            {
+                energies[lum.Id] = energy;
+            }
+        }
+        return Aggregate(city, m, inventory, energies, adjustments, until);
+    }
+
+    /// <summary>
+    /// The city-month from each luminaire's month already computed (<see cref="LuminaireMonth"/>, by device id; a
+    /// luminaire without one had no reading). <see cref="Compute"/> builds them from readings; the cloud keeps them up
+    /// to date as telemetry arrives, so a dashboard's refresh does not read the month again.
+    /// </summary>
+    public static CitySavings Aggregate(
+        CityRecord city,
+        LocalMonth m,
+        IReadOnlyList<LuminaireRecord> inventory,
+        IReadOnlyDictionary<string, LuminaireMonth> energies,
+        IReadOnlyList<BaselineAdjustment> adjustments,
+        DateTimeOffset? until = null)
+    {
+        ArgumentNullException.ThrowIfNull(city);
+        ArgumentNullException.ThrowIfNull(m);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(energies);
+        ArgumentNullException.ThrowIfNull(adjustments);
         var days = m.Days;
         var dailyMeasuredWh = new double[days];
         var dailyBaselineWh = new double[days];
@@ -40,7 +69,6 @@ public static class SavingsCalculator
         var baseW = new double[days];
         var ledW = new double[days];
         var (elapsed, endedDays) = Elapsed(m, until);
-        var energy = new LuminaireEnergy(m, endedDays);
         foreach (var lum in inventory)
         {
             PowerPerDay(lum, m, byDevice, baseW, ledW, notes);
@@ -49,8 +77,16 @@ public static class SavingsCalculator
                 dailyAneelWh[d] += baseW[d] * city.AneelHoursPerDay * elapsed[d];
                 aneelLedWh += ledW[d] * city.AneelHoursPerDay * elapsed[d];
             }
-            energy.Compute(lum.Id, readings.GetValueOrDefault(lum.Id), notes);
-            completeDays += energy.CompleteDays;
+            if (!energies.TryGetValue(lum.Id, out var energy))
+            {
+                continue;
+            }
+            if (energy.Month.Label != m.Label)
+            {
+                throw new ArgumentException($"luminaire {lum.Id}: its energy is for {energy.Month.Label}, not {m.Label}", nameof(energies));
+            }
+            notes.AddRange(energy.Notes);
+            completeDays += energy.CompleteDays(endedDays);
             if (!energy.Reported)
             {
                 continue;
