@@ -70,14 +70,26 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         }
     }
 
+    /// <summary>The luminaire months kept up to date as telemetry arrives (for tests and the counters).</summary>
+    internal SavingsStreams Streams { get; } = new(store, time);
+
     private CitySavings ComputeSavings(CityRecord city, string month)
     {
         var m = LocalMonth.Parse(month, city.TimeZone);
+        var now = time.GetUtcNow();
+        return Streams.With(city, m, registry.Version, maxId => ReadLuminaires(city, m, maxId),
+            energies => SavingsCalculator.Aggregate(city, m, city.Luminaires, energies, city.Adjustments, now < m.End ? now : null));
+    }
+
+    /// <summary>The month of each of the city's luminaires from its stored readings with ids up to <paramref name="maxId"/>.</summary>
+    private Dictionary<string, LuminaireMonth> ReadLuminaires(CityRecord city, LocalMonth m, long maxId)
+    {
         var from = m.Start.AddDays(-3);
         var to = m.End.AddDays(3);
-        var raw = store.EnergyReadings(city.Ibge, from, to);
+        var raw = store.EnergyReadings(city.Ibge, from, to, maxId);
         var now = time.GetUtcNow();
-        var readings = new Dictionary<string, IReadOnlyList<EnergyReading>>(StringComparer.Ordinal);
+        var energies = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
+        EnergyReading[]? buffer = null;
         // a luminaire silent for longer than the read window has its readings around the month found through its daily
         // roll-ups, one query each; the city's roll-up dates say at once whether any such reading can exist (a city
         // still being installed, a month before its fleet reported: thousands of luminaires without a query each)
@@ -89,6 +101,10 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         using var lookup = anyBefore || anyAfter ? store.LookupReadings(city.Ibge) : null;
         foreach (var lum in city.Luminaires)
         {
+            if (energies.ContainsKey(lum.Id))
+            {
+                continue;
+            }
             var list = raw.GetValueOrDefault(lum.Id) ?? [];
             // the month's readings plus the last one before and the first one after, so edge steps are counted
             if (anyBefore && !list.Exists(r => r.Ts < m.Start) && lookup!.Before(lum.Id, fromDate) is { } before)
@@ -107,9 +123,12 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
             }
             var start = Math.Max(0, (first < 0 ? list.Count : first) - 1);
             var end = Math.Min(list.Count - 1, last + 1);
-            readings[lum.Id] = list.GetRange(start, end - start + 1);
+            if (LuminaireMonth.FromReadings(lum.Id, m, list.GetRange(start, end - start + 1), ref buffer) is { } energy)
+            {
+                energies[lum.Id] = energy;
+            }
         }
-        return SavingsCalculator.Compute(city, month, city.Luminaires, readings, city.Adjustments, now < m.End ? now : null);
+        return energies;
     }
 
     private static string LocalDate(DateTimeOffset t, LocalMonth m) =>

@@ -6,10 +6,11 @@ namespace CidadesInteligentes.Cloud.Storage;
 internal sealed partial class SqliteStore
 {
     /// <summary>Energy registers of a city's luminaires with ts in [from, to), per device in seq order.</summary>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to)
+    /// <remarks><paramref name="maxId"/>: only rows up to that id (the rows a reader has already seen arrive).</remarks>
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
-        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL", (device, r) =>
+        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL" + (maxId is { } max ? " AND id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""), (device, r) =>
         {
             if (!result.TryGetValue(device, out var list))
             {
@@ -19,6 +20,19 @@ internal sealed partial class SqliteStore
         });
         return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
     }
+
+    /// <summary>The id of the newest telemetry row (0 for none): rows are appended in commit order, so every row up to it is committed.</summary>
+    public long MaxTelemetryId() => Query("SELECT coalesce(max(id), 0) FROM telemetry", r => r.GetInt64(0))[0];
+
+    /// <summary>
+    /// Luminaire energy readings of every city with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>], in
+    /// arrival (id) order: what arrived since a reader last looked, read by rowid range.
+    /// </summary>
+    public List<(string City, string Device, CidadesInteligentes.Cloud.Domain.Energy.EnergyReading Reading)> LuminaireReadingsBetween(long afterId, long upToId) =>
+        Query("SELECT city, device, seq, ts, energy_wh, burn_s FROM telemetry WHERE id > $a AND id <= $b AND kind = 'luminaire' AND energy_wh IS NOT NULL ORDER BY id",
+            r => (r.GetString(0), r.GetString(1), new CidadesInteligentes.Cloud.Domain.Energy.EnergyReading(r.GetInt64(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.GetDouble(4), r.IsDBNull(5) ? 0 : r.GetInt64(5))),
+            ("$a", afterId), ("$b", upToId));
 
     /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples.</summary>
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to)
