@@ -5,6 +5,7 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages] [devices] [both|embedded|mosquitto]   (end to end; 8 device connections unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process; 8 devices unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- store-read   (a city-month read from a 1.7-million-row store)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- savings-refresh [luminaires]   (a dashboard refresh of the month so far)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
@@ -31,6 +32,9 @@ switch (command)
     case "store-read":
         await StoreReadBench.RunAsync();
         break;
+    case "savings-refresh":
+        await SavingsRefreshBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+        break;
     case "domain":
         DomainBench.Run();
         break;
@@ -41,7 +45,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | store-read | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | store-read | savings-refresh [luminaires per city] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

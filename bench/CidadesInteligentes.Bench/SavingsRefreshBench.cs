@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using CidadesInteligentes.Cloud;
+using CidadesInteligentes.Cloud.Engines;
+using CidadesInteligentes.Cloud.Storage;
+using CidadesInteligentes.Testing;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// What a dashboard's refresh of the month so far costs while luminaires report (<c>bench -- savings-refresh</c>):
+/// three cities of <c>luminaires</c> each with 15-minute registers from the 1st to the 20th (written through the ingest
+/// path), then rounds of one more reading per luminaire, each followed by the savings of every city, as the state
+/// overview asks for them. Measured in the same run: the engine keeping each month up to date (now) and an engine that
+/// reads the months whole on every refresh (what each refresh cost before), with their ratio.
+/// </summary>
+internal static class SavingsRefreshBench
+{
+    public static async Task RunAsync(int luminaires)
+    {
+        var dir = ServerProcess.CreateTempDirectory("bench-savings-refresh");
+        try
+        {
+            (string Ibge, string Prefix)[] cities = [("3548906", "sc"), ("3550308", "sp"), ("3509502", "cp")];
+            var registryFile = Path.Combine(dir, "registry.json");
+            await File.WriteAllTextAsync(registryFile, Registry(cities, luminaires));
+            var errors = new List<string>();
+            var registry = RegistryService.Load(registryFile, errors);
+            if (errors.Count > 0)
+            {
+                throw new InvalidOperationException(string.Join("; ", errors));
+            }
+            using var store = SqliteStore.Open(Path.Combine(dir, "data"));
+            registry.Start(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, DateTimeOffset.UtcNow);
+            var start = new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero);
+            const int Steps = 19 * 96;
+            var sw = Stopwatch.StartNew();
+            for (var step = 0; step < Steps; step++)
+            {
+                await WriteRoundAsync(store, cities, luminaires, start, step);
+            }
+            Console.WriteLine($"savings refresh: {Steps * luminaires * cities.Length:N0} rows written ({cities.Length} cities × {luminaires:N0} luminaires × 19 days at 15 min) in {sw.Elapsed.TotalSeconds:N1} s");
+
+            var clock = new ManualTimeProvider(start.AddDays(19).AddHours(12));
+            var ingestor = new CidadesInteligentes.Cloud.Ingest.Ingestor(store, new CidadesInteligentes.Cloud.Fleet.FleetState(TimeSpan.FromMinutes(5)), new CidadesInteligentes.Cloud.Live.LiveHub(),
+                new CidadesInteligentes.Cloud.Ingest.IngestCounters(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromDays(35), checkIdentity: false);
+            var kept = new MonthlyEngine(store, registry, ingestor, clock);
+            var first = Measure(() => Overview(kept, registry, cities));
+            Console.WriteLine($"first overview (each month read whole): {first.Wall:N0} ms wall, {first.Cpu:N0} ms CPU");
+
+            var keptTimes = new List<(double Wall, double Cpu)>();
+            var wholeTimes = new List<(double Wall, double Cpu)>();
+            var step2 = Steps;
+            for (var round = 0; round < 12; round++)
+            {
+                await WriteRoundAsync(store, cities, luminaires, start, step2++);
+                clock.Advance(TimeSpan.FromMinutes(15));
+                string keptJson = "", wholeJson = "";
+                keptTimes.Add(Measure(() => keptJson = Overview(kept, registry, cities)));
+                // before: every refresh read the months whole (a new engine has nothing kept)
+                var whole = new MonthlyEngine(store, registry, ingestor, clock);
+                wholeTimes.Add(Measure(() => wholeJson = Overview(whole, registry, cities)));
+                if (keptJson != wholeJson)
+                {
+                    throw new InvalidOperationException($"round {round}: the months kept up to date differ from a whole read");
+                }
+            }
+            var streams = kept.Streams;
+            Console.WriteLine($"kept up to date: {streams.WholeReads} whole reads, {streams.ReadingsAdded:N0} readings added, {streams.Invalidations} invalidations");
+            var k = Median(keptTimes);
+            var w = Median(wholeTimes);
+            Console.WriteLine($"refresh after one more reading per luminaire ({cities.Length * luminaires:N0} readings), median of {keptTimes.Count}: "
+                + $"kept up to date {k.Wall:N1} ms wall / {k.Cpu:N1} ms CPU; read whole {w.Wall:N0} ms wall / {w.Cpu:N0} ms CPU; ratio kept/whole CPU {k.Cpu / w.Cpu:N4}");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Overview(MonthlyEngine engine, RegistryService registry, (string Ibge, string Prefix)[] cities) =>
+        string.Join('\n', cities.Select(c => JsonSerializer.Serialize(engine.Savings(registry.City(c.Ibge)!, "2026-11"))));
+
+    private static (double Wall, double Cpu) Median(List<(double Wall, double Cpu)> times) =>
+        (times.Select(t => t.Wall).Order().ElementAt(times.Count / 2), times.Select(t => t.Cpu).Order().ElementAt(times.Count / 2));
+
+    private static (double Wall, double Cpu) Measure(Action action)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        action();
+        return (sw.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+    }
+
+    private static async Task WriteRoundAsync(SqliteStore store, (string Ibge, string Prefix)[] cities, int luminaires, DateTimeOffset start, int step)
+    {
+        var ts = start.AddMinutes(15 * step);
+        var local = ts.ToOffset(TimeSpan.FromHours(-3));
+        var on = local.Hour is >= 18 or < 6;
+        var batch = new List<IngestItem>(luminaires * cities.Length);
+        foreach (var (ibge, prefix) in cities)
+        {
+            for (var l = 1; l <= luminaires; l++)
+            {
+                // about 55 W at night: 13.75 Wh per 15 minutes, nothing by day
+                var energy = step * 6.875 + l;
+                batch.Add(new IngestItem(IngestItemKind.Message, $"{prefix}-lum-{l:D6}", "telemetry", step + 1, ibge, "luminaire", ts, ts,
+                    Encoding.UTF8.GetBytes($$"""{"v":1,"seq":{{step + 1}}}"""), EnergyWh: energy, BurnSeconds: step * 450L + (on ? 450 : 0),
+                    LocalDate: local.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        await store.StoreBatchAsync(batch, CancellationToken.None);
+    }
+
+    private static string Registry((string Ibge, string Prefix)[] cities, int luminaires) =>
+        "{\"version\":1,\"exampleValues\":true,\"cities\":[" + string.Join(",", cities.Select(c => $$"""
+            {"ibge":"{{c.Ibge}}","name":"bench {{c.Prefix}}","latitude":-22.5,"longitude":-47.5,"tariffBrlPerKwh":0.75,"billing":"estimated","aneelHoursPerDay":11.45,"annualRevenueBrl":120000000,
+             "annualCipRevenueBrl":3000000,"financingBrl":1000000,"emissionFactorTPerMwh":0.0385,"requiredWifiPoints":5,
+             "devicePrefix":"{{c.Prefix}}","fleet":{"luminaires":{{luminaires}},"wifiPoints":5,"legacyTechnology":"HPS 150 W","baselineW":170,"ledW":80,"circuits":1},
+             "luminaires":[],"wifiPoints":[],"adjustments":[]}
+            """)) + "]}";
+}
