@@ -35,6 +35,9 @@ switch (command)
     case "savings-refresh":
         await SavingsRefreshBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
         break;
+    case "wifi-refresh":
+        await SavingsRefreshBench.WifiAsync();
+        break;
     case "domain":
         DomainBench.Run();
         break;

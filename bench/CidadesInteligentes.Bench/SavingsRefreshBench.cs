@@ -48,34 +48,112 @@ internal static class SavingsRefreshBench
             var first = Measure(() => Overview(kept, registry, cities));
             Console.WriteLine($"first overview (each month read whole): {first.Wall:N0} ms wall, {first.Cpu:N0} ms CPU");
 
-            var keptTimes = new List<(double Wall, double Cpu)>();
-            var wholeTimes = new List<(double Wall, double Cpu)>();
             var step2 = Steps;
-            for (var round = 0; round < 12; round++)
+            await RoundsAsync(12, kept, kept.Streams, () => new MonthlyEngine(store, registry, ingestor, clock), e => Overview(e, registry, cities), async () =>
             {
                 await WriteRoundAsync(store, cities, luminaires, start, step2++);
                 clock.Advance(TimeSpan.FromMinutes(15));
-                string keptJson = "", wholeJson = "";
-                keptTimes.Add(Measure(() => keptJson = Overview(kept, registry, cities)));
-                // before: every refresh read the months whole (a new engine has nothing kept)
-                var whole = new MonthlyEngine(store, registry, ingestor, clock);
-                wholeTimes.Add(Measure(() => wholeJson = Overview(whole, registry, cities)));
-                if (keptJson != wholeJson)
-                {
-                    throw new InvalidOperationException($"round {round}: the months kept up to date differ from a whole read");
-                }
-            }
-            var streams = kept.Streams;
-            Console.WriteLine($"kept up to date: {streams.WholeReads} whole reads, {streams.ReadingsAdded:N0} readings added, {streams.Invalidations} invalidations");
-            var k = Median(keptTimes);
-            var w = Median(wholeTimes);
-            Console.WriteLine($"refresh after one more reading per luminaire ({cities.Length * luminaires:N0} readings), median of {keptTimes.Count}: "
-                + $"kept up to date {k.Wall:N1} ms wall / {k.Cpu:N1} ms CPU; read whole {w.Wall:N0} ms wall / {w.Cpu:N0} ms CPU; ratio kept/whole CPU {k.Cpu / w.Cpu:N4}");
+            }, $"savings refresh after one more reading per luminaire ({cities.Length * luminaires:N0} readings)", "readings");
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The Wi-Fi side of the same refresh (<c>bench -- wifi-refresh</c>): three cities' 5 points reporting every minute
+    /// from the 1st to the 19th, then the compliance of every city as a refresh computes it (the month read whole).
+    /// </summary>
+    public static async Task WifiAsync()
+    {
+        var dir = ServerProcess.CreateTempDirectory("bench-wifi-refresh");
+        try
+        {
+            (string Ibge, string Prefix)[] cities = [("3548906", "sc"), ("3550308", "sp"), ("3509502", "cp")];
+            var registryFile = Path.Combine(dir, "registry.json");
+            await File.WriteAllTextAsync(registryFile, Registry(cities, 10));
+            var errors = new List<string>();
+            var registry = RegistryService.Load(registryFile, errors);
+            using var store = SqliteStore.Open(Path.Combine(dir, "data"));
+            registry.Start(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, DateTimeOffset.UtcNow);
+            var start = new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero);
+            const int Minutes = 19 * 1440;
+            var batch = new List<IngestItem>();
+            for (var minute = 0; minute < Minutes; minute++)
+            {
+                batch.AddRange(HotspotMinute(cities, start, minute));
+                if (batch.Count >= 3_000)
+                {
+                    await store.StoreBatchAsync(batch, CancellationToken.None);
+                    batch.Clear();
+                }
+            }
+            await store.StoreBatchAsync(batch, CancellationToken.None);
+            Console.WriteLine($"wifi refresh: {Minutes * 5 * cities.Length:N0} hotspot samples written ({cities.Length} cities × 5 points × 19 days at 1 min)");
+            var clock = new ManualTimeProvider(start.AddMinutes(Minutes));
+            var ingestor = new CidadesInteligentes.Cloud.Ingest.Ingestor(store, new CidadesInteligentes.Cloud.Fleet.FleetState(TimeSpan.FromMinutes(5)), new CidadesInteligentes.Cloud.Live.LiveHub(),
+                new CidadesInteligentes.Cloud.Ingest.IngestCounters(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromDays(35), checkIdentity: false);
+            var kept = new MonthlyEngine(store, registry, ingestor, clock);
+            string WifiOverview(MonthlyEngine engine) => string.Join('\n', cities.Select(c => JsonSerializer.Serialize(engine.Wifi(registry.City(c.Ibge)!, "2026-11"))));
+            var first = Measure(() => WifiOverview(kept));
+            Console.WriteLine($"first Wi-Fi overview (each month read whole): {first.Wall:N0} ms wall, {first.Cpu:N0} ms CPU");
+            var round = 0;
+            await RoundsAsync(8, kept, kept.WifiStreams, () => new MonthlyEngine(store, registry, ingestor, clock), WifiOverview, async () =>
+            {
+                await store.StoreBatchAsync([.. HotspotMinute(cities, start, Minutes + round++)], CancellationToken.None);
+                clock.Advance(TimeSpan.FromMinutes(1));
+            }, "Wi-Fi refresh after one more sample per point", "samples");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Rounds of new data, each followed by the overview from <paramref name="kept"/> and from a new engine (a whole read,
+    /// what every refresh cost before), which must give the same text; prints both medians and their ratio.
+    /// </summary>
+    private static async Task RoundsAsync<TData, TRow>(int rounds, MonthlyEngine kept, CityMonthStreams<TData, TRow> streams, Func<MonthlyEngine> whole,
+        Func<MonthlyEngine, string> overview, Func<Task> newData, string what, string rows)
+        where TData : class
+    {
+        var keptTimes = new List<(double Wall, double Cpu)>();
+        var wholeTimes = new List<(double Wall, double Cpu)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            await newData();
+            string keptText = "", wholeText = "";
+            keptTimes.Add(Measure(() => keptText = overview(kept)));
+            var fresh = whole();
+            wholeTimes.Add(Measure(() => wholeText = overview(fresh)));
+            if (keptText != wholeText)
+            {
+                throw new InvalidOperationException($"round {round}: the months kept up to date differ from a whole read");
+            }
+        }
+        Console.WriteLine($"kept up to date: {streams.WholeReads} whole reads, {streams.RowsAdded:N0} {rows} added, {streams.Invalidations} invalidations");
+        var k = Median(keptTimes);
+        var w = Median(wholeTimes);
+        Console.WriteLine($"{what}, median of {rounds}: kept up to date {k.Wall:N1} ms wall / {k.Cpu:N1} ms CPU; "
+            + $"read whole {w.Wall:N0} ms wall / {w.Cpu:N0} ms CPU; ratio kept/whole CPU {k.Cpu / w.Cpu:N4}");
+    }
+
+    private static IEnumerable<IngestItem> HotspotMinute((string Ibge, string Prefix)[] cities, DateTimeOffset start, int minute)
+    {
+        var ts = start.AddMinutes(minute);
+        var local = ts.ToOffset(TimeSpan.FromHours(-3)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (ibge, prefix) in cities)
+        {
+            for (var p = 1; p <= 5; p++)
+            {
+                var json = $$"""{"v":1,"seq":{{minute + 1}},"ts":"{{ts.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}}","uptimeS":{{minute * 60}},"backhaulUp":{{(minute % 97 == 0 ? "false" : "true")}},"latencyMs":{{20 + minute % 30}},"lossPercent":0,"portalOk":true,"clients":{{minute % 40}},"uniqueClientsToday":{{minute % 1440 / 10}},"rxBytes":{{minute * 100000L}},"txBytes":{{minute * 50000L}}{{(minute % 60 == 0 ? ",\"downMbps\":42.5,\"upMbps\":12.5" : "")}}}""";
+                yield return new IngestItem(IngestItemKind.Message, $"{prefix}-wifi-0{p}", "telemetry", minute + 1, ibge, "hotspot", ts, ts, Encoding.UTF8.GetBytes(json),
+                    LocalDate: local, BackhaulUp: true, PortalOk: true, Clients: minute % 40, UniqueClients: minute % 1440 / 10);
+            }
         }
     }
 

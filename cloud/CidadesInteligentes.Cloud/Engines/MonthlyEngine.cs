@@ -137,7 +137,16 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
     private CityWifiReport ComputeWifi(CityRecord city, string month)
     {
         var m = LocalMonth.Parse(month, city.TimeZone);
-        var samples = store.WifiSamples(city.Ibge, m.Start.AddMinutes(-30), m.End);
+        var from = m.Start.AddMinutes(-30);
+        return WifiStreams.With(city, m, registry.Version, from, m.End, maxId => store.WifiSamples(city.Ibge, from, m.End, maxId),
+            samples => ComputeWifi(city, month, m, samples));
+    }
+
+    /// <summary>The Wi-Fi samples kept up to date as telemetry arrives (for tests and the counters).</summary>
+    internal WifiStreams WifiStreams { get; } = new(store, time);
+
+    private CityWifiReport ComputeWifi(CityRecord city, string month, LocalMonth m, Dictionary<string, List<WifiSample>> samples)
+    {
         var statuses = store.StatusLog(city.Ibge, null, m.Start.AddDays(-1), m.End)
             .Where(s => s.Kind == "hotspot")
             .GroupBy(s => s.Device)

@@ -34,14 +34,13 @@ internal sealed partial class SqliteStore
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.GetDouble(4), r.IsDBNull(5) ? 0 : r.GetInt64(5))),
             ("$a", afterId), ("$b", upToId));
 
-    /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples.</summary>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples (only rows up to <paramref name="maxId"/> when given).</summary>
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>(StringComparer.Ordinal);
-        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", null, (device, r) =>
+        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", maxId is { } max ? "id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : null, (device, r) =>
         {
-            var h = System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
-            if (h is null)
+            if (WifiSample(r) is not { } sample)
             {
                 return;
             }
@@ -49,10 +48,25 @@ internal sealed partial class SqliteStore
             {
                 result[device] = list = [];
             }
-            list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
-                h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0));
+            list.Add(sample);
         });
         return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
+    }
+
+    /// <summary>Hotspot samples of every city with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>], in arrival (id) order.</summary>
+    public List<(string City, string Device, CidadesInteligentes.Cloud.Domain.Wifi.WifiSample Sample)> WifiSamplesBetween(long afterId, long upToId)
+    {
+        var rows = Query("SELECT seq, ts, payload, city, device FROM telemetry WHERE id > $a AND id <= $b AND kind = 'hotspot' ORDER BY id",
+            r => (r.GetString(3), r.GetString(4), WifiSample(r)), ("$a", afterId), ("$b", upToId));
+        return [.. rows.Where(r => r.Item3 is not null).Select(r => (r.Item1, r.Item2, r.Item3!.Value))];
+    }
+
+    /// <summary>A row's columns seq, ts, payload as a Wi-Fi engine sample (null if the stored JSON is not hotspot telemetry).</summary>
+    private static CidadesInteligentes.Cloud.Domain.Wifi.WifiSample? WifiSample(SqliteDataReader r)
+    {
+        var h = System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
+        return h is null ? null : new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
+            h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0);
     }
 
     /// <summary>Sorts each device's rows of <see cref="CityTelemetry"/> (which come in ts order) by seq.</summary>

@@ -5,6 +5,8 @@ using CidadesInteligentes.Cloud.Storage;
 using CidadesInteligentes.Cloud.Tests.Host;
 using CidadesInteligentes.Mqtt.Client;
 using CidadesInteligentes.Cloud.Domain.Energy;
+using CidadesInteligentes.Cloud.Domain.Registry;
+using CidadesInteligentes.Cloud.Domain.Wifi;
 using CidadesInteligentes.Testing;
 using Xunit;
 
@@ -45,21 +47,50 @@ public sealed class SavingsStreamingTests
         return seq;
     }
 
+    /// <summary>A cloud with São Carlos, and an engine of its own whose clock the test sets.</summary>
+    private sealed class Setup : IAsyncDisposable
+    {
+        private readonly string _dir;
+
+        private Setup(string dir, CloudApp cloud, DateTimeOffset now)
+        {
+            _dir = dir;
+            Cloud = cloud;
+            Clock = new ManualTimeProvider(now.ToUniversalTime());
+            Engine = Fresh();
+        }
+
+        public CloudApp Cloud { get; }
+        public ManualTimeProvider Clock { get; }
+        public MonthlyEngine Engine { get; }
+        public CityRecord City => Cloud.Get<RegistryService>().City("3548906")!;
+
+        /// <summary>An engine that holds nothing yet: its answer is a whole read of the store.</summary>
+        public MonthlyEngine Fresh() => new(Cloud.Get<SqliteStore>(), Cloud.Get<RegistryService>(), Cloud.Get<Ingestor>(), Clock);
+
+        public static async Task<Setup> StartAsync(string name, DateTimeOffset now)
+        {
+            var dir = ServerProcess.CreateTempDirectory(name);
+            var file = Path.Combine(dir, "registry.json");
+            await File.WriteAllTextAsync(file, Registry);
+            var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", file, "--Ingest:MaxAgeDays", "400");
+            return new Setup(dir, cloud, now);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Cloud.DisposeAsync();
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Readings_that_arrive_after_a_month_was_read_are_added_and_the_figures_stay_those_of_a_whole_read()
     {
-        var dir = ServerProcess.CreateTempDirectory("savings-streaming");
-        var file = Path.Combine(dir, "registry.json");
-        await File.WriteAllTextAsync(file, Registry);
-        await using var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", file, "--Ingest:MaxAgeDays", "400");
-        var store = cloud.Get<SqliteStore>();
-        var registry = cloud.Get<RegistryService>();
-        var ingestor = cloud.Get<Ingestor>();
-        var city = registry.City("3548906")!;
         // the engine's clock: 20 November 2026, so November is the month so far
-        var clock = new ManualTimeProvider(Local(11, 20, 12).ToUniversalTime());
-        var engine = new MonthlyEngine(store, registry, ingestor, clock);
-        CitySavings Whole() => new MonthlyEngine(store, registry, ingestor, clock).Savings(city, "2026-11");
+        await using var setup = await Setup.StartAsync("savings-streaming", Local(11, 20, 12));
+        var (cloud, engine, clock, city) = (setup.Cloud, setup.Engine, setup.Clock, setup.City);
+        CitySavings Whole() => setup.Fresh().Savings(city, "2026-11");
         var one = await cloud.DeviceAsync("sc-lum-000001");
         var two = await cloud.DeviceAsync("sc-lum-000002");
         var three = await cloud.DeviceAsync("sc-lum-000003");
@@ -78,7 +109,7 @@ public sealed class SavingsStreamingTests
         var streamed = engine.Savings(city, "2026-11");
 
         Assert.Equal(1, engine.Streams.WholeReads); // not read again
-        Assert.Equal(2 * 7 * 12, engine.Streams.ReadingsAdded);
+        Assert.Equal(2 * 7 * 12, engine.Streams.RowsAdded);
         Assert.Equal(0, engine.Streams.Invalidations);
         Assert.Equal(Json(Whole()), Json(streamed));
         Assert.True(streamed.MeasuredKwh > first.MeasuredKwh + 5, $"{streamed.MeasuredKwh} after {first.MeasuredKwh}");
@@ -100,22 +131,13 @@ public sealed class SavingsStreamingTests
         Assert.Contains("sc-lum-000003 reported for the first time", engine.Streams.LastInvalidation, StringComparison.Ordinal);
         Assert.Equal(3, installed.ReportingLuminaires);
         Assert.Equal(Json(Whole()), Json(installed));
-        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]
     public async Task A_past_month_kept_for_its_readers_is_not_read_again_for_every_reading_of_today()
     {
-        var dir = ServerProcess.CreateTempDirectory("savings-streaming-past");
-        var file = Path.Combine(dir, "registry.json");
-        await File.WriteAllTextAsync(file, Registry);
-        await using var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), "--Registry:File", file, "--Ingest:MaxAgeDays", "400");
-        var store = cloud.Get<SqliteStore>();
-        var registry = cloud.Get<RegistryService>();
-        var ingestor = cloud.Get<Ingestor>();
-        var city = registry.City("3548906")!;
-        var clock = new ManualTimeProvider(Local(11, 20, 12).ToUniversalTime());
-        var engine = new MonthlyEngine(store, registry, ingestor, clock);
+        await using var setup = await Setup.StartAsync("savings-streaming-past", Local(11, 20, 12));
+        var (cloud, engine, clock, city) = (setup.Cloud, setup.Engine, setup.Clock, setup.City);
         var one = await cloud.DeviceAsync("sc-lum-000001");
         var two = await cloud.DeviceAsync("sc-lum-000002");
 
@@ -131,8 +153,62 @@ public sealed class SavingsStreamingTests
         // today's readings lie after September's read window: nothing to add, nothing to read again
         Assert.Equal(1, engine.Streams.WholeReads);
         Assert.Equal(0, engine.Streams.Invalidations);
-        Assert.Equal(0, engine.Streams.ReadingsAdded);
-        Assert.Equal(Json(new MonthlyEngine(store, registry, ingestor, clock).Savings(city, "2026-09")), Json(again));
-        Directory.Delete(dir, recursive: true);
+        Assert.Equal(0, engine.Streams.RowsAdded);
+        Assert.Equal(Json(setup.Fresh().Savings(city, "2026-09")), Json(again));
+    }
+
+    /// <summary>Every 15 minutes from <paramref name="from"/> up to <paramref name="to"/>; down 10 minutes in each 2 hours.</summary>
+    private static async Task<long> HotspotAsync(MqttClient device, string id, long seq, DateTimeOffset from, DateTimeOffset to, long skip = -1)
+    {
+        for (var t = from; t < to; t = t.AddMinutes(15))
+        {
+            seq++;
+            if (seq == skip)
+            {
+                continue;
+            }
+            var up = t.Minute != 30 || t.Hour % 2 != 0;
+            var json = $$"""{"v":1,"seq":{{seq}},"ts":"{{Payload.Ts(t)}}","uptimeS":{{seq * 900}},"backhaulUp":{{(up ? "true" : "false")}},"latencyMs":{{20 + seq % 9}},"lossPercent":0,{{(seq % 4 == 0 ? "\"downMbps\":31.5,\"upMbps\":9," : "")}}"portalOk":true,"clients":{{seq % 6}},"uniqueClientsToday":{{seq % 50}},"rxBytes":{{seq * 1000}},"txBytes":{{seq * 500}}}""";
+            await device.PublishAsync(Payload.Topic(id, "telemetry", "hotspot"), json);
+        }
+        return seq;
+    }
+
+    [Fact]
+    public async Task Wifi_samples_that_arrive_after_a_month_was_read_are_added_and_the_verdicts_stay_those_of_a_whole_read()
+    {
+        await using var setup = await Setup.StartAsync("wifi-streaming", Local(11, 6, 12));
+        var (cloud, engine, clock, city) = (setup.Cloud, setup.Engine, setup.Clock, setup.City);
+        CityWifiReport Whole() => setup.Fresh().Wifi(city, "2026-11");
+        var one = await cloud.DeviceAsync("sc-wifi-01");
+        var two = await cloud.DeviceAsync("sc-wifi-02");
+        var three = await cloud.DeviceAsync("sc-wifi-03");
+
+        // read on 4 November (seq 30 of the first point held back by its outbox)
+        var s1 = await HotspotAsync(one, "sc-wifi-01", 0, Local(10, 31, 20), Local(11, 4, 0), skip: 30);
+        var s2 = await HotspotAsync(two, "sc-wifi-02", 100, Local(10, 31, 20), Local(11, 4, 0));
+        var first = engine.Wifi(city, "2026-11");
+        Assert.Equal(1, engine.WifiStreams.WholeReads);
+        Assert.Equal(Json(Whole()), Json(first));
+
+        // two days more, then the held-back seq 30: put in its place among the samples, not read again
+        await HotspotAsync(one, "sc-wifi-01", s1, Local(11, 4, 0), Local(11, 6, 0));
+        await HotspotAsync(two, "sc-wifi-02", s2, Local(11, 4, 0), Local(11, 6, 0));
+        await one.PublishAsync(Payload.Topic("sc-wifi-01", "telemetry", "hotspot"),
+            $$"""{"v":1,"seq":30,"ts":"{{Payload.Ts(Local(11, 1, 3).AddMinutes(15))}}","uptimeS":27000,"backhaulUp":false,"portalOk":false,"clients":0,"uniqueClientsToday":0,"rxBytes":1,"txBytes":1}""");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var streamed = engine.Wifi(city, "2026-11");
+        Assert.Equal(1, engine.WifiStreams.WholeReads);
+        Assert.Equal(2 * 2 * 96 + 1, engine.WifiStreams.RowsAdded);
+        Assert.Equal(Json(Whole()), Json(streamed));
+        Assert.NotEqual(Json(first), Json(streamed));
+
+        // a third point starts reporting: the month is read whole again
+        await HotspotAsync(three, "sc-wifi-03", 0, Local(11, 5, 0), Local(11, 6, 0));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var installed = engine.Wifi(city, "2026-11");
+        Assert.Equal(2, engine.WifiStreams.WholeReads);
+        Assert.Contains("sc-wifi-03 reported for the first time", engine.WifiStreams.LastInvalidation, StringComparison.Ordinal);
+        Assert.Equal(Json(Whole()), Json(installed));
     }
 }
