@@ -38,6 +38,9 @@ switch (command)
     case "wifi-refresh":
         await SavingsRefreshBench.WifiAsync();
         break;
+    case "fleet":
+        FleetBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 645_000);
+        break;
     case "domain":
         DomainBench.Run();
         break;
@@ -48,7 +51,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | store-read | savings-refresh [luminaires per city] | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | fleet [devices] | store-read | savings-refresh [luminaires per city] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

@@ -26,8 +26,8 @@ public static class FleetHealth
         var causes = new string?[devices.Count];
         var scopes = new string?[devices.Count];
         // circuit first (the narrowest supply), then the whole city for what is left
-        Together(devices, result, down, d => d.Circuit is null ? null : d.City + "\n" + d.Circuit, "circuit", o, causes, scopes);
-        Together(devices, result, down, d => d.City, "city", o, causes, scopes);
+        Together(devices, result, down, static d => d.Circuit is null ? null : (d.City, d.Circuit), "circuit", o, causes, scopes);
+        Together(devices, result, down, static d => (d.City, null), "city", o, causes, scopes);
         foreach (var i in down)
         {
             var low = devices[i].LastVoltageV is { } v && v < o.LowVoltageV;
@@ -58,18 +58,23 @@ public static class FleetHealth
         a is null ? b : b is null ? a : a > b ? a : b;
 
     private static void Together(IReadOnlyList<DeviceSnapshot> devices, DeviceHealth[] health, List<int> down,
-        Func<DeviceSnapshot, string?> groupOf, string scope, FleetHealthOptions o, string?[] causes, string?[] scopes)
+        Func<DeviceSnapshot, (string City, string? Circuit)?> groupOf, string scope, FleetHealthOptions o, string?[] causes, string?[] scopes)
     {
-        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        // a group is a city, or a circuit of a city: keyed by the pair, without a string made per device and sweep
+        if (down.Count == 0)
+        {
+            return;
+        }
+        var sizes = new Dictionary<(string City, string? Circuit), int>();
         foreach (var d in devices)
         {
             if (groupOf(d) is { } g)
             {
-                sizes[g] = sizes.GetValueOrDefault(g) + 1;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, g, out _)++;
             }
         }
         var groups = down.Where(i => causes[i] is null && groupOf(devices[i]) is not null)
-            .GroupBy(i => groupOf(devices[i])!, StringComparer.Ordinal);
+            .GroupBy(i => groupOf(devices[i])!.Value);
         foreach (var group in groups)
         {
             var byTime = group.OrderBy(i => health[i].OfflineSince!.Value).ToList();

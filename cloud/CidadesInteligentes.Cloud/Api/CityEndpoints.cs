@@ -16,7 +16,7 @@ internal static class CityEndpoints
 
         api.MapGet("/cities", (RegistryService registry, FleetState fleet) =>
         {
-            var byCity = DevicesByCity(fleet);
+            var byCity = fleet.CountByCity();
             return Results.Ok(registry.Expanded.Cities.Select(c =>
             {
                 var (online, total) = byCity.GetValueOrDefault(c.Ibge);
@@ -46,7 +46,7 @@ internal static class CityEndpoints
             var rows = new List<object>();
             var savings = new List<CitySavings>();
             var compliantCities = 0;
-            var byCity = DevicesByCity(fleet);
+            var byCity = fleet.CountByCity();
             foreach (var c in registry.Expanded.Cities)
             {
                 var s = engine.Savings(c, m);
@@ -159,18 +159,6 @@ internal static class CityEndpoints
         api.MapGet("/audit", (int? limit, SqliteStore store) =>
             Results.Ok(store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(a => new { at = a.At, who = a.Who, action = a.Action, target = a.Target, detail = a.Detail })))
             .Require(ApiRole.Viewer);
-    }
-
-    /// <summary>Devices online and in total per city, in one pass over the fleet.</summary>
-    private static Dictionary<string, (int Online, int Total)> DevicesByCity(FleetState fleet)
-    {
-        var counts = new Dictionary<string, (int Online, int Total)>(StringComparer.Ordinal);
-        foreach (var d in fleet.Devices)
-        {
-            var (online, total) = counts.GetValueOrDefault(d.City);
-            counts[d.City] = (online + (d.Online ? 1 : 0), total + 1);
-        }
-        return counts;
     }
 
     /// <summary>Parses <c>YYYY-MM</c> (default: the current month in São Paulo).</summary>

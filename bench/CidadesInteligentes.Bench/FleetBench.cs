@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using CidadesInteligentes.Cloud.Fleet;
+using CidadesInteligentes.Telemetry.Contract;
+
+/// <summary>
+/// The fleet view at state scale (<c>bench -- fleet [devices]</c>): devices spread over the 645 municipalities, each
+/// registered and reporting once; then the heartbeat sweep (every 5 s in the cloud) and the per-city online counts that
+/// <c>/api/cities</c> and <c>/api/state</c> make, timed (median of 5 after one warm-up) in wall and process CPU time.
+/// </summary>
+internal static class FleetBench
+{
+    public static void Run(int devices)
+    {
+        var cities = File.ReadLines(SharedData("sp-municipalities.csv")).Skip(1).Select(l => l.Split(',')[0]).Where(c => c.Length == 7).ToArray();
+        var fleet = new FleetState(TimeSpan.FromMinutes(5));
+        var now = DateTimeOffset.UtcNow;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < devices; i++)
+        {
+            var city = cities[i % cities.Length];
+            var id = $"d{city}-lum-{i / cities.Length:D6}";
+            fleet.Register(id, city, "luminaire", -22.5, -47.5, null, "c1");
+            fleet.Apply(new TopicName(city, DeviceKind.Luminaire, id, TopicStream.Telemetry),
+                new LuminaireTelemetry { V = 1, Seq = 1, Ts = now, EnergyWh = 100, BurnSeconds = 60, VoltageV = 220, LampOn = true }, now);
+        }
+        Console.WriteLine($"fleet: {devices:N0} devices in {cities.Length} cities registered and reporting in {sw.Elapsed.TotalSeconds:N1} s; "
+            + $"managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1e6:N0} MB");
+        Report("heartbeat sweep", () => fleet.Sweep(now.AddSeconds(10)));
+        Report("online and total per city (the /api/cities and /api/state pass)", () => _ = fleet.CountByCity().Count);
+    }
+
+    /// <summary>A file of ../shared/data, found from the working directory up.</summary>
+    private static string SharedData(string name)
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "shared", "data", name);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        throw new FileNotFoundException($"../shared/data/{name} not found above {Environment.CurrentDirectory}");
+    }
+
+    private static void Report(string what, Action action)
+    {
+        var times = new List<(double Wall, double Cpu)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            action();
+            times.Add((sw.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds));
+        }
+        var rest = times.Skip(1).ToList();
+        Console.WriteLine($"{what}: median {rest.Select(t => t.Wall).Order().ElementAt(2):N0} ms wall / {rest.Select(t => t.Cpu).Order().ElementAt(2):N0} ms CPU");
+    }
+}
