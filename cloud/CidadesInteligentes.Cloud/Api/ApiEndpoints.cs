@@ -109,6 +109,7 @@ internal static class ApiEndpoints
                 liveSubscribers = live.Subscribers,
                 liveDropped = live.Dropped,
                 apiRefused = apiCounters.Snapshot(),
+                apiNotModified = apiCounters.NotModified,
                 influx = sp.GetService<Influx.InfluxSink>() is { } influx ? new { influx.Counters, notCopied = influx.NotCopied, unmapped = influx.Unmapped } : null,
                 broker = broker is null ? null : new
                 {

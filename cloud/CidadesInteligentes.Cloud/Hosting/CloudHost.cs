@@ -182,6 +182,7 @@ internal static class CloudHost
                 OnPrepareResponse = static c => c.Context.Response.Headers.CacheControl = "no-cache",
             });
         }
+        ConditionalGet.Use(app);
         BadRequests.Use(app);
         app.MapOpenApi();
         ApiEndpoints.Map(app);
