@@ -211,4 +211,32 @@ public sealed class SavingsStreamingTests
         Assert.Contains("sc-wifi-03 reported for the first time", engine.WifiStreams.LastInvalidation, StringComparison.Ordinal);
         Assert.Equal(Json(Whole()), Json(installed));
     }
+
+    [Fact]
+    public async Task A_registry_change_makes_a_month_held_be_read_whole_again_with_the_new_inventory()
+    {
+        await using var setup = await Setup.StartAsync("savings-streaming-registry", Local(11, 20, 12));
+        var (cloud, engine, clock, city) = (setup.Cloud, setup.Engine, setup.Clock, setup.City);
+        var one = await cloud.DeviceAsync("sc-lum-000001");
+        var four = await cloud.DeviceAsync("sc-lum-000004");
+        await ReportAsync(one, "sc-lum-000001", 0, 10_000, Local(11, 1, 0), Local(11, 5, 0));
+        // a luminaire not yet in the registry (3 luminaires) already reports
+        await ReportAsync(four, "sc-lum-000004", 0, 0, Local(11, 1, 0), Local(11, 5, 0));
+        var before = engine.Savings(city, "2026-11");
+        Assert.Equal(1, before.ReportingLuminaires);
+        Assert.Equal(3, before.InventoryLuminaires);
+
+        // the admin adds a fourth luminaire: the month held was read with three, so it is read whole again
+        var registry = cloud.Get<RegistryService>();
+        var problems = await registry.ReplaceAsync(Registry.Replace("\"fleet\":{\"luminaires\":3,", "\"fleet\":{\"luminaires\":4,", StringComparison.Ordinal),
+            "test", cloud.Get<SqliteStore>(), cloud.Get<CidadesInteligentes.Cloud.Fleet.FleetState>(), clock, CancellationToken.None);
+        Assert.Empty(problems);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var after = engine.Savings(setup.City, "2026-11");
+
+        Assert.Equal(2, engine.Streams.WholeReads);
+        Assert.Equal(4, after.InventoryLuminaires);
+        Assert.Equal(2, after.ReportingLuminaires);
+        Assert.Equal(Json(setup.Fresh().Savings(setup.City, "2026-11")), Json(after));
+    }
 }
