@@ -25,7 +25,31 @@ internal static class FleetBench
         }
         Console.WriteLine($"fleet: {devices:N0} devices in {cities.Length} cities registered and reporting in {sw.Elapsed.TotalSeconds:N1} s; "
             + $"managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1e6:N0} MB");
-        Report("heartbeat sweep", () => fleet.Sweep(now.AddSeconds(10)));
+        fleet.FullSweepEvery = TimeSpan.Zero;
+        Report("heartbeat sweep, whole fleet", () => fleet.Sweep(now.AddSeconds(10)));
+        // as in the field: every 5 s a sweep, between two sweeps the 1/180 of the fleet whose 15-minute report falls due
+        fleet.FullSweepEvery = TimeSpan.FromMinutes(10);
+        var t = now.AddSeconds(10);
+        fleet.Sweep(t);
+        var next = 0;
+        var perSweep = devices / 180;
+        var evaluated = new List<int>();
+        Report($"heartbeat sweep, only what changed ({perSweep:N0} devices reported since the last one)", () =>
+        {
+            fleet.Sweep(t);
+            evaluated.Add(fleet.LastSweep.Full ? -1 : fleet.LastSweep.Devices);
+        }, prepare: () =>
+        {
+            t = t.AddSeconds(5);
+            for (var k = 0; k < perSweep; k++, next++)
+            {
+                var city = cities[next % devices % cities.Length];
+                var id = $"d{city}-lum-{next % devices / cities.Length:D6}";
+                fleet.Apply(new TopicName(city, DeviceKind.Luminaire, id, TopicStream.Telemetry),
+                    new LuminaireTelemetry { V = 1, Seq = 2 + next / devices, Ts = t, EnergyWh = 100, BurnSeconds = 60, VoltageV = 220, LampOn = true }, t);
+            }
+        });
+        Console.WriteLine($"devices evaluated per partial sweep: {string.Join(", ", evaluated)} (-1: a whole-fleet sweep)");
         Report("online and total per city (the /api/cities and /api/state pass)", () => _ = fleet.CountByCity().Count);
     }
 
@@ -43,11 +67,12 @@ internal static class FleetBench
         throw new FileNotFoundException($"../shared/data/{name} not found above {Environment.CurrentDirectory}");
     }
 
-    private static void Report(string what, Action action)
+    private static void Report(string what, Action action, Action? prepare = null)
     {
         var times = new List<(double Wall, double Cpu)>();
         for (var i = 0; i < 6; i++)
         {
+            prepare?.Invoke();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             action();

@@ -6,7 +6,13 @@ namespace CidadesInteligentes.Cloud.Domain.Fleet;
 /// </summary>
 public static class FleetHealth
 {
-    public static FleetHealthReport Evaluate(IReadOnlyList<DeviceSnapshot> devices, DateTimeOffset now, FleetHealthOptions? options = null)
+    /// <param name="groupSizes">
+    /// The size of every circuit and city (<see cref="GroupSizes"/>) when <paramref name="devices"/> is only part of the
+    /// fleet: the devices whose state may have changed, with every offline one among them. Null: counted from
+    /// <paramref name="devices"/>, the whole fleet.
+    /// </param>
+    public static FleetHealthReport Evaluate(IReadOnlyList<DeviceSnapshot> devices, DateTimeOffset now, FleetHealthOptions? options = null,
+        IReadOnlyDictionary<(string City, string? Circuit), int>? groupSizes = null)
     {
         ArgumentNullException.ThrowIfNull(devices);
         var o = options ?? FleetHealthOptions.Default;
@@ -26,8 +32,12 @@ public static class FleetHealth
         var causes = new string?[devices.Count];
         var scopes = new string?[devices.Count];
         // circuit first (the narrowest supply), then the whole city for what is left
-        Together(devices, result, down, static d => d.Circuit is null ? null : (d.City, d.Circuit), "circuit", o, causes, scopes);
-        Together(devices, result, down, static d => (d.City, null), "city", o, causes, scopes);
+        if (down.Count > 0)
+        {
+            var sizes = groupSizes ?? GroupSizes(devices);
+            Together(devices, result, down, static d => d.Circuit is null ? null : (d.City, d.Circuit), "circuit", o, causes, scopes, sizes);
+            Together(devices, result, down, static d => (d.City, null), "city", o, causes, scopes, sizes);
+        }
         foreach (var i in down)
         {
             var low = devices[i].LastVoltageV is { } v && v < o.LowVoltageV;
@@ -35,6 +45,22 @@ public static class FleetHealth
             result[i] = result[i] with { Cause = cause, Scope = scopes[i] ?? "device" };
         }
         return new FleetHealthReport { Devices = result };
+    }
+
+    /// <summary>How many devices each circuit (city, circuit) and each city (city, null) has.</summary>
+    public static Dictionary<(string City, string? Circuit), int> GroupSizes(IEnumerable<DeviceSnapshot> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var sizes = new Dictionary<(string City, string? Circuit), int>();
+        foreach (var d in devices)
+        {
+            if (d.Circuit is not null)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, (d.City, d.Circuit), out _)++;
+            }
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, (d.City, null), out _)++;
+        }
+        return sizes;
     }
 
     private static (bool Online, DateTimeOffset? Since, bool Shutdown) State(DeviceSnapshot d, DateTimeOffset now, FleetHealthOptions o)
@@ -54,31 +80,29 @@ public static class FleetHealth
         return now - last.Value <= o.HeartbeatTimeout ? (true, null, false) : (false, last, false);
     }
 
+    /// <summary>
+    /// The moment after which a device the evaluation found online goes offline without any news: its last sign of life
+    /// plus the heartbeat timeout (null if it was never seen).
+    /// </summary>
+    public static DateTimeOffset? OnlineUntil(DeviceSnapshot d, FleetHealthOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return Latest(d.LastSeen, string.Equals(d.Status, "online", StringComparison.Ordinal) ? d.StatusAt : null) + o.HeartbeatTimeout;
+    }
+
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
 
     private static void Together(IReadOnlyList<DeviceSnapshot> devices, DeviceHealth[] health, List<int> down,
-        Func<DeviceSnapshot, (string City, string? Circuit)?> groupOf, string scope, FleetHealthOptions o, string?[] causes, string?[] scopes)
+        Func<DeviceSnapshot, (string City, string? Circuit)?> groupOf, string scope, FleetHealthOptions o, string?[] causes, string?[] scopes,
+        IReadOnlyDictionary<(string City, string? Circuit), int> sizes)
     {
-        // a group is a city, or a circuit of a city: keyed by the pair, without a string made per device and sweep
-        if (down.Count == 0)
-        {
-            return;
-        }
-        var sizes = new Dictionary<(string City, string? Circuit), int>();
-        foreach (var d in devices)
-        {
-            if (groupOf(d) is { } g)
-            {
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, g, out _)++;
-            }
-        }
         var groups = down.Where(i => causes[i] is null && groupOf(devices[i]) is not null)
             .GroupBy(i => groupOf(devices[i])!.Value);
         foreach (var group in groups)
         {
             var byTime = group.OrderBy(i => health[i].OfflineSince!.Value).ToList();
-            var size = sizes[group.Key];
+            var size = sizes.GetValueOrDefault(group.Key, group.Count());
             var start = 0;
             while (start < byTime.Count)
             {

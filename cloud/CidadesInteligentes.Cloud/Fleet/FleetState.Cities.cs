@@ -78,6 +78,7 @@ internal sealed partial class FleetState
             if (_devices.TryAdd(id, made))
             {
                 CityIndex(city)[id] = made;
+                _membershipChanged = true;
                 return made;
             }
         }

@@ -18,6 +18,7 @@ internal sealed partial class FleetState
     private readonly ConcurrentDictionary<string, DeviceView> _devices = new(StringComparer.Ordinal);
     private readonly AlertBook _book;
     private readonly Dictionary<string, int> _openByDevice = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _devicesWithAlerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openByCity = new(StringComparer.Ordinal);
     private readonly HashSet<string> _groupAlerts = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -34,6 +35,7 @@ internal sealed partial class FleetState
         {
             _openTotal++;
             _openByDevice[a.Device] = _openByDevice.GetValueOrDefault(a.Device) + 1;
+            _devicesWithAlerts.Add(a.Device);
             _openByCity[a.City] = _openByCity.GetValueOrDefault(a.City) + 1;
             if (a.Scope != "device" && a.Type == OfflineCauses.SupplyLoss)
             {
@@ -75,6 +77,8 @@ internal sealed partial class FleetState
         {
             Reindex(d, previousCity);
         }
+        // its city or circuit may have changed: the sizes of the groups the sweep weighs a drop against
+        _membershipChanged = true;
     }
 
     /// <summary>
@@ -92,6 +96,7 @@ internal sealed partial class FleetState
             {
                 Unindex(d);
                 removed.Add(d.Id);
+                _membershipChanged = true;
             }
         }
         CloseAlertsOf(removed, now);
@@ -161,6 +166,7 @@ internal sealed partial class FleetState
                     break;
             }
         }
+        Touch(d);
         // most messages change no alert: the list is made only when one does
         List<AlertChange>? changes = null;
         lock (_gate)
@@ -228,7 +234,15 @@ internal sealed partial class FleetState
         {
             var delta = c.Change == AlertChange.Closed ? -1 : 1;
             _openTotal += delta;
-            _openByDevice[c.Alert.Device] = _openByDevice.GetValueOrDefault(c.Alert.Device) + delta;
+            var open = _openByDevice[c.Alert.Device] = _openByDevice.GetValueOrDefault(c.Alert.Device) + delta;
+            if (open > 0)
+            {
+                _devicesWithAlerts.Add(c.Alert.Device);
+            }
+            else
+            {
+                _devicesWithAlerts.Remove(c.Alert.Device);
+            }
             _openByCity[c.Alert.City] = _openByCity.GetValueOrDefault(c.Alert.City) + delta;
         }
     }

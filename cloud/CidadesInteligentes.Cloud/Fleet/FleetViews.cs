@@ -27,6 +27,9 @@ internal sealed class DeviceView
     public DateTimeOffset? LastTelemetryTs { get; set; }
     public LuminaireTelemetry? Luminaire { get; set; }
     public HotspotTelemetry? Hotspot { get; set; }
+
+    /// <summary>1 while the view waits in the fleet's list of views changed since the last sweep (set and cleared atomically).</summary>
+    internal int Touched;
 }
 
 /// <summary>An alert: opened by a device event or a fleet rule, closed when the condition clears.</summary>
