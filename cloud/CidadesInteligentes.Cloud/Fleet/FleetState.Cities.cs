@@ -32,19 +32,54 @@ internal sealed partial class FleetState
         return list;
     }
 
+    /// <summary>One city's devices online and in all, kept as devices join, leave, move and change state.</summary>
+    private sealed class CityCount
+    {
+        public int Online;
+        public int Total;
+    }
+
+    private readonly ConcurrentDictionary<string, CityCount> _cityCounts = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Devices online and in total per city, in one pass over the fleet with the dictionary's own enumerator (no lock on
-    /// every bucket and no copy of all 645,000 views first, as <see cref="Devices"/> makes).
+    /// Devices online and in total per city, kept as they change (the city list and the state overview ask for them on
+    /// every dashboard refresh; a pass over 645,000 devices took 0.1–0.3 s).
     /// </summary>
     public Dictionary<string, (int Online, int Total)> CountByCity()
     {
         var counts = new Dictionary<string, (int Online, int Total)>(StringComparer.Ordinal);
-        foreach (var (_, d) in _devices)
+        foreach (var (city, c) in _cityCounts)
         {
-            ref var c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, d.City, out _);
-            c = (c.Online + (d.Online ? 1 : 0), c.Total + 1);
+            counts[city] = (Volatile.Read(ref c.Online), Volatile.Read(ref c.Total));
         }
         return counts;
+    }
+
+    /// <summary>Sets a view's online flag and its city's count with it (caller holds the view's lock).</summary>
+    private void SetOnline(DeviceView d, bool online)
+    {
+        if (d.Online == online)
+        {
+            return;
+        }
+        d.Online = online;
+        if (d.Counted && !d.Removed)
+        {
+            Count(d.City, online ? 1 : -1, 0);
+        }
+    }
+
+    private void Count(string city, int online, int total)
+    {
+        var c = _cityCounts.GetOrAdd(city, static _ => new CityCount());
+        if (online != 0)
+        {
+            Interlocked.Add(ref c.Online, online);
+        }
+        if (total != 0)
+        {
+            Interlocked.Add(ref c.Total, total);
+        }
     }
 
     /// <summary>Whether any device is listed for <paramref name="city"/>.</summary>
@@ -79,6 +114,15 @@ internal sealed partial class FleetState
             {
                 CityIndex(city)[id] = made;
                 _membershipChanged = true;
+                lock (made)
+                {
+                    // counted from here on; a move or state change before this point was not counted either
+                    if (!made.Removed)
+                    {
+                        made.Counted = true;
+                        Count(made.City, made.Online ? 1 : 0, 1);
+                    }
+                }
                 return made;
             }
         }

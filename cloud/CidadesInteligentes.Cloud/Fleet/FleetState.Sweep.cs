@@ -159,7 +159,7 @@ internal sealed partial class FleetState
                 }
                 if (snapshots[i].LastSeen is not null || snapshots[i].StatusAt is not null)
                 {
-                    d.Online = h.Online;
+                    SetOnline(d, h.Online);
                     if (!h.Online && d.ReportedStatus != "offline")
                     {
                         d.Status = "silent";

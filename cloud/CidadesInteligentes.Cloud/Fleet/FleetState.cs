@@ -65,6 +65,11 @@ internal sealed partial class FleetState
         lock (d)
         {
             previousCity = d.City;
+            if (previousCity != city && d.Counted && !d.Removed)
+            {
+                Count(previousCity, d.Online ? -1 : 0, -1);
+                Count(city, d.Online ? 1 : 0, 1);
+            }
             d.City = city;
             d.Kind = kind;
             d.Latitude = latitude;
@@ -94,6 +99,14 @@ internal sealed partial class FleetState
         {
             if (d.InRegistry && !registered.Contains(d.Id) && _devices.TryRemove(d.Id, out _))
             {
+                lock (d)
+                {
+                    if (d.Counted && !d.Removed)
+                    {
+                        Count(d.City, d.Online ? -1 : 0, -1);
+                    }
+                    d.Removed = true;
+                }
                 Unindex(d);
                 removed.Add(d.Id);
                 _membershipChanged = true;
@@ -140,7 +153,7 @@ internal sealed partial class FleetState
                     d.ReportedStatus = s.State;
                     d.StatusAt = receivedAt;
                     d.StatusReason = s.Reason;
-                    d.Online = s.State == "online";
+                    SetOnline(d, s.State == "online");
                     d.Firmware = s.Firmware ?? d.Firmware;
                     break;
                 case LuminaireTelemetry l:
@@ -202,9 +215,9 @@ internal sealed partial class FleetState
         Notify(changes);
     }
 
-    private static void MarkAlive(DeviceView d)
+    private void MarkAlive(DeviceView d)
     {
-        d.Online = true;
+        SetOnline(d, true);
         if (d.Status == "silent")
         {
             d.Status = d.ReportedStatus;

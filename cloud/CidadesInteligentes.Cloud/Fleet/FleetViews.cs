@@ -15,7 +15,8 @@ internal sealed class DeviceView
     public string? Name { get; set; }
     public string? Circuit { get; set; }
     public bool InRegistry { get; set; }
-    public bool Online { get; set; }
+    /// <summary>Set only through the fleet (<c>FleetState.SetOnline</c>), which keeps each city's counts with it.</summary>
+    public bool Online { get; internal set; }
     /// <summary>What the API shows: the reported status, or <c>silent</c> once the heartbeat timeout passed.</summary>
     public string? Status { get; set; }
     /// <summary>The last status the device (or its will) reported, when it was received and why (<c>shutdown</c>).</summary>
@@ -30,6 +31,12 @@ internal sealed class DeviceView
 
     /// <summary>1 while the view waits in the fleet's list of views changed since the last sweep (set and cleared atomically).</summary>
     internal int Touched;
+
+    /// <summary>Counted in its city's online and total counts (from when it joined the fleet until it leaves it; under its lock).</summary>
+    internal bool Counted;
+
+    /// <summary>Taken out of the fleet (under its lock): a message still applied to it changes no count.</summary>
+    internal bool Removed;
 }
 
 /// <summary>An alert: opened by a device event or a fleet rule, closed when the condition clears.</summary>

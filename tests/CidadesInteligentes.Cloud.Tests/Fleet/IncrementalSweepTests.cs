@@ -9,7 +9,8 @@ namespace CidadesInteligentes.Cloud.Tests.Fleet;
 /// 645,000 devices"). Fed the same messages, a fleet swept that way must end every sweep exactly as one swept whole:
 /// the same online flags and statuses, the same alerts open and closed with the same details — through devices
 /// falling silent, circuits losing supply together, wills, clean shutdowns, low voltage, devices coming back, devices
-/// joining and moving to another circuit.
+/// joining, moving to another circuit or city and leaving the registry. The per-city counts kept as devices change
+/// must equal a count over the fleet.
 /// </summary>
 public sealed class IncrementalSweepTests
 {
@@ -77,12 +78,23 @@ public sealed class IncrementalSweepTests
             if (rnd.Next(400) == 0)
             {
                 // a technician installs a luminaire, or moves one to another circuit
-                var d = rnd.Next(2) == 0
-                    ? new Device($"{Cities[rnd.Next(2)][^2..]}-lum-9{step:D4}", Cities[rnd.Next(2)], $"c{rnd.Next(1, 4)}", false)
-                    : devices[rnd.Next(devices.Count)] with { Circuit = $"c{rnd.Next(1, 4)}" };
+                var d = rnd.Next(3) switch
+                {
+                    0 => new Device($"{Cities[rnd.Next(2)][^2..]}-lum-9{step:D4}", Cities[rnd.Next(2)], $"c{rnd.Next(1, 4)}", false),
+                    1 => devices[rnd.Next(devices.Count)] with { Circuit = $"c{rnd.Next(1, 4)}" },
+                    _ => devices[rnd.Next(devices.Count)] with { City = Cities[rnd.Next(2)] },
+                };
                 devices.RemoveAll(x => x.Id == d.Id);
                 devices.Add(d);
                 Register(d);
+            }
+            if (rnd.Next(500) == 0)
+            {
+                // one taken out of the registry (its messages, if any, make it a device outside the registry)
+                var gone = devices[rnd.Next(devices.Count)];
+                devices.Remove(gone);
+                var registered = devices.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+                Both(f => f.Unregister(registered, now));
             }
             for (var k = rnd.Next(0, 6); k > 0; k--)
             {
@@ -126,6 +138,13 @@ public sealed class IncrementalSweepTests
         static List<string> Alerts(FleetState f) => f.Alerts(null, null)
             .Select(x => $"{x.Device} {x.Type} {x.Scope} {x.Active} {x.OpenedAt:O} {x.ClosedAt:O} {x.Count} {x.Detail}")
             .Order(StringComparer.Ordinal).ToList();
+        // the per-city counts kept as devices change equal a count over the fleet
+        foreach (var f in new[] { incremental, whole })
+        {
+            var recount = f.Devices.GroupBy(d => d.City).ToDictionary(g => g.Key, g => (g.Count(d => d.Online), g.Count()));
+            var kept = f.CountByCity().Where(kv => kv.Value.Total > 0 || kv.Value.Online != 0).ToDictionary();
+            Assert.Equal(recount.OrderBy(kv => kv.Key), kept.OrderBy(kv => kv.Key));
+        }
         var ia = Alerts(incremental);
         var wa = Alerts(whole);
         Assert.True(ia.SequenceEqual(wa), $"step {step}: alerts differ: {string.Join(" ; ", ia.Except(wa))} | {string.Join(" ; ", wa.Except(ia))}");
