@@ -24,7 +24,6 @@ internal sealed partial class FleetState
     // cities a drop is weighed against) and every FullSweepEvery as a safety net.
     private readonly System.Collections.Concurrent.ConcurrentQueue<DeviceView> _touched = new();
     private readonly PriorityQueue<DeviceView, DateTimeOffset> _deadlines = new();
-    private readonly HashSet<DeviceView> _scheduled = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<DeviceView> _notOnline = new(ReferenceEqualityComparer.Instance);
     private readonly object _sweepGate = new();
     private IReadOnlyDictionary<(string City, string? Circuit), int> _groupSizes = new Dictionary<(string City, string? Circuit), int>();
@@ -73,8 +72,11 @@ internal sealed partial class FleetState
             // cleared before the pass: a device joining meanwhile makes the next sweep whole again
             _membershipChanged = false;
             _lastFullSweep = now;
+            foreach (var (d, _) in _deadlines.UnorderedItems)
+            {
+                d.Scheduled = false;
+            }
             _deadlines.Clear();
-            _scheduled.Clear();
             _notOnline.Clear();
             // the dictionary's own enumerator: no lock on every bucket and no copy of all values first
             foreach (var kv in _devices)
@@ -86,7 +88,7 @@ internal sealed partial class FleetState
         while (_deadlines.TryPeek(out var d, out var until) && until < now)
         {
             _deadlines.Dequeue();
-            _scheduled.Remove(d);
+            d.Scheduled = false;
             views.Add(d);
         }
         views.AddRange(_notOnline);
@@ -133,8 +135,9 @@ internal sealed partial class FleetState
             if (h.Online)
             {
                 _notOnline.Remove(views[i]);
-                if (FleetHealth.OnlineUntil(snapshots[i], Options) is { } until && _scheduled.Add(views[i]))
+                if (!views[i].Scheduled && FleetHealth.OnlineUntil(snapshots[i], Options) is { } until)
                 {
+                    views[i].Scheduled = true;
                     _deadlines.Enqueue(views[i], until);
                 }
             }

@@ -32,6 +32,9 @@ internal sealed class DeviceView
     /// <summary>1 while the view waits in the fleet's list of views changed since the last sweep (set and cleared atomically).</summary>
     internal int Touched;
 
+    /// <summary>Waiting in the sweep's deadline queue (read and written by the sweep only, one at a time).</summary>
+    internal bool Scheduled;
+
     /// <summary>Counted in its city's online and total counts (from when it joined the fleet until it leaves it; under its lock).</summary>
     internal bool Counted;
 
