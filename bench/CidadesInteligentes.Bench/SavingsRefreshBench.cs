@@ -49,7 +49,7 @@ internal static class SavingsRefreshBench
             Console.WriteLine($"first overview (each month read whole): {first.Wall:N0} ms wall, {first.Cpu:N0} ms CPU");
 
             var step2 = Steps;
-            await RoundsAsync(12, kept, kept.Streams, () => new MonthlyEngine(store, registry, ingestor, clock), e => Overview(e, registry, cities), async () =>
+            await RoundsAsync(12, kept, kept.SavingsStreams, () => new MonthlyEngine(store, registry, ingestor, clock), e => Overview(e, registry, cities), async () =>
             {
                 await WriteRoundAsync(store, cities, luminaires, start, step2++);
                 clock.Advance(TimeSpan.FromMinutes(15));

@@ -11,7 +11,8 @@ namespace CidadesInteligentes.Cloud.Engines;
 /// <summary>
 /// Runs the domain engines (savings, Wi-Fi compliance) on stored data for one city-month. Results are cached until
 /// the city's data or the registry changes; while data streams in, a result is reused for a few seconds so dashboards
-/// polling many cities do not recompute on every request.
+/// polling many cities do not recompute on every request. What the engines read is kept up to date as telemetry
+/// arrives (<see cref="SavingsStreams"/>, <see cref="WifiStreams"/>), so a recomputation does not read the month again.
 /// </summary>
 internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry, Ingestor ingestor, TimeProvider time)
 {
@@ -71,13 +72,13 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
     }
 
     /// <summary>The luminaire months kept up to date as telemetry arrives (for tests and the counters).</summary>
-    internal SavingsStreams Streams { get; } = new(store, time);
+    internal SavingsStreams SavingsStreams { get; } = new(store, time);
 
     private CitySavings ComputeSavings(CityRecord city, string month)
     {
         var m = LocalMonth.Parse(month, city.TimeZone);
         var now = time.GetUtcNow();
-        return Streams.With(city, m, registry.Version, maxId => ReadLuminaires(city, m, maxId),
+        return SavingsStreams.With(city, m, registry.Version, maxId => ReadLuminaires(city, m, maxId),
             energies => SavingsCalculator.Aggregate(city, m, city.Luminaires, energies, city.Adjustments, now < m.End ? now : null));
     }
 

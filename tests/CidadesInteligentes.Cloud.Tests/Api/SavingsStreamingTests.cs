@@ -99,7 +99,7 @@ public sealed class SavingsStreamingTests
         var s1 = await ReportAsync(one, "sc-lum-000001", 0, 10_000, Local(10, 28, 0), Local(11, 12, 0), skip: 20);
         var s2 = await ReportAsync(two, "sc-lum-000002", 500, 70_000, Local(10, 28, 1), Local(11, 12, 1));
         var first = engine.Savings(city, "2026-11");
-        Assert.Equal(1, engine.Streams.WholeReads);
+        Assert.Equal(1, engine.SavingsStreams.WholeReads);
         Assert.Equal(Json(Whole()), Json(first));
 
         // a week more; the second luminaire's meter is replaced on 15 November
@@ -108,9 +108,9 @@ public sealed class SavingsStreamingTests
         clock.Advance(TimeSpan.FromSeconds(30)); // past the engine's 10-second reuse
         var streamed = engine.Savings(city, "2026-11");
 
-        Assert.Equal(1, engine.Streams.WholeReads); // not read again
-        Assert.Equal(2 * 7 * 12, engine.Streams.RowsAdded);
-        Assert.Equal(0, engine.Streams.Invalidations);
+        Assert.Equal(1, engine.SavingsStreams.WholeReads); // not read again
+        Assert.Equal(2 * 7 * 12, engine.SavingsStreams.RowsAdded);
+        Assert.Equal(0, engine.SavingsStreams.Invalidations);
         Assert.Equal(Json(Whole()), Json(streamed));
         Assert.True(streamed.MeasuredKwh > first.MeasuredKwh + 5, $"{streamed.MeasuredKwh} after {first.MeasuredKwh}");
         Assert.Contains(streamed.Adjustments, a => a.Device == "sc-lum-000002" && a.Kind == SavingsAdjustment.MeterReplaced);
@@ -119,16 +119,16 @@ public sealed class SavingsStreamingTests
         await one.PublishAsync(Payload.Topic("sc-lum-000001", "telemetry"), Payload.Luminaire(20, Local(10, 29, 14), 10_100));
         clock.Advance(TimeSpan.FromSeconds(30));
         var late = engine.Savings(city, "2026-11");
-        Assert.Equal(2, engine.Streams.WholeReads);
-        Assert.Contains("seq 20", engine.Streams.LastInvalidation, StringComparison.Ordinal);
+        Assert.Equal(2, engine.SavingsStreams.WholeReads);
+        Assert.Contains("seq 20", engine.SavingsStreams.LastInvalidation, StringComparison.Ordinal);
         Assert.Equal(Json(Whole()), Json(late));
 
         // a third luminaire starts reporting inside the month: read again, and counted
         await ReportAsync(three, "sc-lum-000003", 0, 0, Local(11, 19, 0), Local(11, 20, 0));
         clock.Advance(TimeSpan.FromSeconds(30));
         var installed = engine.Savings(city, "2026-11");
-        Assert.Equal(3, engine.Streams.WholeReads);
-        Assert.Contains("sc-lum-000003 reported for the first time", engine.Streams.LastInvalidation, StringComparison.Ordinal);
+        Assert.Equal(3, engine.SavingsStreams.WholeReads);
+        Assert.Contains("sc-lum-000003 reported for the first time", engine.SavingsStreams.LastInvalidation, StringComparison.Ordinal);
         Assert.Equal(3, installed.ReportingLuminaires);
         Assert.Equal(Json(Whole()), Json(installed));
     }
@@ -151,9 +151,9 @@ public sealed class SavingsStreamingTests
         var again = engine.Savings(city, "2026-09");
 
         // today's readings lie after September's read window: nothing to add, nothing to read again
-        Assert.Equal(1, engine.Streams.WholeReads);
-        Assert.Equal(0, engine.Streams.Invalidations);
-        Assert.Equal(0, engine.Streams.RowsAdded);
+        Assert.Equal(1, engine.SavingsStreams.WholeReads);
+        Assert.Equal(0, engine.SavingsStreams.Invalidations);
+        Assert.Equal(0, engine.SavingsStreams.RowsAdded);
         Assert.Equal(Json(setup.Fresh().Savings(city, "2026-09")), Json(again));
     }
 
@@ -234,7 +234,7 @@ public sealed class SavingsStreamingTests
         clock.Advance(TimeSpan.FromSeconds(30));
         var after = engine.Savings(setup.City, "2026-11");
 
-        Assert.Equal(2, engine.Streams.WholeReads);
+        Assert.Equal(2, engine.SavingsStreams.WholeReads);
         Assert.Equal(4, after.InventoryLuminaires);
         Assert.Equal(2, after.ReportingLuminaires);
         Assert.Equal(Json(setup.Fresh().Savings(setup.City, "2026-11")), Json(after));
