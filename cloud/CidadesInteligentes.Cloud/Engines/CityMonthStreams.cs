@@ -89,7 +89,10 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
     /// <paramref name="readWhole"/> (given the highest row id to include) when it is not held, is stale or was read
     /// under another registry.
     /// </summary>
-    protected T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, TData> readWhole, Func<TData, T> use)
+    /// <param name="refresh">For a month already held, after the catch-up: reads what the rows could not simply be added for
+    /// (given the highest row id included so far); returns how much it added, in the units of <see cref="SizeOf"/>.</param>
+    protected T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, TData> readWhole, Func<TData, T> use,
+        Func<TData, long, long>? refresh = null)
     {
         lock (_gate)
         {
@@ -113,6 +116,12 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 }
                 list.Add(held);
                 _held += held.Size;
+            }
+            else if (refresh is not null)
+            {
+                var grown = refresh(held.Data, _appliedId);
+                held.Size += grown;
+                _held += grown;
             }
             held.LastUsed = now;
             Evict(now, held);

@@ -79,30 +79,37 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         var m = LocalMonth.Parse(month, city.TimeZone);
         var now = time.GetUtcNow();
         return SavingsStreams.With(city, m, registry.Version, maxId => ReadLuminaires(city, m, maxId),
+            (device, maxId) => ReadLuminaires(city, m, maxId, device).GetValueOrDefault(device),
             energies => SavingsCalculator.Aggregate(city, m, city.Luminaires, energies, city.Adjustments, now < m.End ? now : null));
     }
 
-    /// <summary>The month of each of the city's luminaires from its stored readings with ids up to <paramref name="maxId"/>.</summary>
-    private Dictionary<string, LuminaireMonth> ReadLuminaires(CityRecord city, LocalMonth m, long maxId)
+    /// <summary>
+    /// The month of each of the city's luminaires (or only of <paramref name="only"/>) from its stored readings with ids
+    /// up to <paramref name="maxId"/>. One luminaire is read from its first reading in the window on (its daily
+    /// roll-ups say where): one that starts reporting during a roll-out costs the days since, not the city's month.
+    /// </summary>
+    private Dictionary<string, LuminaireMonth> ReadLuminaires(CityRecord city, LocalMonth m, long maxId, string? only = null)
     {
         var from = m.Start.AddDays(-3);
         var to = m.End.AddDays(3);
-        var raw = store.EnergyReadings(city.Ibge, from, to, maxId);
+        var fromDate = LocalDate(from, m);
+        var toDate = LocalDate(to, m);
+        var raw = only is null ? store.EnergyReadings(city.Ibge, from, to, maxId)
+            : store.FirstReadingBetween(only, fromDate, toDate) is { } firstTs ? store.EnergyReadings(city.Ibge, firstTs > from ? firstTs : from, to, maxId, only)
+            : [];
         var now = time.GetUtcNow();
         var energies = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
         EnergyReading[]? buffer = null;
         // a luminaire silent for longer than the read window has its readings around the month found through its daily
         // roll-ups, one query each; the city's roll-up dates say at once whether any such reading can exist (a city
         // still being installed, a month before its fleet reported: thousands of luminaires without a query each)
-        var fromDate = LocalDate(from, m);
-        var toDate = LocalDate(to, m);
         var dates = store.RollupDateRange(city.Ibge);
         var anyBefore = dates is { } d0 && string.CompareOrdinal(d0.First, fromDate) < 0;
         var anyAfter = m.End < now && dates is { } d1 && string.CompareOrdinal(d1.Last, toDate) >= 0;
         using var lookup = anyBefore || anyAfter ? store.LookupReadings(city.Ibge) : null;
         foreach (var lum in city.Luminaires)
         {
-            if (energies.ContainsKey(lum.Id))
+            if (energies.ContainsKey(lum.Id) || (only is not null && lum.Id != only))
             {
                 continue;
             }

@@ -9,8 +9,8 @@ namespace CidadesInteligentes.Cloud.Engines;
 /// The luminaire months (<see cref="LuminaireMonth"/>) of the city-months readers ask for, kept up to date as telemetry
 /// arrives (a city of 1,000 luminaires reporting every minute has 43 million readings a month). Each reading that
 /// arrives is added to its luminaire's month in seq order: the same steps in the same order as a whole read. A seq
-/// below the luminaire's last one, a clock stepping back, or a luminaire starting to report around the month makes the
-/// city-month stale (read whole again).
+/// below the luminaire's last one or a clock stepping back makes the city-month stale (read whole again); a luminaire
+/// starting to report around the month is read on its own.
 /// </summary>
 internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     : CityMonthStreams<SavingsStreams.Month, EnergyReading>(time)
@@ -19,18 +19,41 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     internal override long MaxHeld { get; set; } = 1_000_000;
 
     /// <summary>A city-month's luminaires (by id) and the city's inventory when it was read.</summary>
-    internal sealed record Month(Dictionary<string, LuminaireMonth> Luminaires, HashSet<string> Inventory, long WindowFromTicks, long WindowToTicks);
+    internal sealed record Month(Dictionary<string, LuminaireMonth> Luminaires, HashSet<string> Inventory, long WindowFromTicks, long WindowToTicks)
+    {
+        /// <summary>Inventory luminaires that started reporting around the month after it was read: read on their own at the next use.</summary>
+        public HashSet<string> Pending { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Luminaires read on their own (one that started reporting around a month already held).</summary>
+    public long LuminaireReads { get; private set; }
 
     /// <summary>
     /// Runs <paramref name="use"/> on the city-month's luminaire months as of every row committed now, reading them whole
     /// with <paramref name="readWhole"/> (the read window is the month ± 3 days) when needed.
     /// </summary>
+    /// <param name="readOne">Reads one luminaire's month (null if it has no reading around it), given the highest row id to include.</param>
     public T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, Dictionary<string, LuminaireMonth>> readWhole,
-        Func<IReadOnlyDictionary<string, LuminaireMonth>, T> use) =>
+        Func<string, long, LuminaireMonth?> readOne, Func<IReadOnlyDictionary<string, LuminaireMonth>, T> use) =>
         With(city, month, registryVersion,
             maxId => new Month(readWhole(maxId), city.Luminaires.Select(l => l.Id).ToHashSet(StringComparer.Ordinal),
                 month.Start.AddDays(-3).UtcTicks, month.End.AddDays(3).UtcTicks),
-            m => use(m.Luminaires));
+            m => use(m.Luminaires),
+            (m, maxId) =>
+            {
+                var added = 0;
+                foreach (var device in m.Pending)
+                {
+                    LuminaireReads++;
+                    if (readOne(device, maxId) is { } energy)
+                    {
+                        m.Luminaires[device] = energy;
+                        added++;
+                    }
+                }
+                m.Pending.Clear();
+                return added;
+            });
 
     protected override long MaxRowId() => store.MaxTelemetryId();
 
@@ -50,10 +73,11 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
         if (!data.Luminaires.TryGetValue(device, out var energy))
         {
             // no reading around the month when it was read. One after the read window cannot change the month (with
-            // nothing before the month there is no step into it); one inside or before the window can
+            // nothing before the month there is no step into it); one inside or before the window can: the luminaire is
+            // read on its own (with this row) at the month's next use
             if (r.Ts.UtcTicks < data.WindowToTicks)
             {
-                Invalidate(month, $"{device} reported for the first time around {month.Month.Label}");
+                data.Pending.Add(device);
             }
             return false;
         }

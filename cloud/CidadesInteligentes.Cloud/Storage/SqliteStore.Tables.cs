@@ -6,20 +6,32 @@ namespace CidadesInteligentes.Cloud.Storage;
 internal sealed partial class SqliteStore
 {
     /// <summary>Energy registers of a city's luminaires with ts in [from, to), per device in seq order.</summary>
-    /// <remarks><paramref name="maxId"/>: only rows up to that id (the rows a reader has already seen arrive).</remarks>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null)
+    /// <remarks>
+    /// <paramref name="maxId"/>: only rows up to that id (the rows a reader has already seen arrive).
+    /// <paramref name="device"/>: only that luminaire's (the city's rows of the period are still scanned).
+    /// </remarks>
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null, string? device = null)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
-        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL" + (maxId is { } max ? " AND id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""), (device, r) =>
+        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL" + (maxId is { } max ? " AND id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""), (id, r) =>
         {
-            if (!result.TryGetValue(device, out var list))
+            if (!result.TryGetValue(id, out var list))
             {
-                result[device] = list = [];
+                result[id] = list = [];
             }
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)));
-        });
+        }, device);
         return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
     }
+
+    /// <summary>
+    /// The earliest ts of a luminaire's energy readings on local dates in [<paramref name="fromDate"/>,
+    /// <paramref name="toDate"/>] (yyyy-MM-dd), from its daily roll-ups; null if it has none there. Where a read of its
+    /// readings in that period can start.
+    /// </summary>
+    public DateTimeOffset? FirstReadingBetween(string device, string fromDate, string toDate) =>
+        Query("SELECT min(first_ts) FROM daily_rollups WHERE device = $d AND date >= $f AND date <= $t AND energy_min_wh IS NOT NULL",
+            r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$d", device), ("$f", fromDate), ("$t", toDate))[0];
 
     /// <summary>The id of the newest telemetry row (0 for none): rows are appended in commit order, so every row up to it is committed.</summary>
     public long MaxTelemetryId() => Query("SELECT coalesce(max(id), 0) FROM telemetry", r => r.GetInt64(0))[0];
@@ -85,12 +97,16 @@ internal sealed partial class SqliteStore
     /// device's rows in seq order themselves: an <c>ORDER BY device, seq</c> made SQLite sort every row of the period
     /// first, a quarter of a city-month read (docs/performance.md, "The price is on the read side").
     /// </summary>
-    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row)
+    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row, string? device = null)
     {
         using var c = OpenReader();
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {columns}, device FROM telemetry WHERE city = $c AND kind = $k AND ts >= $f AND ts < $t"
-            + (where is null ? "" : " AND " + where);
+            + (where is null ? "" : " AND " + where) + (device is null ? "" : " AND device = $d");
+        if (device is not null)
+        {
+            cmd.Parameters.AddWithValue("$d", device);
+        }
         cmd.Parameters.AddWithValue("$c", city);
         cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
@@ -99,8 +115,7 @@ internal sealed partial class SqliteStore
         var deviceColumn = r.FieldCount - 1;
         while (r.Read())
         {
-            var device = r.GetString(deviceColumn);
-            row(device, r);
+            row(r.GetString(deviceColumn), r);
         }
     }
 

@@ -123,14 +123,23 @@ public sealed class SavingsStreamingTests
         Assert.Contains("seq 20", engine.SavingsStreams.LastInvalidation, StringComparison.Ordinal);
         Assert.Equal(Json(Whole()), Json(late));
 
-        // a third luminaire starts reporting inside the month: read again, and counted
+        // a third luminaire starts reporting inside the month (a roll-out): it alone is read, from its first reading on
         await ReportAsync(three, "sc-lum-000003", 0, 0, Local(11, 19, 0), Local(11, 20, 0));
         clock.Advance(TimeSpan.FromSeconds(30));
         var installed = engine.Savings(city, "2026-11");
-        Assert.Equal(3, engine.SavingsStreams.WholeReads);
-        Assert.Contains("sc-lum-000003 reported for the first time", engine.SavingsStreams.LastInvalidation, StringComparison.Ordinal);
+        Assert.Equal(2, engine.SavingsStreams.WholeReads);
+        Assert.Equal(1, engine.SavingsStreams.LuminaireReads);
         Assert.Equal(3, installed.ReportingLuminaires);
         Assert.Equal(Json(Whole()), Json(installed));
+
+        // and from then on its readings are added like the others'
+        var added = engine.SavingsStreams.RowsAdded;
+        await ReportAsync(three, "sc-lum-000003", 12, 1_000, Local(11, 20, 0), Local(11, 20, 10));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var later = engine.Savings(city, "2026-11");
+        Assert.Equal(2, engine.SavingsStreams.WholeReads);
+        Assert.Equal(added + 5, engine.SavingsStreams.RowsAdded);
+        Assert.Equal(Json(Whole()), Json(later));
     }
 
     [Fact]
