@@ -23,7 +23,8 @@ internal static class SavingsRefreshBench
         {
             (string Ibge, string Prefix)[] cities = [("3548906", "sc"), ("3550308", "sp"), ("3509502", "cp")];
             var registryFile = Path.Combine(dir, "registry.json");
-            await File.WriteAllTextAsync(registryFile, Registry(cities, luminaires));
+            // one luminaire more per city than report at first: it is installed at the end (a roll-out)
+            await File.WriteAllTextAsync(registryFile, Registry(cities, luminaires + 1));
             var errors = new List<string>();
             var registry = RegistryService.Load(registryFile, errors);
             if (errors.Count > 0)
@@ -54,6 +55,13 @@ internal static class SavingsRefreshBench
                 await WriteRoundAsync(store, cities, luminaires, start, step2++);
                 clock.Advance(TimeSpan.FromMinutes(15));
             }, $"savings refresh after one more reading per luminaire ({cities.Length * luminaires:N0} readings)", "readings");
+            var reads = kept.SavingsStreams.WholeReads;
+            await RoundsAsync(1, kept, kept.SavingsStreams, () => new MonthlyEngine(store, registry, ingestor, clock), e => Overview(e, registry, cities), async () =>
+            {
+                await WriteRoundAsync(store, cities, luminaires + 1, start, step2++, firstFrom: luminaires + 1);
+                clock.Advance(TimeSpan.FromMinutes(15));
+            }, $"savings refresh when one new luminaire per city reports for the first time (and the {cities.Length * luminaires:N0} others once more)", "readings");
+            Console.WriteLine($"roll-out: {kept.SavingsStreams.WholeReads - reads} whole reads, {kept.SavingsStreams.LuminaireReads} luminaires read on their own");
         }
         finally
         {
@@ -171,7 +179,8 @@ internal static class SavingsRefreshBench
         return (sw.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
     }
 
-    private static async Task WriteRoundAsync(SqliteStore store, (string Ibge, string Prefix)[] cities, int luminaires, DateTimeOffset start, int step)
+    /// <param name="firstFrom">Luminaires from this number on report for the first time in this round (seq 1).</param>
+    private static async Task WriteRoundAsync(SqliteStore store, (string Ibge, string Prefix)[] cities, int luminaires, DateTimeOffset start, int step, int firstFrom = int.MaxValue)
     {
         var ts = start.AddMinutes(15 * step);
         var local = ts.ToOffset(TimeSpan.FromHours(-3));
@@ -182,9 +191,11 @@ internal static class SavingsRefreshBench
             for (var l = 1; l <= luminaires; l++)
             {
                 // about 55 W at night: 13.75 Wh per 15 minutes, nothing by day
-                var energy = step * 6.875 + l;
-                batch.Add(new IngestItem(IngestItemKind.Message, $"{prefix}-lum-{l:D6}", "telemetry", step + 1, ibge, "luminaire", ts, ts,
-                    Encoding.UTF8.GetBytes($$"""{"v":1,"seq":{{step + 1}}}"""), EnergyWh: energy, BurnSeconds: step * 450L + (on ? 450 : 0),
+                var installed = l >= firstFrom;
+                var energy = installed ? 0 : step * 6.875 + l;
+                var seq = installed ? 1 : step + 1;
+                batch.Add(new IngestItem(IngestItemKind.Message, $"{prefix}-lum-{l:D6}", "telemetry", seq, ibge, "luminaire", ts, ts,
+                    Encoding.UTF8.GetBytes($$"""{"v":1,"seq":{{seq}}}"""), EnergyWh: energy, BurnSeconds: installed ? 0 : step * 450L + (on ? 450 : 0),
                     LocalDate: local.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
