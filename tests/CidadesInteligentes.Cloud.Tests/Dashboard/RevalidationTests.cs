@@ -1,4 +1,5 @@
 using CidadesInteligentes.Cloud.Api;
+using CidadesInteligentes.Cloud.Live;
 using CidadesInteligentes.Cloud.Tests.Host;
 using CidadesInteligentes.Testing;
 using Xunit;
@@ -29,16 +30,14 @@ public sealed class RevalidationTests(DashboardBrowser browser)
         await using var s = await DashboardSession.OpenAsync(browser, cloud.Http.BaseAddress!);
         await s.GoAsync($"/city/{Payload.City}?month={ApiEndpoints.Month(now)}");
         await Expect(s.ById($"dot-{Lum}")).ToHaveCountAsync(1);
-        var before = (await cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("apiNotModified").GetInt64();
+        var counters = cloud.Get<ApiCounters>();
+        var before = counters.NotModified;
 
-        // more telemetry from the same online luminaire: live updates, redraws, the same map
-        long seq = 1;
-        await Wait.UntilAsync(async () =>
-        {
-            await dev.PublishAsync(Payload.Topic(Lum, "telemetry"), Payload.Luminaire(++seq, DateTimeOffset.UtcNow.AddSeconds(-1)));
-            await Task.Delay(1500);
-            return (await cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("apiNotModified").GetInt64() > before;
-        }, "the browser to revalidate an answer it already had");
+        // more telemetry from the same online luminaire: a live update, a redraw, the same map
+        await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers > 0, "the page subscribed to /api/live");
+        await dev.PublishAsync(Payload.Topic(Lum, "telemetry"), Payload.Luminaire(2, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        await Wait.UntilAsync(() => counters.NotModified > before, "the browser to revalidate an answer it already had");
+        Assert.True((await cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("apiNotModified").GetInt64() > before);
 
         await Expect(s.ById($"dot-{Lum}")).ToHaveCountAsync(1);
         await Expect(s.ById("device-map")).ToBeVisibleAsync();
