@@ -94,7 +94,7 @@ internal sealed partial class FleetState
         views.AddRange(_notOnline);
         lock (_gate)
         {
-            foreach (var id in _devicesWithAlerts)
+            foreach (var id in _openByDevice.Keys)
             {
                 if (_devices.TryGetValue(id, out var v))
                 {

@@ -17,8 +17,8 @@ internal sealed partial class FleetState
 {
     private readonly ConcurrentDictionary<string, DeviceView> _devices = new(StringComparer.Ordinal);
     private readonly AlertBook _book;
+    // devices with open alerts and how many (a device whose last alert closed leaves it: the sweep visits its keys)
     private readonly Dictionary<string, int> _openByDevice = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _devicesWithAlerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openByCity = new(StringComparer.Ordinal);
     private readonly HashSet<string> _groupAlerts = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -35,7 +35,6 @@ internal sealed partial class FleetState
         {
             _openTotal++;
             _openByDevice[a.Device] = _openByDevice.GetValueOrDefault(a.Device) + 1;
-            _devicesWithAlerts.Add(a.Device);
             _openByCity[a.City] = _openByCity.GetValueOrDefault(a.City) + 1;
             if (a.Scope != "device" && a.Type == OfflineCauses.SupplyLoss)
             {
@@ -65,7 +64,7 @@ internal sealed partial class FleetState
         lock (d)
         {
             previousCity = d.City;
-            if (previousCity != city && d.Counted && !d.Removed)
+            if (previousCity != city && !d.Removed)
             {
                 Count(previousCity, d.Online ? -1 : 0, -1);
                 Count(city, d.Online ? 1 : 0, 1);
@@ -101,10 +100,7 @@ internal sealed partial class FleetState
             {
                 lock (d)
                 {
-                    if (d.Counted && !d.Removed)
-                    {
-                        Count(d.City, d.Online ? -1 : 0, -1);
-                    }
+                    Count(d.City, d.Online ? -1 : 0, -1);
                     d.Removed = true;
                 }
                 Unindex(d);
@@ -247,14 +243,14 @@ internal sealed partial class FleetState
         {
             var delta = c.Change == AlertChange.Closed ? -1 : 1;
             _openTotal += delta;
-            var open = _openByDevice[c.Alert.Device] = _openByDevice.GetValueOrDefault(c.Alert.Device) + delta;
+            var open = _openByDevice.GetValueOrDefault(c.Alert.Device) + delta;
             if (open > 0)
             {
-                _devicesWithAlerts.Add(c.Alert.Device);
+                _openByDevice[c.Alert.Device] = open;
             }
             else
             {
-                _devicesWithAlerts.Remove(c.Alert.Device);
+                _openByDevice.Remove(c.Alert.Device);
             }
             _openByCity[c.Alert.City] = _openByCity.GetValueOrDefault(c.Alert.City) + delta;
         }
