@@ -63,7 +63,7 @@ internal sealed partial class FleetState
             return;
         }
         d.Online = online;
-        if (d.Counted && !d.Removed)
+        if (!d.Removed)
         {
             Count(d.City, online ? 1 : -1, 0);
         }
@@ -110,21 +110,19 @@ internal sealed partial class FleetState
                 return known;
             }
             var made = new DeviceView { Id = id, City = city, Kind = kind };
-            if (_devices.TryAdd(id, made))
+            // locked while it is published, indexed and counted: whoever finds it next (a message, a registry change
+            // moving it) sees it in its city's index and count
+            lock (made)
             {
-                CityIndex(city)[id] = made;
-                _membershipChanged = true;
-                lock (made)
+                if (!_devices.TryAdd(id, made))
                 {
-                    // counted from here on; a move or state change before this point was not counted either
-                    if (!made.Removed)
-                    {
-                        made.Counted = true;
-                        Count(made.City, made.Online ? 1 : 0, 1);
-                    }
+                    continue;
                 }
-                return made;
+                CityIndex(city)[id] = made;
+                Count(city, 0, 1);
             }
+            _membershipChanged = true;
+            return made;
         }
     }
 

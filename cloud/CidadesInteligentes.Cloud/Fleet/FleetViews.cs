@@ -35,9 +35,6 @@ internal sealed class DeviceView
     /// <summary>Waiting in the sweep's deadline queue (read and written by the sweep only, one at a time).</summary>
     internal bool Scheduled;
 
-    /// <summary>Counted in its city's online and total counts (from when it joined the fleet until it leaves it; under its lock).</summary>
-    internal bool Counted;
-
     /// <summary>Taken out of the fleet (under its lock): a message still applied to it changes no count.</summary>
     internal bool Removed;
 }
