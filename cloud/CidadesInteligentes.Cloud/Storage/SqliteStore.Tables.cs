@@ -13,14 +13,14 @@ internal sealed partial class SqliteStore
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null, string? device = null)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
-        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL" + (maxId is { } max ? " AND id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""), (id, r) =>
+        CityTelemetry(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL", (id, r) =>
         {
             if (!result.TryGetValue(id, out var list))
             {
                 result[id] = list = [];
             }
             list.Add(new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetInt64(3)));
-        }, device);
+        }, maxId, device);
         return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
     }
 
@@ -50,7 +50,7 @@ internal sealed partial class SqliteStore
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null)
     {
         var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>(StringComparer.Ordinal);
-        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", maxId is { } max ? "id <= " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) : null, (device, r) =>
+        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", null, (device, r) =>
         {
             if (WifiSample(r) is not { } sample)
             {
@@ -61,7 +61,7 @@ internal sealed partial class SqliteStore
                 result[device] = list = [];
             }
             list.Add(sample);
-        });
+        }, maxId);
         return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
     }
 
@@ -97,12 +97,21 @@ internal sealed partial class SqliteStore
     /// device's rows in seq order themselves: an <c>ORDER BY device, seq</c> made SQLite sort every row of the period
     /// first, a quarter of a city-month read (docs/performance.md, "The price is on the read side").
     /// </summary>
-    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row, string? device = null)
+    /// <remarks>
+    /// <paramref name="maxId"/>: only rows up to that id (those a reader kept up to date has seen arrive);
+    /// <paramref name="device"/>: only that device's rows (the city's rows of the period are still scanned).
+    /// </remarks>
+    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row,
+        long? maxId = null, string? device = null)
     {
         using var c = OpenReader();
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {columns}, device FROM telemetry WHERE city = $c AND kind = $k AND ts >= $f AND ts < $t"
-            + (where is null ? "" : " AND " + where) + (device is null ? "" : " AND device = $d");
+            + (where is null ? "" : " AND " + where) + (maxId is null ? "" : " AND id <= $m") + (device is null ? "" : " AND device = $d");
+        if (maxId is not null)
+        {
+            cmd.Parameters.AddWithValue("$m", maxId.Value);
+        }
         if (device is not null)
         {
             cmd.Parameters.AddWithValue("$d", device);
