@@ -78,7 +78,7 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
     {
         var m = LocalMonth.Parse(month, city.TimeZone);
         var now = time.GetUtcNow();
-        return SavingsStreams.With(city, m, registry.Version, maxId => ReadLuminaires(city, m, maxId),
+        return SavingsStreams.With(city, m, registry.Version, ReadWindow(m).To, maxId => ReadLuminaires(city, m, maxId),
             (device, maxId) => ReadLuminaires(city, m, maxId, device).GetValueOrDefault(device),
             energies => SavingsCalculator.Aggregate(city, m, city.Luminaires, energies, city.Adjustments, now < m.End ? now : null));
     }
@@ -90,8 +90,7 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
     /// </summary>
     private Dictionary<string, LuminaireMonth> ReadLuminaires(CityRecord city, LocalMonth m, long maxId, string? only = null)
     {
-        var from = m.Start.AddDays(-3);
-        var to = m.End.AddDays(3);
+        var (from, to) = ReadWindow(m);
         var fromDate = LocalDate(from, m);
         var toDate = LocalDate(to, m);
         var raw = only is null ? store.EnergyReadings(city.Ibge, from, to, maxId)
@@ -138,6 +137,9 @@ internal sealed class MonthlyEngine(SqliteStore store, RegistryService registry,
         }
         return energies;
     }
+
+    /// <summary>The readings a savings month reads: the month and 3 days on each side (a month's edge steps and gaps).</summary>
+    private static (DateTimeOffset From, DateTimeOffset To) ReadWindow(LocalMonth m) => (m.Start.AddDays(-3), m.End.AddDays(3));
 
     private static string LocalDate(DateTimeOffset t, LocalMonth m) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, m.Zone).DateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

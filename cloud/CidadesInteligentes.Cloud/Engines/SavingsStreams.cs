@@ -18,8 +18,8 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     /// <summary>Luminaire months held at most (about 0.6 KB each).</summary>
     internal override long MaxHeld { get; set; } = 1_000_000;
 
-    /// <summary>A city-month's luminaires (by id) and the city's inventory when it was read.</summary>
-    internal sealed record Month(Dictionary<string, LuminaireMonth> Luminaires, HashSet<string> Inventory, long WindowFromTicks, long WindowToTicks)
+    /// <summary>A city-month's luminaires (by id), the city's inventory when it was read, and the end of its read window.</summary>
+    internal sealed record Month(Dictionary<string, LuminaireMonth> Luminaires, HashSet<string> Inventory, long WindowToTicks)
     {
         /// <summary>Inventory luminaires that started reporting around the month after it was read: read on their own at the next use.</summary>
         public HashSet<string> Pending { get; } = new(StringComparer.Ordinal);
@@ -32,12 +32,12 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     /// Runs <paramref name="use"/> on the city-month's luminaire months as of every row committed now, reading them whole
     /// with <paramref name="readWhole"/> (the read window is the month ± 3 days) when needed.
     /// </summary>
+    /// <param name="windowEnd">The end of the read window: a first reading after it cannot change the month.</param>
     /// <param name="readOne">Reads one luminaire's month (null if it has no reading around it), given the highest row id to include.</param>
-    public T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, Dictionary<string, LuminaireMonth>> readWhole,
+    public T With<T>(CityRecord city, LocalMonth month, long registryVersion, DateTimeOffset windowEnd, Func<long, Dictionary<string, LuminaireMonth>> readWhole,
         Func<string, long, LuminaireMonth?> readOne, Func<IReadOnlyDictionary<string, LuminaireMonth>, T> use) =>
         With(city, month, registryVersion,
-            maxId => new Month(readWhole(maxId), city.Luminaires.Select(l => l.Id).ToHashSet(StringComparer.Ordinal),
-                month.Start.AddDays(-3).UtcTicks, month.End.AddDays(3).UtcTicks),
+            maxId => new Month(readWhole(maxId), city.Luminaires.Select(l => l.Id).ToHashSet(StringComparer.Ordinal), windowEnd.UtcTicks),
             m => use(m.Luminaires),
             (m, maxId) =>
             {
