@@ -11,7 +11,7 @@ internal static class FleetBench
 {
     public static void Run(int devices)
     {
-        var cities = File.ReadLines(SharedData("sp-municipalities.csv")).Skip(1).Select(l => l.Split(',')[0]).Where(c => c.Length == 7).ToArray();
+        var cities = CidadesInteligentes.Telemetry.Municipalities.All.Keys.ToArray();
         var fleet = new FleetState(TimeSpan.FromMinutes(5));
         var now = DateTimeOffset.UtcNow;
         var sw = Stopwatch.StartNew();
@@ -51,20 +51,6 @@ internal static class FleetBench
         });
         Console.WriteLine($"devices evaluated per partial sweep: {string.Join(", ", evaluated)} (-1: a whole-fleet sweep)");
         Report("online and total per city (the /api/cities and /api/state pass)", () => _ = fleet.CountByCity().Count);
-    }
-
-    /// <summary>A file of ../shared/data, found from the working directory up.</summary>
-    private static string SharedData(string name)
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "shared", "data", name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-        throw new FileNotFoundException($"../shared/data/{name} not found above {Environment.CurrentDirectory}");
     }
 
     private static void Report(string what, Action action, Action? prepare = null)
