@@ -180,6 +180,8 @@ public sealed class CityDeviceListTests(DashboardBrowser browser)
         await Wait.UntilAsync(() => cloud.Get<LiveHub>().Subscribers > 0, "the page subscribed to /api/live");
         await _devices[OnlineB].PublishAsync(Payload.Topic(OnlineB, "event"), Payload.Event(3, DateTimeOffset.UtcNow, "lampFailure", active: true));
         await Expect(s.ById("devices-filter-alert")).ToHaveTextAsync("Com alerta (2)");
+        // the list had 100 rows before the redraw too, and the counts may come before the rows: wait for the new first row
+        await Expect(Rows(s).First).ToHaveAttributeAsync("data-testid", $"device-{OnlineB}");
         await Expect(Rows(s)).ToHaveCountAsync(100);
         Assert.Equal([OnlineB, Alerting, Offline, OnlineA], (await RowIdsAsync(s)).Take(4));
 
