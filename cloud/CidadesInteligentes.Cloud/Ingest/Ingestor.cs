@@ -79,7 +79,8 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
     /// Validates and stores one message. <paramref name="identity"/> is the authenticated device id (null when the
     /// transport already enforced it, e.g. an external broker with its own ACL). Returns an MQTT reason code:
     /// success when stored, duplicate or dead-lettered (the device must not resend those); an error only when the
-    /// store failed, so the message is not acknowledged and the device sends it again.
+    /// store failed, so the message is not acknowledged and the device sends it again. A <paramref name="payload"/> that is a
+    /// whole array is kept as it is (not copied) until stored: the caller must not change it afterwards.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte> IngestAsync(string? identity, string? client, string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
@@ -164,7 +165,7 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
     private static IngestItem ToItem(ValidationResult r, ReadOnlyMemory<byte> payload, DateTimeOffset now)
     {
         var t = r.Topic;
-        var json = payload.ToArray();
+        var json = Owned(payload);
         var kind = TopicName.KindText(t.Kind);
         if (r.Payload is DeviceStatus s)
         {
@@ -178,6 +179,15 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
             AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds,
             LocalDate: localDate, BackhaulUp: hot?.BackhaulUp, PortalOk: hot?.PortalOk, Clients: hot?.Clients, UniqueClients: hot?.UniqueClientsToday);
     }
+
+    /// <summary>
+    /// The payload as an array the item may keep: the array itself when the memory is a whole array (the MQTT decoders
+    /// copy every payload out of their read buffers into one of its own, never reused), otherwise a copy.
+    /// </summary>
+    internal static byte[] Owned(ReadOnlyMemory<byte> payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+            ? whole.Array
+            : payload.ToArray();
 
     private void Publish(IngestedMessage m, byte[] json)
     {

@@ -84,6 +84,20 @@ public sealed class IngestorTests
     }
 
     [Fact]
+    public void A_payload_that_is_a_whole_array_is_kept_and_a_slice_is_copied()
+    {
+        // the MQTT decoders hand over each payload in an array of its own: the ingestor keeps it instead of copying it
+        var whole = "{\"v\":1}"u8.ToArray();
+        Assert.Same(whole, Ingestor.Owned(whole));
+        // a slice of a larger buffer (a caller that reuses it) is copied, with exactly its bytes
+        var buffer = "xx{\"v\":1}yy"u8.ToArray();
+        var copy = Ingestor.Owned(buffer.AsMemory(2, whole.Length));
+        Assert.NotSame(buffer, copy);
+        Assert.Equal(whole, copy);
+        Assert.Empty(Ingestor.Owned(ReadOnlyMemory<byte>.Empty));
+    }
+
+    [Fact]
     public async Task Unknown_city_is_rejected_with_a_clear_reason()
     {
         await using var cloud = await CloudApp.StartAsync();
