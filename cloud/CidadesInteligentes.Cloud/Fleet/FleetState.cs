@@ -61,9 +61,11 @@ internal sealed partial class FleetState
     {
         var d = GetOrAdd(id, city, kind);
         string previousCity;
+        bool grouping;
         lock (d)
         {
             previousCity = d.City;
+            grouping = previousCity != city || d.Kind != kind || d.Circuit != circuit;
             if (previousCity != city && !d.Removed)
             {
                 Count(previousCity, d.Online ? -1 : 0, -1);
@@ -81,8 +83,12 @@ internal sealed partial class FleetState
         {
             Reindex(d, previousCity);
         }
-        // its city or circuit may have changed: the sizes of the groups the sweep weighs a drop against
-        _membershipChanged = true;
+        // the groups the sweep weighs a drop against (city, circuit) changed: sweep the whole fleet once. A registry edit
+        // that leaves them as they were (a name, a location, the same device saved again) does not
+        if (grouping)
+        {
+            _membershipChanged = true;
+        }
     }
 
     /// <summary>

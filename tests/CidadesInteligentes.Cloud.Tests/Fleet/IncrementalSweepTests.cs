@@ -77,11 +77,12 @@ public sealed class IncrementalSweepTests
             }
             if (rnd.Next(400) == 0)
             {
-                // a technician installs a luminaire, or moves one to another circuit
-                var d = rnd.Next(3) switch
+                // a technician installs a luminaire, moves one to another circuit, or saves one again unchanged
+                var d = rnd.Next(4) switch
                 {
                     0 => new Device($"{Cities[rnd.Next(2)][^2..]}-lum-9{step:D4}", Cities[rnd.Next(2)], $"c{rnd.Next(1, 4)}", false),
                     1 => devices[rnd.Next(devices.Count)] with { Circuit = $"c{rnd.Next(1, 4)}" },
+                    2 => devices[rnd.Next(devices.Count)],
                     _ => devices[rnd.Next(devices.Count)] with { City = Cities[rnd.Next(2)] },
                 };
                 devices.RemoveAll(x => x.Id == d.Id);
@@ -128,6 +129,41 @@ public sealed class IncrementalSweepTests
         var alerts = whole.Alerts(null, null);
         Assert.Contains(alerts, a => a.Type == "supplyLoss" && a.Scope == "circuit");
         Assert.Contains(alerts, a => a.Type == "communicationLoss");
+    }
+
+    [Fact]
+    public void A_registry_edit_sweeps_the_whole_fleet_only_when_a_device_joins_or_changes_city_circuit_or_kind()
+    {
+        var fleet = new FleetState(TimeSpan.FromMinutes(3)) { FullSweepEvery = TimeSpan.FromDays(1) };
+        var now = new DateTimeOffset(2026, 11, 20, 18, 0, 0, TimeSpan.Zero);
+        fleet.Register("sc-lum-000001", "3548906", "luminaire", -22.5, -47.5, "Poste 1", "c1");
+        fleet.Register("sc-lum-000002", "3548906", "luminaire", -22.5, -47.5, "Poste 2", "c1");
+        fleet.Sweep(now);
+        Assert.True(fleet.LastSweep.Full); // the first sweep
+        fleet.Sweep(now = now.AddSeconds(5));
+        Assert.False(fleet.LastSweep.Full);
+
+        // renamed, moved on the map, saved again: the groups a drop is weighed against are as they were
+        fleet.Register("sc-lum-000001", "3548906", "luminaire", -22.6, -47.6, "Poste 1 (praça)", "c1");
+        fleet.Register("sc-lum-000002", "3548906", "luminaire", -22.5, -47.5, "Poste 2", "c1");
+        fleet.Sweep(now = now.AddSeconds(5));
+        Assert.False(fleet.LastSweep.Full);
+        Assert.Equal("Poste 1 (praça)", fleet.Devices.Single(d => d.Id == "sc-lum-000001").Name);
+
+        foreach (var edit in new Action[]
+        {
+            () => fleet.Register("sc-lum-000002", "3548906", "luminaire", -22.5, -47.5, "Poste 2", "c2"), // another circuit
+            () => fleet.Register("sc-lum-000002", "3550308", "luminaire", -22.5, -47.5, "Poste 2", "c2"), // another city
+            () => fleet.Register("sc-lum-000002", "3550308", "hotspot", -22.5, -47.5, "Poste 2", "c2"),   // another kind
+            () => fleet.Register("sc-lum-000003", "3550308", "luminaire", -22.5, -47.5, "Poste 3", "c2"), // a new device
+        })
+        {
+            edit();
+            fleet.Sweep(now = now.AddSeconds(5));
+            Assert.True(fleet.LastSweep.Full);
+            fleet.Sweep(now = now.AddSeconds(5));
+            Assert.False(fleet.LastSweep.Full);
+        }
     }
 
     private static void AssertSame(FleetState incremental, FleetState whole, int step)
