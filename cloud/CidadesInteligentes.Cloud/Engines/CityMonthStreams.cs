@@ -9,7 +9,9 @@ namespace CidadesInteligentes.Cloud.Engines;
 /// that arrived since the last one instead of the whole month again. A city-month is read whole once, up to a row id;
 /// after that the rows with higher ids (the <c>telemetry</c> table is in arrival order), read by rowid range for all
 /// cities at once, are added to the months held. What cannot simply be added marks a month stale: it is read whole
-/// again at its next use. One at a time: the months are updated and read under one lock.
+/// again at its next use. The months are updated and used under one lock; a whole read runs outside it (a big city's
+/// read does not hold up the other cities' refreshes), once for all who ask for that city-month meanwhile, and the rows
+/// committed during it are added when it is installed.
 /// </summary>
 /// <typeparam name="TData">What is held per city-month.</typeparam>
 /// <typeparam name="TRow">One telemetry row as the subclass reads it.</typeparam>
@@ -94,39 +96,118 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
     protected T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, TData> readWhole, Func<TData, T> use,
         Func<TData, long, long>? refresh = null)
     {
-        lock (_gate)
+        var key = (city.Ibge, month.Label);
+        while (true)
         {
-            CatchUp();
-            var key = (city.Ibge, month.Label);
-            if (_months.TryGetValue(key, out var held) && (held.Stale || held.RegistryVersion != registryVersion))
+            Reading reading;
+            bool mine;
+            lock (_gate)
             {
-                Remove(held);
-                held = null;
-            }
-            var now = time.GetUtcNow();
-            if (held is null)
-            {
-                held = new Held(city.Ibge, month, readWhole(_appliedId), registryVersion);
-                held.Size = SizeOf(held.Data);
-                WholeReads++;
-                _months[key] = held;
-                if (!_byCity.TryGetValue(city.Ibge, out var list))
+                CatchUp();
+                if (_months.TryGetValue(key, out var held) && (held.Stale || held.RegistryVersion != registryVersion))
                 {
-                    _byCity[city.Ibge] = list = [];
+                    Remove(held);
+                    held = null;
                 }
-                list.Add(held);
-                _held += held.Size;
+                if (held is not null)
+                {
+                    if (refresh is not null)
+                    {
+                        var grown = refresh(held.Data, _appliedId);
+                        held.Size += grown;
+                        _held += grown;
+                    }
+                    return Use(held, use);
+                }
+                // read whole outside the lock, once for everybody asking for this city-month meanwhile: a big city's read
+                // must not hold up the other cities' refreshes
+                mine = !_reading.TryGetValue((key.Ibge, key.Label, registryVersion), out reading!);
+                if (mine)
+                {
+                    var upTo = _appliedId;
+                    reading = new Reading(upTo, new Lazy<TData>(() => readWhole(upTo), LazyThreadSafetyMode.ExecutionAndPublication));
+                    _reading[(key.Ibge, key.Label, registryVersion)] = reading;
+                }
             }
-            else if (refresh is not null)
+            TData data;
+            try
             {
-                var grown = refresh(held.Data, _appliedId);
-                held.Size += grown;
-                _held += grown;
+                data = reading.Data.Value;
             }
-            held.LastUsed = now;
-            Evict(now, held);
-            return use(held.Data);
+            finally
+            {
+                if (mine)
+                {
+                    lock (_gate)
+                    {
+                        _reading.Remove((key.Ibge, key.Label, registryVersion));
+                    }
+                }
+            }
+            lock (_gate)
+            {
+                CatchUp();
+                if (_months.TryGetValue(key, out var held) && held.RegistryVersion > registryVersion)
+                {
+                    // the registry changed during the read and somebody already holds the month under the new one: this
+                    // answer (asked for under the old registry) is the month as read, without replacing theirs
+                    return use(data);
+                }
+                if (held is null || held.RegistryVersion != registryVersion)
+                {
+                    if (held is not null)
+                    {
+                        Remove(held);
+                    }
+                    held = Install(city.Ibge, month, data, registryVersion, reading.UpToId);
+                }
+                if (!held.Stale)
+                {
+                    return Use(held, use);
+                }
+                // a row that arrived during the read could not simply be added: read it whole again
+            }
         }
+    }
+
+    /// <summary>A whole read in progress: what it includes (rows up to <see cref="UpToId"/>), shared by everybody waiting for it.</summary>
+    private sealed record Reading(long UpToId, Lazy<TData> Data);
+
+    private readonly Dictionary<(string City, string Month, long RegistryVersion), Reading> _reading = [];
+
+    /// <summary>Holds a city-month read whole up to <paramref name="readUpTo"/>, with the rows committed since (up to what is applied).</summary>
+    private Held Install(string city, LocalMonth month, TData data, long registryVersion, long readUpTo)
+    {
+        var held = new Held(city, month, data, registryVersion);
+        held.Size = SizeOf(held.Data);
+        WholeReads++;
+        _months[(city, month.Label)] = held;
+        if (!_byCity.TryGetValue(city, out var list))
+        {
+            _byCity[city] = list = [];
+        }
+        list.Add(held);
+        _held += held.Size;
+        // the rows the other months got while this one was being read
+        for (var after = readUpTo; after < _appliedId && !held.Stale; after = Math.Min(_appliedId, after + CatchUpRange))
+        {
+            foreach (var (rowCity, device, row) in RowsBetween(after, Math.Min(_appliedId, after + CatchUpRange)))
+            {
+                if (rowCity == city && !held.Stale)
+                {
+                    Add(held, device, row);
+                }
+            }
+        }
+        return held;
+    }
+
+    private T Use<T>(Held held, Func<TData, T> use)
+    {
+        var now = time.GetUtcNow();
+        held.LastUsed = now;
+        Evict(now, held);
+        return use(held.Data);
     }
 
     protected void Invalidate(Held month, string why)
@@ -159,18 +240,26 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 }
                 foreach (var m in months)
                 {
-                    if (!m.Stale && Apply(m, device, row))
+                    if (!m.Stale)
                     {
-                        RowsAdded++;
-                        if (RowsTakeMemory)
-                        {
-                            m.Size++;
-                            _held++;
-                        }
+                        Add(m, device, row);
                     }
                 }
             }
             _appliedId = upTo;
+        }
+    }
+
+    private void Add(Held m, string device, in TRow row)
+    {
+        if (Apply(m, device, row))
+        {
+            RowsAdded++;
+            if (RowsTakeMemory)
+            {
+                m.Size++;
+                _held++;
+            }
         }
     }
 
