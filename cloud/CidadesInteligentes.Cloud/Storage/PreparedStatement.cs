@@ -103,6 +103,28 @@ internal sealed class PreparedStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next row of the bound statement (a SELECT of many rows): true while there is one, to be read from
+    /// <see cref="Statement"/> with SQLite's column calls; false at the end, after which the statement is reset.
+    /// </summary>
+    public bool Next()
+    {
+        var rc = raw.sqlite3_step(_stmt);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+        raw.sqlite3_reset(_stmt);
+        if (rc != raw.SQLITE_DONE)
+        {
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
+        }
+        return false;
+    }
+
+    /// <summary>The statement, for the column calls of the row <see cref="Next"/> stepped to.</summary>
+    public sqlite3_stmt Statement => _stmt;
+
     /// <summary>The rowid of the connection's latest successful INSERT into a rowid table.</summary>
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 

@@ -45,6 +45,11 @@ public sealed class CityTelemetryTests : IDisposable
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], all["a"].Select(r => r.Seq));
         Assert.Equal([10.0, 20, 30, 40, 50, 60, 70], all["a"].Select(r => r.EnergyWh));
         Assert.Equal([1L], all["b"].Select(r => r.Seq));
+        Assert.Equal([60L, 120, 180, 240, 300, 360, 420], all["a"].Select(r => r.BurnSeconds));
+        Assert.Equal(Midnight.AddMinutes(-30), all["a"][^1].Ts);
+        // one luminaire only, and only the rows up to an id (what a reader kept up to date has seen)
+        Assert.Equal(["b"], store.EnergyReadings("3548906", Midnight.AddDays(-2), Midnight.AddDays(2), device: "b").Keys);
+        Assert.Equal([1L, 2, 4], store.EnergyReadings("3548906", Midnight.AddDays(-2), Midnight.AddDays(2), maxId: 3)["a"].Select(r => r.Seq));
 
         // the ts window still applies inside the ranges: [Midnight−1h, Midnight+2h) holds seqs 3 (−1 h), 4 (+1 h) and 7 (−30 min), not 5 (+2 h)
         var window = store.EnergyReadings("3548906", Midnight.AddHours(-1), Midnight.AddHours(2));
@@ -52,6 +57,10 @@ public sealed class CityTelemetryTests : IDisposable
         Assert.Equal([1L], window["b"].Select(r => r.Seq));
         Assert.Empty(store.EnergyReadings("3548906", Midnight.AddDays(5), Midnight.AddDays(6)));
         Assert.Equal(["other-city"], store.EnergyReadings("3550308", Midnight.AddDays(-1), Midnight.AddDays(1)).Keys);
+
+        // a meter without a burn register: its burn reads as 0
+        await store.StoreBatchAsync([Lum("c", 1, Midnight, 5) with { BurnSeconds = null }], default);
+        Assert.Equal([(1L, 5.0, 0L)], store.EnergyReadings("3548906", Midnight, Midnight.AddHours(1))["c"].Select(r => (r.Seq, r.EnergyWh, r.BurnSeconds)));
 
         // hotspots are read the same way, and luminaires never show up among them
         // (seq 3's clock stepped back before seq 1: the index gives it first, the read still gives seq order)
