@@ -131,7 +131,7 @@ internal static class Schema
 
         // 5: telemetry (nearly every message) no longer maintains a city index. A city's telemetry for a period is found
         // through its roll-ups, which now record each device-day's seq range, and read by primary-key ranges
-        // (SqliteStore.CityTelemetry). Events and acks keep a city index (partial: telemetry rows are not in it).
+        // (SqliteStore.CityRows). Events and acks keep a city index (partial: telemetry rows are not in it).
         // Back-fill: a device-day's messages are exactly those with ts between its first_ts and last_ts (a temporary
         // (device, stream, ts) index makes that one range seek per roll-up row instead of a scan of the device's history).
         """

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CidadesInteligentes.Cloud.Storage;
 
@@ -10,45 +11,12 @@ internal sealed partial class SqliteStore
     /// <paramref name="maxId"/>: only rows up to that id (the rows a reader has already seen arrive).
     /// <paramref name="device"/>: only that luminaire's (the city's rows of the period are still scanned).
     /// </remarks>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null, string? device = null)
-    {
-        // a city-month at one reading a minute is tens of millions of rows: read with SQLite's own calls (as ingest
-        // writes), each device's list found by the name's characters, so a row allocates nothing but its reading
-        var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>>(StringComparer.Ordinal);
-        var byName = result.GetAlternateLookup<ReadOnlySpan<char>>();
-        using var c = OpenReader();
-        using var s = new PreparedStatement(c, "SELECT seq, ts, energy_wh, burn_s, device FROM telemetry WHERE city = ?1 AND kind = 'luminaire' AND ts >= ?2 AND ts < ?3"
-            + " AND energy_wh IS NOT NULL AND id <= ?4" + (device is null ? "" : " AND device = ?5"));
-        s.Text(1, city).Int64(2, from.ToUnixTimeMilliseconds()).Int64(3, to.ToUnixTimeMilliseconds()).Int64(4, maxId ?? long.MaxValue);
-        if (device is not null)
-        {
-            s.Text(5, device);
-        }
-        Span<char> name = stackalloc char[256];
-        while (s.Next())
-        {
-            var stmt = s.Statement;
-            var utf8 = SQLitePCL.raw.sqlite3_column_blob(stmt, 4);
-            var chars = utf8.Length <= 256 ? System.Text.Encoding.UTF8.GetChars(utf8, name) : -1;
-            List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>? list;
-            if (chars < 0)
-            {
-                var id = System.Text.Encoding.UTF8.GetString(utf8);
-                if (!result.TryGetValue(id, out list))
-                {
-                    result[id] = list = [];
-                }
-            }
-            else if (!byName.TryGetValue(name[..chars], out list))
-            {
-                result[new string(name[..chars])] = list = [];
-            }
-            // burn_s NULL (a meter without a burn register) reads as 0
-            list.Add(new(SQLitePCL.raw.sqlite3_column_int64(stmt, 0), DateTimeOffset.FromUnixTimeMilliseconds(SQLitePCL.raw.sqlite3_column_int64(stmt, 1)),
-                SQLitePCL.raw.sqlite3_column_double(stmt, 2), SQLitePCL.raw.sqlite3_column_int64(stmt, 3)));
-        }
-        return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
-    }
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null, string? device = null) =>
+        // burn_s NULL (a meter without a burn register) reads as 0
+        CityRows<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL", maxId, device,
+            static s => new CidadesInteligentes.Cloud.Domain.Energy.EnergyReading(raw.sqlite3_column_int64(s, 0), DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(s, 1)),
+                raw.sqlite3_column_double(s, 2), raw.sqlite3_column_int64(s, 3)),
+            static (a, b) => a.Seq.CompareTo(b.Seq));
 
     /// <summary>
     /// The earliest ts of a luminaire's energy readings on local dates in [<paramref name="fromDate"/>,
@@ -73,41 +41,83 @@ internal sealed partial class SqliteStore
             ("$a", afterId), ("$b", upToId));
 
     /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples (only rows up to <paramref name="maxId"/> when given).</summary>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null)
-    {
-        var result = new Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>(StringComparer.Ordinal);
-        CityTelemetry(city, "hotspot", from, to, "seq, ts, payload", null, (device, r) =>
-        {
-            if (WifiSample(r) is not { } sample)
-            {
-                return;
-            }
-            if (!result.TryGetValue(device, out var list))
-            {
-                result[device] = list = [];
-            }
-            list.Add(sample);
-        }, maxId);
-        return InSeqOrder(result, static (a, b) => a.Seq.CompareTo(b.Seq));
-    }
+    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null) =>
+        CityRows<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>(city, "hotspot", from, to, "seq, ts, payload", null, maxId, null,
+            static s => WifiSample(raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int64(s, 1),
+                System.Text.Json.JsonSerializer.Deserialize(raw.sqlite3_column_blob(s, 2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry)),
+            static (a, b) => a.Seq.CompareTo(b.Seq));
 
     /// <summary>Hotspot samples of every city with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>], in arrival (id) order.</summary>
     public List<(string City, string Device, CidadesInteligentes.Cloud.Domain.Wifi.WifiSample Sample)> WifiSamplesBetween(long afterId, long upToId)
     {
         var rows = Query("SELECT seq, ts, payload, city, device FROM telemetry WHERE id > $a AND id <= $b AND kind = 'hotspot' ORDER BY id",
-            r => (r.GetString(3), r.GetString(4), WifiSample(r)), ("$a", afterId), ("$b", upToId));
+            r => (r.GetString(3), r.GetString(4), WifiSample(r.GetInt64(0), r.GetInt64(1),
+                System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry))),
+            ("$a", afterId), ("$b", upToId));
         return [.. rows.Where(r => r.Item3 is not null).Select(r => (r.Item1, r.Item2, r.Item3!.Value))];
     }
 
-    /// <summary>A row's columns seq, ts, payload as a Wi-Fi engine sample (null if the stored JSON is not hotspot telemetry).</summary>
-    private static CidadesInteligentes.Cloud.Domain.Wifi.WifiSample? WifiSample(SqliteDataReader r)
-    {
-        var h = System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry);
-        return h is null ? null : new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
+    /// <summary>A row's seq, ts and stored JSON as a Wi-Fi engine sample (null if the JSON is not hotspot telemetry).</summary>
+    private static CidadesInteligentes.Cloud.Domain.Wifi.WifiSample? WifiSample(long seq, long ts, CidadesInteligentes.Telemetry.Contract.HotspotTelemetry? h) =>
+        h is null ? null : new(seq, DateTimeOffset.FromUnixTimeMilliseconds(ts), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
             h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0);
+
+    /// <summary>
+    /// A city's telemetry of one device kind with ts in [from, to) (optionally only rows up to <paramref name="maxId"/>, only
+    /// <paramref name="device"/>'s: the city's rows of the period are still scanned), each row read by <paramref name="read"/>
+    /// (null: skipped), per device in seq order. A city-month at one reading a minute is tens of millions of rows: they
+    /// are read with SQLite's own calls (as ingest writes them), and each device's list is found by the name's
+    /// characters, so a row allocates no string. Rows come in the order of the <c>telemetry_city</c> index (city, kind,
+    /// ts), devices interleaved, and each device's list is put in seq order here: an <c>ORDER BY device, seq</c> made
+    /// SQLite sort every row of the period first (docs/performance.md, "The price is on the read side").
+    /// </summary>
+    private Dictionary<string, List<T>> CityRows<T>(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, long? maxId, string? device,
+        Func<sqlite3_stmt, T?> read, Comparison<T> bySeq)
+        where T : struct
+    {
+        var result = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        var byName = result.GetAlternateLookup<ReadOnlySpan<char>>();
+        using var c = OpenReader();
+        // the device is the last column
+        using var s = new PreparedStatement(c, $"SELECT {columns}, device FROM telemetry WHERE city = ?1 AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND id <= ?5"
+            + (where is null ? "" : " AND " + where) + (device is null ? "" : " AND device = ?6"));
+        s.Text(1, city).Text(2, kind).Int64(3, from.ToUnixTimeMilliseconds()).Int64(4, to.ToUnixTimeMilliseconds()).Int64(5, maxId ?? long.MaxValue);
+        if (device is not null)
+        {
+            s.Text(6, device);
+        }
+        var deviceColumn = raw.sqlite3_column_count(s.Statement) - 1;
+        Span<char> name = stackalloc char[256];
+        while (s.Next())
+        {
+            if (read(s.Statement) is not { } value)
+            {
+                continue;
+            }
+            var utf8 = raw.sqlite3_column_blob(s.Statement, deviceColumn);
+            List<T>? list;
+            if (utf8.Length > name.Length)
+            {
+                var id = System.Text.Encoding.UTF8.GetString(utf8);
+                if (!result.TryGetValue(id, out list))
+                {
+                    result[id] = list = [];
+                }
+            }
+            else
+            {
+                var chars = System.Text.Encoding.UTF8.GetChars(utf8, name);
+                if (!byName.TryGetValue(name[..chars], out list))
+                {
+                    result[new string(name[..chars])] = list = [];
+                }
+            }
+            list.Add(value);
+        }
+        return InSeqOrder(result, bySeq);
     }
 
-    /// <summary>Sorts each device's rows of <see cref="CityTelemetry"/> (which come in ts order) by seq.</summary>
+    /// <summary>Sorts each device's rows of <see cref="CityRows"/> (which come in ts order) by seq.</summary>
     private static Dictionary<string, List<T>> InSeqOrder<T>(Dictionary<string, List<T>> byDevice, Comparison<T> bySeq)
     {
         foreach (var list in byDevice.Values)
@@ -123,43 +133,6 @@ internal sealed partial class SqliteStore
             }
         }
         return byDevice;
-    }
-
-    /// <summary>
-    /// Reads a city's telemetry of one device kind with ts in [from, to) in the order of the <c>telemetry_city</c>
-    /// index (city, kind, ts): by ts, devices interleaved. The device is the last column of each row. Callers put each
-    /// device's rows in seq order themselves: an <c>ORDER BY device, seq</c> made SQLite sort every row of the period
-    /// first, a quarter of a city-month read (docs/performance.md, "The price is on the read side").
-    /// </summary>
-    /// <remarks>
-    /// <paramref name="maxId"/>: only rows up to that id (those a reader kept up to date has seen arrive);
-    /// <paramref name="device"/>: only that device's rows (the city's rows of the period are still scanned).
-    /// </remarks>
-    private void CityTelemetry(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, Action<string, SqliteDataReader> row,
-        long? maxId = null, string? device = null)
-    {
-        using var c = OpenReader();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {columns}, device FROM telemetry WHERE city = $c AND kind = $k AND ts >= $f AND ts < $t"
-            + (where is null ? "" : " AND " + where) + (maxId is null ? "" : " AND id <= $m") + (device is null ? "" : " AND device = $d");
-        if (maxId is not null)
-        {
-            cmd.Parameters.AddWithValue("$m", maxId.Value);
-        }
-        if (device is not null)
-        {
-            cmd.Parameters.AddWithValue("$d", device);
-        }
-        cmd.Parameters.AddWithValue("$c", city);
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
-        cmd.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
-        using var r = cmd.ExecuteReader();
-        var deviceColumn = r.FieldCount - 1;
-        while (r.Read())
-        {
-            row(r.GetString(deviceColumn), r);
-        }
     }
 
     /// <summary>Daily roll-ups of one device (or a whole city) for dates in [fromDate, toDate] (yyyy-MM-dd, local).</summary>
