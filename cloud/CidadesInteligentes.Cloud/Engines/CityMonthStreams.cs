@@ -111,13 +111,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 }
                 if (held is not null)
                 {
-                    if (refresh is not null)
-                    {
-                        var grown = refresh(held.Data, _appliedId);
-                        held.Size += grown;
-                        _held += grown;
-                    }
-                    return Use(held, use);
+                    return Use(held, use, refresh);
                 }
                 // read whole outside the lock, once for everybody asking for this city-month meanwhile: a big city's read
                 // must not hold up the other cities' refreshes
@@ -163,7 +157,8 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 }
                 if (!held.Stale)
                 {
-                    return Use(held, use);
+                    // (the rows added since the read may name luminaires to read on their own)
+                    return Use(held, use, refresh);
                 }
                 // a row that arrived during the read could not simply be added: read it whole again
             }
@@ -202,8 +197,14 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         return held;
     }
 
-    private T Use<T>(Held held, Func<TData, T> use)
+    private T Use<T>(Held held, Func<TData, T> use, Func<TData, long, long>? refresh)
     {
+        if (refresh is not null)
+        {
+            var grown = refresh(held.Data, _appliedId);
+            held.Size += grown;
+            _held += grown;
+        }
         var now = time.GetUtcNow();
         held.LastUsed = now;
         Evict(now, held);

@@ -42,8 +42,15 @@ public sealed class CityMonthStreamsTests
             }
         }
 
+        /// <summary>The highest row id each refresh was given (the savings streams read the luminaires that rows named there).</summary>
+        public readonly List<long> Refreshes = [];
+
         public List<long> Get(string city, Func<long, List<long>> readWhole) =>
-            With(new CityRecord { Ibge = city }, LocalMonth.Parse("2026-11"), 1, readWhole, data => data.ToList());
+            With(new CityRecord { Ibge = city }, LocalMonth.Parse("2026-11"), 1, readWhole, data => data.ToList(), (_, upTo) =>
+            {
+                Refreshes.Add(upTo);
+                return 0;
+            });
 
         protected override long MaxRowId()
         {
@@ -113,6 +120,9 @@ public sealed class CityMonthStreamsTests
         Assert.Equal([1, 2], await second.WaitAsync(Patience));
         Assert.Equal(2, streams.WholeReads); // one per city
         Assert.Equal(2, streams.ReadsStarted);
+        // every answer, a fresh read's too, was refreshed as of the rows committed then (the savings streams read there the
+        // luminaires those rows named): the other city's first answer (rows 1–2), its refresh, and both slow readers (1–4)
+        Assert.Equal([2L, 4, 4, 4], streams.Refreshes);
 
         // held now: later rows are added, nothing is read again
         streams.Commit("3548906", 3);
