@@ -32,13 +32,15 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
 
     private const int MaxMonths = 4_096;
 
+    protected TimeProvider Time => time;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<(string City, string Month), Held> _months = [];
     private readonly Dictionary<string, List<Held>> _byCity = new(StringComparer.Ordinal);
     private long _appliedId = -1;
     private long _held;
 
-    /// <summary>City-months read whole (the first time, or again after something that could not just be added).</summary>
+    /// <summary>City-months read whole (the first time, or again after something that could not just be added), or read back from disk (<see cref="SavingsStreams.Loads"/>).</summary>
     public long WholeReads { get; private set; }
 
     /// <summary>Rows added to a month held as they arrived.</summary>
@@ -70,6 +72,9 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         public long Size { get; set; }
         public bool Stale { get; set; }
         public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>When a subclass last kept it on disk (<see cref="Used"/>).</summary>
+        public DateTimeOffset SavedAt { get; set; } = DateTimeOffset.MinValue;
     }
 
     /// <summary>The id of the newest row committed.</summary>
@@ -88,12 +93,12 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
 
     /// <summary>
     /// Runs <paramref name="use"/> on the city-month as of every row committed now, reading it whole with
-    /// <paramref name="readWhole"/> (given the highest row id to include) when it is not held, is stale or was read
-    /// under another registry.
+    /// <paramref name="readWhole"/> (given the highest row id to include; it returns the month and the row id it is as
+    /// of, at most that one: the rows after it are added) when it is not held, is stale or was read under another registry.
     /// </summary>
     /// <param name="refresh">For a month already held, after the catch-up: reads what the rows could not simply be added for
     /// (given the highest row id included so far); returns how much it added, in the units of <see cref="SizeOf"/>.</param>
-    protected T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, TData> readWhole, Func<TData, T> use,
+    protected T With<T>(CityRecord city, LocalMonth month, long registryVersion, Func<long, (TData Data, long UpToId)> readWhole, Func<TData, T> use,
         Func<TData, long, long>? refresh = null)
     {
         var key = (city.Ibge, month.Label);
@@ -119,14 +124,15 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 if (mine)
                 {
                     var upTo = _appliedId;
-                    reading = new Reading(upTo, new Lazy<TData>(() => readWhole(upTo), LazyThreadSafetyMode.ExecutionAndPublication));
+                    reading = new Reading(new Lazy<(TData, long)>(() => readWhole(upTo), LazyThreadSafetyMode.ExecutionAndPublication));
                     _reading[(key.Ibge, key.Label, registryVersion)] = reading;
                 }
             }
             TData data;
+            long readUpTo;
             try
             {
-                data = reading.Data.Value;
+                (data, readUpTo) = reading.Data.Value;
             }
             finally
             {
@@ -153,7 +159,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                     {
                         Remove(held);
                     }
-                    held = Install(city.Ibge, month, data, registryVersion, reading.UpToId);
+                    held = Install(city.Ibge, month, data, registryVersion, readUpTo);
                 }
                 if (!held.Stale)
                 {
@@ -165,8 +171,8 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         }
     }
 
-    /// <summary>A whole read in progress: what it includes (rows up to <see cref="UpToId"/>), shared by everybody waiting for it.</summary>
-    private sealed record Reading(long UpToId, Lazy<TData> Data);
+    /// <summary>A whole read in progress, shared by everybody waiting for it: the month, and the row id it is as of.</summary>
+    private sealed record Reading(Lazy<(TData Data, long UpToId)> Data);
 
     private readonly Dictionary<(string City, string Month, long RegistryVersion), Reading> _reading = [];
 
@@ -208,7 +214,13 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         var now = time.GetUtcNow();
         held.LastUsed = now;
         Evict(now, held);
+        Used(held, _appliedId);
         return use(held.Data);
+    }
+
+    /// <summary>Called with a month about to be used, as of row <paramref name="appliedId"/> (under the lock; it must not block).</summary>
+    protected virtual void Used(Held month, long appliedId)
+    {
     }
 
     protected void Invalidate(Held month, string why)

@@ -37,7 +37,7 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     public T With<T>(CityRecord city, LocalMonth month, long registryVersion, DateTimeOffset windowEnd, Func<long, Dictionary<string, LuminaireMonth>> readWhole,
         Func<string, long, LuminaireMonth?> readOne, Func<IReadOnlyDictionary<string, LuminaireMonth>, T> use) =>
         With(city, month, registryVersion,
-            maxId => new Month(readWhole(maxId), city.Luminaires.Select(l => l.Id).ToHashSet(StringComparer.Ordinal), windowEnd.UtcTicks),
+            maxId => Load(city, month, maxId) ?? (new Month(readWhole(maxId), city.Luminaires.Select(l => l.Id).ToHashSet(StringComparer.Ordinal), windowEnd.UtcTicks), maxId),
             m => use(m.Luminaires),
             (m, maxId) =>
             {
@@ -54,6 +54,127 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
                 m.Pending.Clear();
                 return added;
             });
+
+    /// <summary>Whether city-months are kept on disk and read back instead of read whole (off for an engine that must read whole).</summary>
+    internal bool Persist { get; set; } = true;
+
+    /// <summary>A city-month in use is kept on disk again when its copy there is older than this.</summary>
+    internal TimeSpan SaveEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    private long _loads;
+    private long _saves;
+
+    /// <summary>City-months read back from disk instead of whole.</summary>
+    public long Loads => Interlocked.Read(ref _loads);
+
+    /// <summary>City-months written to disk.</summary>
+    public long Saves => Interlocked.Read(ref _saves);
+
+    /// <summary>Why the last copy on disk could not be used or written (null if none failed).</summary>
+    public string? LastDiskProblem { get; private set; }
+
+    /// <summary>The latest write to disk (for tests: await it before looking at the store).</summary>
+    internal Task LastSave { get; private set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// The city-month as kept on disk and the row id it is as of, if there is a copy made for the same luminaires, time
+    /// zone and month, at most <see cref="CityMonthStreams{TData, TRow}.MaxCatchUpRows"/> rows behind
+    /// <paramref name="maxId"/>; null otherwise (the month is then read whole).
+    /// </summary>
+    private (Month, long)? Load(CityRecord city, LocalMonth month, long maxId)
+    {
+        if (!Persist || _notFromDisk.TryRemove((city.Ibge, month.Label), out _))
+        {
+            return null;
+        }
+        try
+        {
+            if (store.SavingsMonth(city.Ibge, month.Label) is not { } kept || kept.UpToId > maxId || maxId - kept.UpToId > MaxCatchUpRows)
+            {
+                return null;
+            }
+            using var r = new BinaryReader(new MemoryStream(kept.Data), System.Text.Encoding.UTF8);
+            if (r.ReadByte() != FormatVersion || r.ReadString() != month.Zone.Id || r.ReadString() != month.Label)
+            {
+                return null;
+            }
+            var windowTo = r.ReadInt64();
+            var inventory = new HashSet<string>(StringComparer.Ordinal);
+            for (var n = r.ReadInt32(); n > 0; n--)
+            {
+                inventory.Add(r.ReadString());
+            }
+            if (!inventory.SetEquals(city.Luminaires.Select(l => l.Id)))
+            {
+                return null; // luminaires were installed or removed since: which ones count is a whole read's
+            }
+            var luminaires = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
+            for (var n = r.ReadInt32(); n > 0; n--)
+            {
+                var device = r.ReadString();
+                luminaires[device] = LuminaireMonth.ReadFrom(r, device, month);
+            }
+            Interlocked.Increment(ref _loads);
+            return (new Month(luminaires, inventory, windowTo), kept.UpToId);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LastDiskProblem = $"{city.Ibge} {month.Label}: the copy on disk could not be read ({e.Message}); read whole instead";
+            return null;
+        }
+    }
+
+    private const byte FormatVersion = 1;
+
+    /// <summary>City-months whose copy on disk must not be used for their next read (a row it is older than could not be added).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string City, string Month), bool> _notFromDisk = new();
+
+    /// <summary>Keeps a month in use on disk, as of <paramref name="appliedId"/>, when its copy there is older than <see cref="SaveEvery"/>.</summary>
+    protected override void Used(Held month, long appliedId)
+    {
+        var now = Time.GetUtcNow();
+        if (!Persist || now - month.SavedAt < SaveEvery || month.Data.Pending.Count > 0)
+        {
+            return;
+        }
+        month.SavedAt = now;
+        using var bytes = new MemoryStream();
+        using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            var data = month.Data;
+            w.Write(FormatVersion);
+            w.Write(month.Month.Zone.Id);
+            w.Write(month.Month.Label);
+            w.Write(data.WindowToTicks);
+            w.Write(data.Inventory.Count);
+            foreach (var id in data.Inventory)
+            {
+                w.Write(id);
+            }
+            w.Write(data.Luminaires.Count);
+            foreach (var (device, energy) in data.Luminaires)
+            {
+                w.Write(device);
+                energy.WriteTo(w);
+            }
+        }
+        // written after the lock is left (the store's write lock is shared with ingest); a lost write costs a whole read
+        LastSave = SaveAsync(month.City, month.Month.Label, appliedId, now, bytes.ToArray());
+    }
+
+    private async Task SaveAsync(string city, string month, long upToId, DateTimeOffset at, byte[] data)
+    {
+        try
+        {
+            await Task.Yield();
+            await store.SaveSavingsMonthAsync(city, month, upToId, at, data, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _saves);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LastDiskProblem = $"{city} {month}: could not be kept on disk ({e.Message})";
+        }
+    }
 
     protected override long MaxRowId() => store.MaxTelemetryId();
 
@@ -88,6 +209,8 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
         }
         if (r.Seq < last.Seq || r.Ts < last.Ts)
         {
+            // the copy on disk is as of a row before this one: it would meet it again, so read whole (a new copy follows)
+            _notFromDisk[(month.City, month.Month.Label)] = true;
             Invalidate(month, $"{device}: seq {r.Seq} at {r.Ts:O} arrived after seq {last.Seq} at {last.Ts:O}");
             return false;
         }

@@ -24,7 +24,7 @@ internal sealed class WifiStreams(SqliteStore store, TimeProvider time)
     /// <summary>Runs <paramref name="use"/> on the city-month's samples, reading them whole over [from, to) when needed.</summary>
     public T With<T>(CityRecord city, LocalMonth month, long registryVersion, DateTimeOffset from, DateTimeOffset to,
         Func<long, Dictionary<string, List<WifiSample>>> readWhole, Func<Dictionary<string, List<WifiSample>>, T> use) =>
-        With(city, month, registryVersion, maxId => new Month(readWhole(maxId), from.UtcTicks, to.UtcTicks), m => use(m.Samples));
+        With(city, month, registryVersion, maxId => (new Month(readWhole(maxId), from.UtcTicks, to.UtcTicks), maxId), m => use(m.Samples));
 
     protected override long MaxRowId() => store.MaxTelemetryId();
 

@@ -201,5 +201,19 @@ internal static class Schema
         DELETE FROM messages WHERE stream = 'telemetry';
         CREATE INDEX telemetry_city ON telemetry (city, kind, ts);
         """,
+
+        // 8: the savings engine's city-months as it keeps them (every luminaire's month, Engines/SavingsStreams.cs), as
+        // of a telemetry row id: after a restart the engine adds the rows committed since instead of reading the month
+        // whole again (tens of seconds for a big city). Derived data: a row missing or unusable means a whole read.
+        """
+        CREATE TABLE savings_months (
+            city        TEXT    NOT NULL,
+            month       TEXT    NOT NULL,
+            up_to_id    INTEGER NOT NULL,
+            saved_at    INTEGER NOT NULL,
+            data        BLOB    NOT NULL,
+            PRIMARY KEY (city, month)
+        );
+        """,
     ];
 }

@@ -250,6 +250,22 @@ internal sealed partial class SqliteStore
         Query("SELECT at, who, action, target, detail FROM audit ORDER BY id DESC LIMIT $l",
             r => (DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)), ("$l", limit));
 
+    /// <summary>
+    /// Keeps a savings city-month as of telemetry row <paramref name="upToId"/> (<see cref="SavingsMonth"/>); an older one
+    /// never replaces a newer one (two saves can be in flight).
+    /// </summary>
+    public Task SaveSavingsMonthAsync(string city, string month, long upToId, DateTimeOffset at, byte[] data, CancellationToken ct) =>
+        WriteAsync("""
+            INSERT INTO savings_months (city, month, up_to_id, saved_at, data) VALUES ($c, $m, $u, $a, $d)
+            ON CONFLICT (city, month) DO UPDATE SET up_to_id = excluded.up_to_id, saved_at = excluded.saved_at, data = excluded.data
+            WHERE excluded.up_to_id >= savings_months.up_to_id
+            """, ct, ("$c", city), ("$m", month), ("$u", upToId), ("$a", at.ToUnixTimeMilliseconds()), ("$d", data));
+
+    /// <summary>The savings city-month kept by <see cref="SaveSavingsMonthAsync"/>, with the row id it is as of; null if none.</summary>
+    public (long UpToId, byte[] Data)? SavingsMonth(string city, string month) =>
+        Query("SELECT up_to_id, data FROM savings_months WHERE city = $c AND month = $m", r => ((long, byte[])?)(r.GetInt64(0), (byte[])r.GetValue(1)), ("$c", city), ("$m", month))
+            .FirstOrDefault();
+
     public Task SaveRegistryAsync(string document, string by, DateTimeOffset at, CancellationToken ct) =>
         WriteAsync("INSERT INTO registry (saved_at, saved_by, document) VALUES ($a, $b, $d)", ct, ("$a", at.ToUnixTimeMilliseconds()), ("$b", by), ("$d", document));
 

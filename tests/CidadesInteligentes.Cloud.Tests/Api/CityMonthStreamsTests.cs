@@ -46,7 +46,7 @@ public sealed class CityMonthStreamsTests
         public readonly List<long> Refreshes = [];
 
         public List<long> Get(string city, Func<long, List<long>> readWhole) =>
-            With(new CityRecord { Ibge = city }, LocalMonth.Parse("2026-11"), 1, readWhole, data => data.ToList(), (_, upTo) =>
+            With(new CityRecord { Ibge = city }, LocalMonth.Parse("2026-11"), 1, upTo => (readWhole(upTo), upTo), data => data.ToList(), (_, upTo) =>
             {
                 Refreshes.Add(upTo);
                 return 0;

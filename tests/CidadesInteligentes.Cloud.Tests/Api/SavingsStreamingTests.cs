@@ -57,7 +57,7 @@ public sealed class SavingsStreamingTests
             _dir = dir;
             Cloud = cloud;
             Clock = new ManualTimeProvider(now.ToUniversalTime());
-            Engine = Fresh();
+            Engine = Restarted();
         }
 
         public CloudApp Cloud { get; }
@@ -65,8 +65,16 @@ public sealed class SavingsStreamingTests
         public MonthlyEngine Engine { get; }
         public CityRecord City => Cloud.Get<RegistryService>().City("3548906")!;
 
-        /// <summary>An engine that holds nothing yet: its answer is a whole read of the store.</summary>
-        public MonthlyEngine Fresh() => new(Cloud.Get<SqliteStore>(), Cloud.Get<RegistryService>(), Cloud.Get<Ingestor>(), Clock);
+        /// <summary>An engine that holds nothing and reads nothing back from disk: its answer is a whole read of the store.</summary>
+        public MonthlyEngine Fresh()
+        {
+            var engine = Restarted();
+            engine.SavingsStreams.Persist = false;
+            return engine;
+        }
+
+        /// <summary>An engine as after a restart: nothing in memory, the city-months the store keeps on disk.</summary>
+        public MonthlyEngine Restarted() => new(Cloud.Get<SqliteStore>(), Cloud.Get<RegistryService>(), Cloud.Get<Ingestor>(), Clock);
 
         public static async Task<Setup> StartAsync(string name, DateTimeOffset now)
         {
@@ -140,6 +148,63 @@ public sealed class SavingsStreamingTests
         Assert.Equal(2, engine.SavingsStreams.WholeReads);
         Assert.Equal(added + 5, engine.SavingsStreams.RowsAdded);
         Assert.Equal(Json(Whole()), Json(later));
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_month_is_read_back_from_disk_and_the_rows_since_are_added_with_the_figures_of_a_whole_read()
+    {
+        await using var setup = await Setup.StartAsync("savings-restart", Local(11, 20, 12));
+        var (cloud, engine, clock) = (setup.Cloud, setup.Engine, setup.Clock);
+        CitySavings Whole() => setup.Fresh().Savings(setup.City, "2026-11");
+        var one = await cloud.DeviceAsync("sc-lum-000001");
+        var two = await cloud.DeviceAsync("sc-lum-000002");
+        var s1 = await ReportAsync(one, "sc-lum-000001", 0, 10_000, Local(10, 28, 0), Local(11, 12, 0), skip: 20); // seq 20 lost on the way
+        var s2 = await ReportAsync(two, "sc-lum-000002", 500, 70_000, Local(10, 28, 1), Local(11, 12, 1));
+        engine.Savings(setup.City, "2026-11");
+        await engine.SavingsStreams.LastSave;
+        Assert.Equal(1, engine.SavingsStreams.Saves);
+        Assert.Null(engine.SavingsStreams.LastDiskProblem);
+
+        // a week more, with a meter replaced, and the cloud restarts: the month comes back from disk, the week is added
+        await ReportAsync(one, "sc-lum-000001", s1, 13_500, Local(11, 12, 0), Local(11, 19, 0));
+        await ReportAsync(two, "sc-lum-000002", s2, 73_500, Local(11, 12, 1), Local(11, 19, 1), resetAt: 40);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var restarted = setup.Restarted();
+        var back = restarted.Savings(setup.City, "2026-11");
+        Assert.Equal(1, restarted.SavingsStreams.Loads);
+        Assert.Equal(2 * 7 * 12, restarted.SavingsStreams.RowsAdded);
+        Assert.Equal(Json(Whole()), Json(back));
+        Assert.Contains(back.Adjustments, a => a.Device == "sc-lum-000002" && a.Kind == SavingsAdjustment.MeterReplaced);
+        await restarted.SavingsStreams.LastSave; // kept on disk again, as of the week added
+
+        // the lost seq 20 arrives late, while the cloud is down: the copy on disk meets it as it is brought up to date, so
+        // the month is read whole once (not again and again from the same copy)
+        await one.PublishAsync(Payload.Topic("sc-lum-000001", "telemetry"), Payload.Luminaire(20, Local(10, 29, 14), 10_100));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var late = setup.Restarted();
+        Assert.Equal(Json(Whole()), Json(late.Savings(setup.City, "2026-11")));
+        Assert.Equal(1, late.SavingsStreams.Loads);
+        Assert.Equal(2, late.SavingsStreams.WholeReads); // the copy, then the whole month
+        Assert.Equal(1, late.SavingsStreams.Invalidations);
+        await late.SavingsStreams.LastSave;
+
+        // a copy that cannot be read (damaged) is not used: the month is read whole, and why is said
+        var store = cloud.Get<SqliteStore>();
+        await store.SaveSavingsMonthAsync(setup.City.Ibge, "2026-11", store.MaxTelemetryId(), clock.GetUtcNow(), [1, 7], CancellationToken.None);
+        var damaged = setup.Restarted();
+        Assert.Equal(Json(Whole()), Json(damaged.Savings(setup.City, "2026-11")));
+        Assert.Equal(0, damaged.SavingsStreams.Loads);
+        Assert.Contains("could not be read", damaged.SavingsStreams.LastDiskProblem, StringComparison.Ordinal);
+        await damaged.SavingsStreams.LastSave;
+
+        // kept for three luminaires; the registry now has four: which ones count is a whole read's
+        var registryJson = Registry.Replace("\"fleet\":{\"luminaires\":3,", "\"fleet\":{\"luminaires\":4,", StringComparison.Ordinal);
+        Assert.Empty(await cloud.Get<RegistryService>().ReplaceAsync(registryJson, "test", store, cloud.Get<CidadesInteligentes.Cloud.Fleet.FleetState>(), clock, CancellationToken.None));
+        Assert.Equal(4, setup.City.Luminaires.Count);
+        var grown = setup.Restarted();
+        Assert.Equal(Json(Whole()), Json(grown.Savings(setup.City, "2026-11")));
+        Assert.Equal(0, grown.SavingsStreams.Loads);
+        Assert.Equal(1, grown.SavingsStreams.WholeReads);
     }
 
     [Fact]
