@@ -90,9 +90,10 @@ internal static class ApiEndpoints
             store.Commands(id, commandId, 1) is [var row] ? Results.Ok(CommandView(row, time.GetUtcNow())) : NotFound($"command '{commandId}' of device '{id}' is not known"))
             .Require(ApiRole.Viewer);
 
-        api.MapGet("/ingest/stats", (IngestCounters c, ApiCounters apiCounters, Ingestor ingestor, LiveHub live, IServiceProvider sp) =>
+        api.MapGet("/ingest/stats", (IngestCounters c, ApiCounters apiCounters, Ingestor ingestor, LiveHub live, Engines.MonthlyEngine engine, IServiceProvider sp) =>
         {
             var broker = sp.GetService<MqttBroker>();
+            var (savings, wifi) = (engine.SavingsStreams, engine.WifiStreams);
             return Results.Ok(new
             {
                 received = c.Received,
@@ -110,6 +111,20 @@ internal static class ApiEndpoints
                 liveDropped = live.Dropped,
                 apiRefused = apiCounters.Snapshot(),
                 apiNotModified = apiCounters.NotModified,
+                // the city-months kept up to date for the dashboards and reports (docs/operations.md, "Memory", "Restarts")
+                months = new
+                {
+                    savings = new
+                    {
+                        held = savings.CityMonths,
+                        read = savings.WholeReads - savings.Loads,
+                        fromDisk = savings.Loads,
+                        savedToDisk = savings.Saves,
+                        readAgain = savings.Invalidations,
+                        lastDiskProblem = savings.LastDiskProblem,
+                    },
+                    wifi = new { held = wifi.CityMonths, read = wifi.WholeReads, readAgain = wifi.Invalidations },
+                },
                 influx = sp.GetService<Influx.InfluxSink>() is { } influx ? new { influx.Counters, notCopied = influx.NotCopied, unmapped = influx.Unmapped } : null,
                 broker = broker is null ? null : new
                 {

@@ -208,6 +208,53 @@ public sealed class SavingsStreamingTests
     }
 
     [Fact]
+    public async Task A_restarted_cloud_answers_a_month_from_its_copy_on_disk_and_says_so_in_the_ingest_stats()
+    {
+        var dir = ServerProcess.CreateTempDirectory("savings-restart-http");
+        try
+        {
+            var file = Path.Combine(dir, "registry.json");
+            await File.WriteAllTextAsync(file, Registry);
+            string[] args = ["--Registry:File", file];
+            var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(-3)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            var path = $"/api/cities/3548906/savings?month={month}";
+            string before;
+            // what the readings give (the month-so-far estimates beside them move with the clock)
+            static string Measured(JsonElement s) => $"{s.GetProperty("measuredKwh").GetDouble()} {s.GetProperty("reportingLuminaires").GetInt32()} "
+                + string.Join(",", s.GetProperty("daily").EnumerateArray().Select(d => d.GetProperty("measuredKwh").GetDouble()));
+            await using (var cloud = await CloudApp.StartAsync(Path.Combine(dir, "data"), args))
+            {
+                var device = await cloud.DeviceAsync("sc-lum-000001");
+                for (var seq = 1; seq <= 6; seq++)
+                {
+                    await device.PublishAsync(Payload.Topic("sc-lum-000001", "telemetry"), Payload.Luminaire(seq, DateTimeOffset.UtcNow.AddMinutes(seq - 7), 1_000 + 5 * seq));
+                }
+                before = Measured(await cloud.GetJsonAsync(path));
+                Assert.StartsWith("0.025 1 ", before, StringComparison.Ordinal); // 25 Wh from the one luminaire
+                await Wait.UntilAsync(async () =>
+                    (await cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("months").GetProperty("savings").GetProperty("savedToDisk").GetInt64() == 1,
+                    "the month kept on disk", TimeSpan.FromSeconds(20));
+                var savings = (await cloud.GetJsonAsync("/api/ingest/stats")).GetProperty("months").GetProperty("savings");
+                Assert.Equal(1, savings.GetProperty("read").GetInt64());
+                Assert.Equal(0, savings.GetProperty("fromDisk").GetInt64());
+                Assert.Equal(1, savings.GetProperty("held").GetInt32());
+            }
+            await using (var again = await CloudApp.StartAsync(Path.Combine(dir, "data"), args))
+            {
+                Assert.Equal(before, Measured(await again.GetJsonAsync(path)));
+                var savings = (await again.GetJsonAsync("/api/ingest/stats")).GetProperty("months").GetProperty("savings");
+                Assert.Equal(1, savings.GetProperty("fromDisk").GetInt64());
+                Assert.Equal(0, savings.GetProperty("read").GetInt64());
+                Assert.Equal(JsonValueKind.Null, savings.GetProperty("lastDiskProblem").ValueKind);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_past_month_kept_for_its_readers_is_not_read_again_for_every_reading_of_today()
     {
         await using var setup = await Setup.StartAsync("savings-streaming-past", Local(11, 20, 12));
