@@ -10,7 +10,9 @@ namespace CidadesInteligentes.Cloud.Engines;
 /// arrives (a city of 1,000 luminaires reporting every minute has 43 million readings a month). Each reading that
 /// arrives is added to its luminaire's month in seq order: the same steps in the same order as a whole read. A seq
 /// below the luminaire's last one or a clock stepping back makes the city-month stale (read whole again); a luminaire
-/// starting to report around the month is read on its own.
+/// starting to report around the month is read on its own. Each city-month in use is also kept on disk every
+/// <see cref="SaveEvery"/> (<c>savings_months</c>, as of a row id), so that after a restart it is read back and brought
+/// up to date the same way instead of read whole.
 /// </summary>
 internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     : CityMonthStreams<SavingsStreams.Month, EnergyReading>(time)
