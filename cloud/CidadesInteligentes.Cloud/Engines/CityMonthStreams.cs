@@ -73,8 +73,15 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         public bool Stale { get; set; }
         public DateTimeOffset LastUsed { get; set; }
 
-        /// <summary>When a subclass last kept it on disk (<see cref="Used"/>).</summary>
+        /// <summary>Rows added to it since it was read (and what its own refreshes added).</summary>
+        public long Changes { get; set; }
+
+        /// <summary>When a subclass last kept it on disk (<see cref="Used"/>), and its <see cref="Changes"/> and row id then.</summary>
         public DateTimeOffset SavedAt { get; set; } = DateTimeOffset.MinValue;
+
+        public long SavedChanges { get; set; } = -1;
+
+        public long SavedUpTo { get; set; }
     }
 
     /// <summary>The id of the newest row committed.</summary>
@@ -209,6 +216,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         {
             var grown = refresh(held.Data, _appliedId);
             held.Size += grown;
+            held.Changes += grown;
             _held += grown;
         }
         var now = time.GetUtcNow();
@@ -268,6 +276,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         if (Apply(m, device, row))
         {
             RowsAdded++;
+            m.Changes++;
             if (RowsTakeMemory)
             {
                 m.Size++;

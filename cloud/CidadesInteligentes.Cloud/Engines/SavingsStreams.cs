@@ -135,11 +135,14 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     protected override void Used(Held month, long appliedId)
     {
         var now = Time.GetUtcNow();
-        if (!Persist || now - month.SavedAt < SaveEvery || month.Data.Pending.Count > 0)
+        // a month nothing was added to (a past month, a quiet city) is written again only when its copy falls far behind
+        // the rows: a copy is not used more than MaxCatchUpRows rows behind
+        var changed = month.Changes != month.SavedChanges || appliedId - month.SavedUpTo > MaxCatchUpRows / 2;
+        if (!Persist || !changed || now - month.SavedAt < SaveEvery || month.Data.Pending.Count > 0)
         {
             return;
         }
-        month.SavedAt = now;
+        (month.SavedAt, month.SavedChanges, month.SavedUpTo) = (now, month.Changes, appliedId);
         using var bytes = new MemoryStream();
         using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
         {

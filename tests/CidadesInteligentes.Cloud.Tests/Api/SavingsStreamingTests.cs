@@ -164,6 +164,11 @@ public sealed class SavingsStreamingTests
         await engine.SavingsStreams.LastSave;
         Assert.Equal(1, engine.SavingsStreams.Saves);
         Assert.Null(engine.SavingsStreams.LastDiskProblem);
+        // used again after the save interval with nothing new: the copy on disk is still right, nothing is written
+        clock.Advance(engine.SavingsStreams.SaveEvery + TimeSpan.FromMinutes(1));
+        engine.Savings(setup.City, "2026-11");
+        await engine.SavingsStreams.LastSave;
+        Assert.Equal(1, engine.SavingsStreams.Saves);
 
         // a week more, with a meter replaced, and the cloud restarts: the month comes back from disk, the week is added
         await ReportAsync(one, "sc-lum-000001", s1, 13_500, Local(11, 12, 0), Local(11, 19, 0));
