@@ -70,24 +70,35 @@ public sealed class LuminaireMonthStreamingTests
         // what the cloud does: the month as read at some moment, then each reading that arrives after it
         var cut = new Random(seed).Next(10, readings.Count - 10);
         var streamed = LuminaireMonth.FromReadings("sc-lum-000001", June, readings[..cut], ref buffer)!;
-        foreach (var r in readings[cut..])
-        {
-            if (r.Seq > streamed.Last!.Value.Seq)
-            {
-                streamed.Add(r);
-            }
-        }
+        AddNewer(streamed, readings[cut..]);
 
-        Assert.Equal(whole.MeasuredWh, streamed.MeasuredWh);
-        Assert.Equal(whole.BurnHours, streamed.BurnHours);
-        Assert.Equal(whole.Gap, streamed.Gap);
-        Assert.Equal(whole.Reported, streamed.Reported);
-        Assert.Equal(whole.CompleteDays(30), streamed.CompleteDays(30));
-        Assert.Equal(whole.Notes, streamed.Notes);
+        AssertSame(whole, streamed);
         // the series really has what the test is about
         Assert.Contains(whole.Notes, n => n.Detail.Contains("register went back", StringComparison.Ordinal));
         Assert.Contains(whole.Gap, g => g);
         Assert.InRange(whole.CompleteDays(30), 1, 29);
+    }
+
+    /// <summary>What the cloud does with the readings that arrive after a month was read: adds those above its last seq.</summary>
+    private static void AddNewer(LuminaireMonth month, IEnumerable<EnergyReading> readings)
+    {
+        foreach (var r in readings)
+        {
+            if (r.Seq > month.Last!.Value.Seq)
+            {
+                month.Add(r);
+            }
+        }
+    }
+
+    private static void AssertSame(LuminaireMonth expected, LuminaireMonth actual)
+    {
+        Assert.Equal(expected.MeasuredWh, actual.MeasuredWh);
+        Assert.Equal(expected.BurnHours, actual.BurnHours);
+        Assert.Equal(expected.Gap, actual.Gap);
+        Assert.Equal(expected.Reported, actual.Reported);
+        Assert.Equal(expected.CompleteDays(30), actual.CompleteDays(30));
+        Assert.Equal(expected.Notes, actual.Notes);
     }
 
     [Fact]
@@ -108,13 +119,7 @@ public sealed class LuminaireMonthStreamingTests
         {
             var half = list.Count / 2;
             var e = LuminaireMonth.FromReadings(id, June, list.Take(half).ToList(), ref buffer)!;
-            foreach (var r in list.Skip(half))
-            {
-                if (r.Seq > e.Last!.Value.Seq)
-                {
-                    e.Add(r);
-                }
-            }
+            AddNewer(e, list.Skip(half));
             energies[id] = e;
         }
         var actual = SavingsCalculator.Aggregate(city, June, city.Luminaires, energies, [], until);
@@ -149,19 +154,8 @@ public sealed class LuminaireMonthStreamingTests
         Assert.Equal(kept.Last, restored.Last);
         Assert.Equal(kept.Notes, restored.Notes);
 
-        foreach (var reading in readings[cut..])
-        {
-            if (reading.Seq > restored.Last!.Value.Seq)
-            {
-                restored.Add(reading);
-            }
-        }
-        Assert.Equal(whole.MeasuredWh, restored.MeasuredWh);
-        Assert.Equal(whole.BurnHours, restored.BurnHours);
-        Assert.Equal(whole.Gap, restored.Gap);
-        Assert.Equal(whole.Reported, restored.Reported);
-        Assert.Equal(whole.CompleteDays(30), restored.CompleteDays(30));
-        Assert.Equal(whole.Notes, restored.Notes);
+        AddNewer(restored, readings[cut..]);
+        AssertSame(whole, restored);
         Assert.Contains(kept.Notes, n => n.Detail.Contains("register went back", StringComparison.Ordinal)); // a note was written too
 
         // a month of another length is refused, not misread
