@@ -15,7 +15,7 @@ namespace CidadesInteligentes.Cloud.Engines;
 /// </summary>
 /// <typeparam name="TData">What is held per city-month.</typeparam>
 /// <typeparam name="TRow">One telemetry row as the subclass reads it.</typeparam>
-internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
+internal abstract partial class CityMonthStreams<TData, TRow>(TimeProvider time)
     where TData : class
 {
     /// <summary>Rows read per rowid range while catching up.</summary>
@@ -75,13 +75,6 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
 
         /// <summary>Rows added to it since it was read (and what its own refreshes added).</summary>
         public long Changes { get; set; }
-
-        /// <summary>When a subclass last kept it on disk (<see cref="Used"/>), and its <see cref="Changes"/> and row id then.</summary>
-        public DateTimeOffset SavedAt { get; set; } = DateTimeOffset.MinValue;
-
-        public long SavedChanges { get; set; } = -1;
-
-        public long SavedUpTo { get; set; }
     }
 
     /// <summary>The id of the newest row committed.</summary>
@@ -109,6 +102,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         Func<TData, long, long>? refresh = null)
     {
         var key = (city.Ibge, month.Label);
+        var readKey = (city.Ibge, month.Label, registryVersion);
         while (true)
         {
             Reading reading;
@@ -127,12 +121,12 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 }
                 // read whole outside the lock, once for everybody asking for this city-month meanwhile: a big city's read
                 // must not hold up the other cities' refreshes
-                mine = !_reading.TryGetValue((key.Ibge, key.Label, registryVersion), out reading!);
+                mine = !_reading.TryGetValue(readKey, out reading!);
                 if (mine)
                 {
                     var upTo = _appliedId;
                     reading = new Reading(new Lazy<(TData, long)>(() => readWhole(upTo), LazyThreadSafetyMode.ExecutionAndPublication));
-                    _reading[(key.Ibge, key.Label, registryVersion)] = reading;
+                    _reading[readKey] = reading;
                 }
             }
             TData data;
@@ -147,7 +141,7 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
                 {
                     lock (_gate)
                     {
-                        _reading.Remove((key.Ibge, key.Label, registryVersion));
+                        _reading.Remove(readKey);
                     }
                 }
             }
@@ -236,81 +230,5 @@ internal abstract class CityMonthStreams<TData, TRow>(TimeProvider time)
         month.Stale = true;
         Invalidations++;
         LastInvalidation = $"{month.City} {month.Month.Label}: {why}";
-    }
-
-    /// <summary>Adds every row committed since the last call to the months held.</summary>
-    private void CatchUp()
-    {
-        var max = MaxRowId();
-        if (_months.Count == 0 || max - _appliedId > MaxCatchUpRows)
-        {
-            _months.Clear();
-            _byCity.Clear();
-            _held = 0;
-            _appliedId = max;
-            return;
-        }
-        while (_appliedId < max)
-        {
-            var upTo = Math.Min(max, _appliedId + CatchUpRange);
-            foreach (var (city, device, row) in RowsBetween(_appliedId, upTo))
-            {
-                if (!_byCity.TryGetValue(city, out var months))
-                {
-                    continue;
-                }
-                foreach (var m in months)
-                {
-                    if (!m.Stale)
-                    {
-                        Add(m, device, row);
-                    }
-                }
-            }
-            _appliedId = upTo;
-        }
-    }
-
-    private void Add(Held m, string device, in TRow row)
-    {
-        if (Apply(m, device, row))
-        {
-            RowsAdded++;
-            m.Changes++;
-            if (RowsTakeMemory)
-            {
-                m.Size++;
-                _held++;
-            }
-        }
-    }
-
-    private void Evict(DateTimeOffset now, Held keep)
-    {
-        if (_held <= MaxHeld && _months.Count < MaxMonths && !_months.Values.Any(m => now - m.LastUsed > Unused))
-        {
-            return;
-        }
-        foreach (var m in _months.Values.OrderBy(m => m.LastUsed).ToList())
-        {
-            if (m != keep && (now - m.LastUsed > Unused || _held > MaxHeld || _months.Count >= MaxMonths))
-            {
-                Remove(m);
-            }
-        }
-    }
-
-    private void Remove(Held m)
-    {
-        _months.Remove((m.City, m.Month.Label));
-        if (_byCity.TryGetValue(m.City, out var list))
-        {
-            list.Remove(m);
-            if (list.Count == 0)
-            {
-                _byCity.Remove(m.City);
-            }
-        }
-        _held -= m.Size;
     }
 }

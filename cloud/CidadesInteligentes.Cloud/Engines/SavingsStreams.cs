@@ -25,6 +25,9 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
     {
         /// <summary>Inventory luminaires that started reporting around the month after it was read: read on their own at the next use.</summary>
         public HashSet<string> Pending { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>When it was last kept on disk, and the month's changes and the row id it was as of then.</summary>
+        public (DateTimeOffset At, long Changes, long UpToId) Saved { get; set; } = (DateTimeOffset.MinValue, -1, 0);
     }
 
     /// <summary>Luminaires read on their own (one that started reporting around a month already held).</summary>
@@ -137,12 +140,13 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
         var now = Time.GetUtcNow();
         // a month nothing was added to (a past month, a quiet city) is written again only when its copy falls far behind
         // the rows: a copy is not used more than MaxCatchUpRows rows behind
-        var changed = month.Changes != month.SavedChanges || appliedId - month.SavedUpTo > MaxCatchUpRows / 2;
-        if (!Persist || !changed || now - month.SavedAt < SaveEvery || month.Data.Pending.Count > 0)
+        var saved = month.Data.Saved;
+        var changed = month.Changes != saved.Changes || appliedId - saved.UpToId > MaxCatchUpRows / 2;
+        if (!Persist || !changed || now - saved.At < SaveEvery || month.Data.Pending.Count > 0)
         {
             return;
         }
-        (month.SavedAt, month.SavedChanges, month.SavedUpTo) = (now, month.Changes, appliedId);
+        month.Data.Saved = (now, month.Changes, appliedId);
         using var bytes = new MemoryStream();
         using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
         {
