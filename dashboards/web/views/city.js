@@ -52,9 +52,10 @@ function savingsPanel(r) {
     card(t("spendBefore"), T.brl(s.spendBeforeBrl), "savings-spendBeforeBrl"),
     card(t("spendAfter"), T.brl(s.spendAfterBrl), "savings-spendAfterBrl"),
     card(t("billSaved"), T.brl(s.billSavingsBrl), "savings-billSavingsBrl"),
-    card(t("pctRevenue"), T.pct(s.savingsPercentOfRevenue), "savings-savingsPercentOfRevenue"),
+    // both with the monthly report's 4 decimals: a month's share of a year's revenue is often a few hundredths of a percent
+    card(t("pctRevenue"), T.pct(s.savingsPercentOfRevenue, 4), "savings-savingsPercentOfRevenue"),
     // a ratio shown as a percent, as the monthly report shows it
-    card(t("costToCip"), T.pct(typeof s.costToCip === "number" ? s.costToCip * 100 : null), "savings-costToCip"),
+    card(t("costToCip"), T.pct(typeof s.costToCip === "number" ? s.costToCip * 100 : null, 4), "savings-costToCip"),
     card(t("payback"), T.num(s.paybackMonths), "savings-paybackMonths"),
     card(t("co2"), measured(T.num(s.co2AvoidedT, 3)), "savings-co2AvoidedT"),
     card(t("completeness"), T.pct((s.completeness || 0) * 100, 1), "savings-completeness"));

@@ -72,7 +72,10 @@ public sealed partial class OverviewCompletenessTests(DashboardBrowser browser)
             await Expect(s.ById($"city-3519055-{f}")).ToHaveClassAsync(new Regex(@"\bmuted\b"));
         }
         // figures that need no readings are still shown
-        await Expect(s.ById("city-3519055-savingsPercentOfRevenue")).ToHaveTextAsync("0,05 %");
+        // the shares with the monthly report's 4 decimals (2 showed São Carlos' 0.0123 % as 0,01 %)
+        await Expect(s.ById("city-3519055-savingsPercentOfRevenue")).ToHaveTextAsync("0,0500 %");
+        await Expect(s.ById("city-3548906-savingsPercentOfRevenue")).ToHaveTextAsync("0,0123 %");
+        await Expect(s.ById("city-3548906-costToCip")).ToHaveTextAsync("42,0000 %");
         await Expect(s.ById("city-3519055-paybackMonths")).ToHaveTextAsync("80,0");
         // a city whose luminaires reported shows its zero as a number
         await Expect(s.ById("city-3502309-measuredKwh")).ToHaveTextAsync("0,0");
