@@ -75,11 +75,11 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
         await DashboardExpectations.OverviewMatchesAsync(s, JsonDocument.Parse(State).RootElement);
         Assert.Equal("1.200,5", await s.TextAsync("city-3548906-measuredKwh"));
         Assert.Equal("R$\u00a01.349,63", await s.TextAsync("city-3548906-savingsBrl"));
-        Assert.Equal("0,01 %", await s.TextAsync("city-3548906-savingsPercentOfRevenue"));
+        Assert.Equal("0,0123 %", await s.TextAsync("city-3548906-savingsPercentOfRevenue"));
         Assert.Equal("—", await s.TextAsync("city-3519055-paybackMonths"));
-        // cost ÷ CIP as a percent, as the monthly report shows it
-        Assert.Equal("42,00 %", await s.TextAsync("city-3548906-costToCip"));
-        Assert.Equal("125,00 %", await s.TextAsync("city-3519055-costToCip"));
+        // cost ÷ CIP as a percent, with the monthly report's 4 decimals (as the share of revenue above)
+        Assert.Equal("42,0000 %", await s.TextAsync("city-3548906-costToCip"));
+        Assert.Equal("125,0000 %", await s.TextAsync("city-3519055-costToCip"));
         Assert.Equal("2026-10", await s.ById("month").InputValueAsync());
         await s.ScreenshotAsync("overview-documented");
         s.AssertNoErrors();
@@ -117,7 +117,7 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
             await DashboardExpectations.SavingsMatchAsync(s, JsonDocument.Parse(Savings).RootElement);
             await DashboardExpectations.WifiMatchesAsync(s, JsonDocument.Parse(Wifi).RootElement);
             Assert.Equal("97,31 %", await s.TextAsync("wifi-sc-hs-01-availability"));
-            Assert.Equal("31,00 %", await s.TextAsync("savings-costToCip"));
+            Assert.Equal("31,0000 %", await s.TextAsync("savings-costToCip"));
             Assert.Equal("1.200,5", await s.TextAsync("savings-measuredKwh"));
 
             // map colours by status: on, off, offline, alert; the Wi-Fi point is a square
