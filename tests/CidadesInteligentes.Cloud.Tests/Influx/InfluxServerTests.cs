@@ -103,11 +103,18 @@ public sealed class InfluxServerTests
         using var http = new HttpClient();
         await using var writer = new InfluxWriter(Settings(first), http, TimeProvider.System);
         await writer.Http.CreateDatabaseAsync(CancellationToken.None);
+        // the second half is written only once influxd is down: had every point been sent before the kill (a quick writer
+        // can send all 30 batches before the test sees the first 300), nothing would be left to retry and nothing tested
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var producer = Task.Run(async () =>
         {
             var w = new LineProtocolWriter();
             for (var i = 0; i < Points; i++)
             {
+                if (i == Points / 2)
+                {
+                    await killed.Task;
+                }
                 w.Begin("hotspot_telemetry").Tag("city", "3548906").Tag("device", $"sc-hot-{i % 10:000000}").Tag("kind", "hotspot")
                     .Field("seq", (long)(i / 10)).Field("clients", (long)(i % 37)).End(T0.AddSeconds(i / 10), InfluxPrecision.Nanoseconds);
                 await writer.WriteAsync(w.LastLine(), CancellationToken.None);
@@ -120,6 +127,7 @@ public sealed class InfluxServerTests
 
         await Wait.UntilAsync(() => writer.Counters.Written >= 300, "some batches stored before the crash");
         first.Kill();
+        killed.SetResult();
         await Wait.UntilAsync(() => writer.Counters.Retried >= 1, "writer retrying while influxd is down");
         await using var second = await first.RestartAsync();
         await Wait.ForAsync(producer, "producer done");
