@@ -17,25 +17,13 @@ internal static class CityEndpoints
         api.MapGet("/cities", (RegistryService registry, FleetState fleet) =>
         {
             var byCity = fleet.CountByCity();
-            return Results.Ok(registry.Expanded.Cities.Select(c =>
-            {
-                var (online, total) = byCity.GetValueOrDefault(c.Ibge);
-                return new
-                {
-                    ibge = c.Ibge,
-                    name = c.Name,
-                    latitude = c.Latitude,
-                    longitude = c.Longitude,
-                    exampleValues = c.ExampleValues || registry.Expanded.ExampleValues,
-                    luminaires = c.Luminaires.Count,
-                    wifiPoints = c.WifiPoints.Count,
-                    requiredWifiPoints = c.RequiredWifiPoints,
-                    devicesOnline = online,
-                    devicesTotal = total,
-                    openAlerts = fleet.OpenAlerts(c.Ibge),
-                };
-            }));
+            return Results.Ok(registry.Expanded.Cities.Select(c => Summary(c, byCity.GetValueOrDefault(c.Ibge), registry, fleet)));
         }).Require(ApiRole.Viewer);
+
+        // one city as the list gives it: the city page needs its name, not the state's 645 cities on every redraw
+        api.MapGet("/cities/{ibge}", (string ibge, RegistryService registry, FleetState fleet) =>
+            registry.City(ibge) is { } city ? Results.Ok(Summary(city, fleet.CountIn(city.Ibge), registry, fleet)) : CityFilter.Unknown(ibge))
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
 
         api.MapGet("/state", (string? month, RegistryService registry, FleetState fleet, MonthlyEngine engine, TimeProvider time) =>
         {
@@ -160,6 +148,22 @@ internal static class CityEndpoints
             Results.Ok(store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(a => new { at = a.At, who = a.Who, action = a.Action, target = a.Target, detail = a.Detail })))
             .Require(ApiRole.Viewer);
     }
+
+    /// <summary>A city as <c>GET /api/cities</c> lists it.</summary>
+    private static object Summary(CityRecord c, (int Online, int Total) devices, RegistryService registry, FleetState fleet) => new
+    {
+        ibge = c.Ibge,
+        name = c.Name,
+        latitude = c.Latitude,
+        longitude = c.Longitude,
+        exampleValues = c.ExampleValues || registry.Expanded.ExampleValues,
+        luminaires = c.Luminaires.Count,
+        wifiPoints = c.WifiPoints.Count,
+        requiredWifiPoints = c.RequiredWifiPoints,
+        devicesOnline = devices.Online,
+        devicesTotal = devices.Total,
+        openAlerts = fleet.OpenAlerts(c.Ibge),
+    };
 
     /// <summary>Parses <c>YYYY-MM</c> (default: the current month in São Paulo).</summary>
     internal static bool TryMonth(string? month, TimeProvider time, out string value, out IResult? problem)

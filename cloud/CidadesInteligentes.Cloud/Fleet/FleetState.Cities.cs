@@ -55,6 +55,10 @@ internal sealed partial class FleetState
         return counts;
     }
 
+    /// <summary>Devices online and in total in one city (see <see cref="CountByCity"/>).</summary>
+    public (int Online, int Total) CountIn(string city) =>
+        _cityCounts.TryGetValue(city, out var c) ? (Volatile.Read(ref c.Online), Volatile.Read(ref c.Total)) : (0, 0);
+
     /// <summary>Sets a view's online flag and its city's count with it (caller holds the view's lock).</summary>
     private void SetOnline(DeviceView d, bool online)
     {

@@ -14,12 +14,13 @@ export function cityView(ibge, month) {
   async function draw() {
     const q = "?month=" + encodeURIComponent(month), city = encodeURIComponent(ibge);
     // never the city's whole device list: the map's dots and one page of devices per filter
-    const [cities, savings, wifi, map, devices, alerts, reports] = await Promise.all([
-      api("/api/cities"), api(`/api/cities/${city}/savings${q}`), api(`/api/cities/${city}/wifi${q}`),
+    const [about, savings, wifi, map, devices, alerts, reports] = await Promise.all([
+      api(`/api/cities/${city}`), api(`/api/cities/${city}/savings${q}`), api(`/api/cities/${city}/wifi${q}`),
       api(`/api/cities/${city}/map`), devicesPanel.load(), api(`/api/alerts?city=${city}&active=true`),
       api(`/api/reports?city=${city}&month=${encodeURIComponent(month)}`)]);
     if (!root) return;
-    const info = cities.ok && Array.isArray(cities.data) ? cities.data.find((c) => c.ibge === ibge) : null;
+    // the city alone (its name), not the list of every city of the state
+    const info = about.ok && about.data && about.data.ibge === ibge ? about.data : null;
     root.replaceChildren(
       h("p", {}, h("a", { href: link("/", month) }, t("back"))),
       h("h1", { testid: "city-name" }, info ? info.name : ibge, " ", h("span", { class: "muted" }, month)),

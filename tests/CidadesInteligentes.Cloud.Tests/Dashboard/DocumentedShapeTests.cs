@@ -24,7 +24,9 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
           {"ibge":"3519055","name":"Holambra","measuredKwh":300,"baselineKwh":600,"savingsKwh":300,"savingsBrl":225,"billSavingsBrl":500,"savingsPercentOfRevenue":0.05,"costToCip":1.25,"paybackMonths":null,"wifiCompliantPoints":3,"requiredWifiPoints":5,"compliant":false,"devicesOnline":2,"devicesTotal":3,"openAlerts":1,"completeness":0.5,"reportingLuminaires":1,"inventoryLuminaires":2}]}
         """;
 
-    private const string Cities = """[{"ibge":"3548906","name":"São Carlos","latitude":-22.0,"longitude":-47.9,"exampleValues":true,"luminaires":4,"wifiPoints":1,"devicesOnline":4,"devicesTotal":5,"openAlerts":1}]""";
+    private const string City = """{"ibge":"3548906","name":"São Carlos","latitude":-22.0,"longitude":-47.9,"exampleValues":true,"luminaires":4,"wifiPoints":1,"requiredWifiPoints":5,"devicesOnline":4,"devicesTotal":5,"openAlerts":1}""";
+
+    private const string Cities = "[" + City + "]";
 
     private const string Savings = """
         {"ibge":"3548906","month":"2026-10","measuredKwh":1200.5,"baselineKwh":3000,"savingsKwh":1799.5,"savingsBrl":1349.625,"aneelBaselineKwh":3500,"aneelLedKwh":1500,
@@ -100,6 +102,7 @@ public sealed partial class DocumentedShapeTests(DashboardBrowser browser)
                 : url.Contains("/api/devices", StringComparison.Ordinal) ? Devices
                 : url.Contains("/api/alerts", StringComparison.Ordinal) ? Alerts
                 : url.Contains("/api/reports", StringComparison.Ordinal) ? "[]"
+                : url.EndsWith("/api/cities/3548906", StringComparison.Ordinal) ? City
                 : Cities;
             return r.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
         });
