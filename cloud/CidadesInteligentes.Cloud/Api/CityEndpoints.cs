@@ -20,10 +20,13 @@ internal static class CityEndpoints
             return Results.Ok(registry.Expanded.Cities.Select(c => Summary(c, byCity.GetValueOrDefault(c.Ibge), registry, fleet)));
         }).Require(ApiRole.Viewer);
 
-        // one city as the list gives it: the city page needs its name, not the state's 645 cities on every redraw
+        // one city as the list gives it: the city and device pages need its name, not the state's 645 cities on every
+        // redraw. A city devices report from without being in the registry is known too (as for the other city filters),
+        // with what the fleet knows of it; 404 only for a city nothing is known of
         api.MapGet("/cities/{ibge}", (string ibge, RegistryService registry, FleetState fleet) =>
-            registry.City(ibge) is { } city ? Results.Ok(Summary(city, fleet.CountIn(city.Ibge), registry, fleet)) : CityFilter.Unknown(ibge))
-            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
+            registry.City(ibge) is { } city ? Results.Ok(Summary(city, fleet.CountIn(city.Ibge), registry, fleet))
+                : CityFilter.Check(ibge, registry, fleet) ?? Results.Ok(Unregistered(ibge, fleet)))
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).Require(ApiRole.Viewer);
 
         api.MapGet("/state", (string? month, RegistryService registry, FleetState fleet, MonthlyEngine engine, TimeProvider time) =>
         {
@@ -163,7 +166,29 @@ internal static class CityEndpoints
         devicesOnline = devices.Online,
         devicesTotal = devices.Total,
         openAlerts = fleet.OpenAlerts(c.Ibge),
+        inRegistry = true,
     };
+
+    /// <summary>A city devices report from that the registry does not have: the list's shape, with only what the fleet knows.</summary>
+    private static object Unregistered(string ibge, FleetState fleet)
+    {
+        var (online, total) = fleet.CountIn(ibge);
+        return new
+        {
+            ibge,
+            name = (string?)null,
+            latitude = (double?)null,
+            longitude = (double?)null,
+            exampleValues = false,
+            luminaires = 0,
+            wifiPoints = 0,
+            requiredWifiPoints = 0,
+            devicesOnline = online,
+            devicesTotal = total,
+            openAlerts = fleet.OpenAlerts(ibge),
+            inRegistry = false,
+        };
+    }
 
     /// <summary>Parses <c>YYYY-MM</c> (default: the current month in São Paulo).</summary>
     internal static bool TryMonth(string? month, TimeProvider time, out string value, out IResult? problem)

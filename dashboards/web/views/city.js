@@ -23,11 +23,11 @@ export function cityView(ibge, month) {
     const info = about.ok && about.data && about.data.ibge === ibge ? about.data : null;
     root.replaceChildren(
       h("p", {}, h("a", { href: link("/", month) }, t("back"))),
-      h("h1", { testid: "city-name" }, info ? info.name : ibge, " ", h("span", { class: "muted" }, month)),
+      h("h1", { testid: "city-name" }, info && info.name ? info.name : ibge, " ", h("span", { class: "muted" }, month)),
       savingsPanel(savings, month),
       h("div", { class: "two" }, mapPanel(map, month), faultsPanel(alerts)),
       wifiPanel(wifi),
-      reportsPanel(reports, info ? { [ibge]: info.name } : {}),
+      reportsPanel(reports, info && info.name ? { [ibge]: info.name } : {}),
       devicesPanel.panel(devices));
   }
   return {

@@ -26,10 +26,10 @@ export function deviceView(id, month) {
     drawSummary(); drawChart(); drawEvents(); drawCommands();
     cityName(dev.city);
   }
-  // the way back names the municipality, not its IBGE code (the code stays if the city cannot be read: not in the registry)
+  // the way back names the municipality, not its IBGE code (the code stays if the list cannot be read)
   async function cityName(ibge) {
-    const r = await api("/api/cities/" + encodeURIComponent(ibge));
-    const city = r.ok && r.data && r.data.ibge === ibge ? r.data : null;
+    const r = await api("/api/cities");
+    const city = r.ok && Array.isArray(r.data) ? r.data.find((c) => c.ibge === ibge) : null;
     if (city && city.name && root) parts.city.textContent = "← " + city.name;
   }
   function withSortedRecent(d) {

@@ -34,12 +34,26 @@ public sealed class CityResourceTests
         Assert.Equal(2, city.GetProperty("luminaires").GetInt32());
         Assert.Equal(5, city.GetProperty("requiredWifiPoints").GetInt32());
 
+        // a city devices report from without being in the registry: known, with what the fleet knows of it
+        const string stray = "sp-lum-000001";
+        var other = await cloud.DeviceAsync(stray);
+        await other.PublishAsync(Payload.Topic(stray, "status", city: "3550308"), Payload.Status("online", DateTimeOffset.UtcNow), 1, retain: true);
+        await Wait.UntilAsync(async () => (await cloud.Http.GetAsync("/api/cities/3550308")).IsSuccessStatusCode, "the stray city known");
+        var unregistered = await cloud.GetJsonAsync("/api/cities/3550308");
+        Assert.False(unregistered.GetProperty("inRegistry").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, unregistered.GetProperty("name").ValueKind);
+        Assert.Equal(1, unregistered.GetProperty("devicesTotal").GetInt32());
+        Assert.True(city.GetProperty("inRegistry").GetBoolean());
+
         var before = await Refused404Async(cloud);
-        using var unknown = await cloud.Http.GetAsync("/api/cities/3550308");
+        using var unknown = await cloud.Http.GetAsync("/api/cities/3550309");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("city '3550308' is not in the registry", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("city '3550309' is not in the registry", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before + 1, await Refused404Async(cloud));
+        using var malformed = await cloud.Http.GetAsync("/api/cities/355030");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not a 7-digit IBGE code", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // described in the OpenAPI document with its 404
         var path = (await cloud.GetJsonAsync("/openapi/v1.json")).GetProperty("paths").GetProperty("/api/cities/{ibge}").GetProperty("get");
