@@ -152,42 +152,19 @@ internal static class CityEndpoints
             .Require(ApiRole.Viewer);
     }
 
-    /// <summary>A city as <c>GET /api/cities</c> lists it.</summary>
-    private static object Summary(CityRecord c, (int Online, int Total) devices, RegistryService registry, FleetState fleet) => new
-    {
-        ibge = c.Ibge,
-        name = c.Name,
-        latitude = c.Latitude,
-        longitude = c.Longitude,
-        exampleValues = c.ExampleValues || registry.Expanded.ExampleValues,
-        luminaires = c.Luminaires.Count,
-        wifiPoints = c.WifiPoints.Count,
-        requiredWifiPoints = c.RequiredWifiPoints,
-        devicesOnline = devices.Online,
-        devicesTotal = devices.Total,
-        openAlerts = fleet.OpenAlerts(c.Ibge),
-        inRegistry = true,
-    };
+    /// <summary>A city as <c>GET /api/cities</c> and <c>GET /api/cities/{ibge}</c> answer it.</summary>
+    private sealed record CityAnswer(string Ibge, string? Name, double? Latitude, double? Longitude, bool ExampleValues, int Luminaires,
+        int WifiPoints, int RequiredWifiPoints, int DevicesOnline, int DevicesTotal, int OpenAlerts, bool InRegistry);
 
-    /// <summary>A city devices report from that the registry does not have: the list's shape, with only what the fleet knows.</summary>
-    private static object Unregistered(string ibge, FleetState fleet)
+    private static CityAnswer Summary(CityRecord c, (int Online, int Total) devices, RegistryService registry, FleetState fleet) =>
+        new(c.Ibge, c.Name, c.Latitude, c.Longitude, c.ExampleValues || registry.Expanded.ExampleValues, c.Luminaires.Count, c.WifiPoints.Count,
+            c.RequiredWifiPoints, devices.Online, devices.Total, fleet.OpenAlerts(c.Ibge), InRegistry: true);
+
+    /// <summary>A city devices report from that the registry does not have: only what the fleet knows.</summary>
+    private static CityAnswer Unregistered(string ibge, FleetState fleet)
     {
         var (online, total) = fleet.CountIn(ibge);
-        return new
-        {
-            ibge,
-            name = (string?)null,
-            latitude = (double?)null,
-            longitude = (double?)null,
-            exampleValues = false,
-            luminaires = 0,
-            wifiPoints = 0,
-            requiredWifiPoints = 0,
-            devicesOnline = online,
-            devicesTotal = total,
-            openAlerts = fleet.OpenAlerts(ibge),
-            inRegistry = false,
-        };
+        return new(ibge, null, null, null, false, 0, 0, 0, online, total, fleet.OpenAlerts(ibge), InRegistry: false);
     }
 
     /// <summary>Parses <c>YYYY-MM</c> (default: the current month in São Paulo).</summary>
