@@ -28,6 +28,57 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
 
         /// <summary>When it was last kept on disk, and the month's changes and the row id it was as of then.</summary>
         public (DateTimeOffset At, long Changes, long UpToId) Saved { get; set; } = (DateTimeOffset.MinValue, -1, 0);
+
+        private const byte FormatVersion = 1;
+
+        /// <summary>The bytes kept on disk for <paramref name="month"/> (<c>savings_months.data</c>), which <see cref="FromBytes"/> reads back.</summary>
+        public byte[] ToBytes(LocalMonth month)
+        {
+            using var bytes = new MemoryStream();
+            using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(FormatVersion);
+                w.Write(month.Zone.Id);
+                w.Write(month.Label);
+                w.Write(WindowToTicks);
+                w.Write(Inventory.Count);
+                foreach (var id in Inventory)
+                {
+                    w.Write(id);
+                }
+                w.Write(Luminaires.Count);
+                foreach (var (device, energy) in Luminaires)
+                {
+                    w.Write(device);
+                    energy.WriteTo(w);
+                }
+            }
+            return bytes.ToArray();
+        }
+
+        /// <summary>A month written by <see cref="ToBytes"/> for <paramref name="month"/>; null if it was written in another format, time zone or month.</summary>
+        /// <exception cref="InvalidDataException">The bytes are damaged (also <see cref="EndOfStreamException"/>, <see cref="ArgumentException"/>).</exception>
+        public static Month? FromBytes(byte[] data, LocalMonth month)
+        {
+            using var r = new BinaryReader(new MemoryStream(data), System.Text.Encoding.UTF8);
+            if (r.ReadByte() != FormatVersion || r.ReadString() != month.Zone.Id || r.ReadString() != month.Label)
+            {
+                return null;
+            }
+            var windowTo = r.ReadInt64();
+            var inventory = new HashSet<string>(StringComparer.Ordinal);
+            for (var n = r.ReadInt32(); n > 0; n--)
+            {
+                inventory.Add(r.ReadString());
+            }
+            var luminaires = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
+            for (var n = r.ReadInt32(); n > 0; n--)
+            {
+                var device = r.ReadString();
+                luminaires[device] = LuminaireMonth.ReadFrom(r, device, month);
+            }
+            return new Month(luminaires, inventory, windowTo);
+        }
     }
 
     /// <summary>Luminaires read on their own (one that started reporting around a month already held).</summary>
@@ -98,29 +149,12 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
             {
                 return null;
             }
-            using var r = new BinaryReader(new MemoryStream(kept.Data), System.Text.Encoding.UTF8);
-            if (r.ReadByte() != FormatVersion || r.ReadString() != month.Zone.Id || r.ReadString() != month.Label)
+            if (Month.FromBytes(kept.Data, month) is not { } copy || !copy.Inventory.SetEquals(city.Luminaires.Select(l => l.Id)))
             {
-                return null;
-            }
-            var windowTo = r.ReadInt64();
-            var inventory = new HashSet<string>(StringComparer.Ordinal);
-            for (var n = r.ReadInt32(); n > 0; n--)
-            {
-                inventory.Add(r.ReadString());
-            }
-            if (!inventory.SetEquals(city.Luminaires.Select(l => l.Id)))
-            {
-                return null; // luminaires were installed or removed since: which ones count is a whole read's
-            }
-            var luminaires = new Dictionary<string, LuminaireMonth>(StringComparer.Ordinal);
-            for (var n = r.ReadInt32(); n > 0; n--)
-            {
-                var device = r.ReadString();
-                luminaires[device] = LuminaireMonth.ReadFrom(r, device, month);
+                return null; // another month's copy, or luminaires were installed or removed since: which ones count is a whole read's
             }
             Interlocked.Increment(ref _loads);
-            return (new Month(luminaires, inventory, windowTo), kept.UpToId);
+            return (copy, kept.UpToId);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
         {
@@ -128,8 +162,6 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
             return null;
         }
     }
-
-    private const byte FormatVersion = 1;
 
     /// <summary>City-months whose copy on disk must not be used for their next read (a row it is older than could not be added).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string City, string Month), bool> _notFromDisk = new();
@@ -147,28 +179,8 @@ internal sealed class SavingsStreams(SqliteStore store, TimeProvider time)
             return;
         }
         month.Data.Saved = (now, month.Changes, appliedId);
-        using var bytes = new MemoryStream();
-        using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            var data = month.Data;
-            w.Write(FormatVersion);
-            w.Write(month.Month.Zone.Id);
-            w.Write(month.Month.Label);
-            w.Write(data.WindowToTicks);
-            w.Write(data.Inventory.Count);
-            foreach (var id in data.Inventory)
-            {
-                w.Write(id);
-            }
-            w.Write(data.Luminaires.Count);
-            foreach (var (device, energy) in data.Luminaires)
-            {
-                w.Write(device);
-                energy.WriteTo(w);
-            }
-        }
         // written after the lock is left (the store's write lock is shared with ingest); a lost write costs a whole read
-        LastSave = SaveAsync(month.City, month.Month.Label, appliedId, now, bytes.ToArray());
+        LastSave = SaveAsync(month.City, month.Month.Label, appliedId, now, month.Data.ToBytes(month.Month));
     }
 
     private async Task SaveAsync(string city, string month, long upToId, DateTimeOffset at, byte[] data)

@@ -50,14 +50,15 @@ internal sealed partial class FleetState
         var counts = new Dictionary<string, (int Online, int Total)>(StringComparer.Ordinal);
         foreach (var (city, c) in _cityCounts)
         {
-            counts[city] = (Volatile.Read(ref c.Online), Volatile.Read(ref c.Total));
+            counts[city] = Read(c);
         }
         return counts;
     }
 
     /// <summary>Devices online and in total in one city (see <see cref="CountByCity"/>).</summary>
-    public (int Online, int Total) CountIn(string city) =>
-        _cityCounts.TryGetValue(city, out var c) ? (Volatile.Read(ref c.Online), Volatile.Read(ref c.Total)) : (0, 0);
+    public (int Online, int Total) CountIn(string city) => _cityCounts.TryGetValue(city, out var c) ? Read(c) : (0, 0);
+
+    private static (int Online, int Total) Read(CityCount c) => (Volatile.Read(ref c.Online), Volatile.Read(ref c.Total));
 
     /// <summary>Sets a view's online flag and its city's count with it (caller holds the view's lock).</summary>
     private void SetOnline(DeviceView d, bool online)
