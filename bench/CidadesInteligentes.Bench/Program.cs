@@ -3,7 +3,7 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- mqtt [messages]
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- codec
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingest [messages] [devices] [both|embedded|mosquitto]   (end to end; 8 device connections unless given)
-// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process; 8 devices unless given)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process with the cloud's server GC; 8 devices unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- store-read   (a city-month read from a 1.7-million-row store)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- savings-refresh [luminaires]   (a dashboard refresh of the month so far)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
