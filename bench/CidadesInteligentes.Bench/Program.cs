@@ -6,6 +6,7 @@ using System.Globalization;
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- ingestor [messages] [devices]   (the ingestor alone, in process with the cloud's server GC; 8 devices unless given)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- store-read   (a city-month read from a 1.7-million-row store)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- savings-refresh [luminaires]   (a dashboard refresh of the month so far)
+// dotnet run -c Release --project bench/CidadesInteligentes.Bench -- wifi-refresh [luminaire rows a minute per city]   (a Wi-Fi compliance refresh; the store's whole read from wifi_samples against the payloads)
 // dotnet run -c Release --project bench/CidadesInteligentes.Bench -- edge
 // (internal) ... -- broker <port>   runs our broker as a child process so its CPU time can be read like Mosquitto's
 var command = args.Length > 0 ? args[0] : "mqtt";
@@ -36,7 +37,7 @@ switch (command)
         await SavingsRefreshBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
         break;
     case "wifi-refresh":
-        await SavingsRefreshBench.WifiAsync();
+        await SavingsRefreshBench.WifiAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
         break;
     case "fleet":
         FleetBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 645_000);
@@ -51,7 +52,7 @@ switch (command)
         await Bench.MqttAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     default:
-        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | fleet [devices] | store-read | savings-refresh [luminaires per city] | edge | domain | codec | broker <port>");
+        Console.Error.WriteLine("usage: mqtt [messages] | ingest [messages] [devices] [both|embedded|mosquitto] | ingestor [messages] [devices] | fleet [devices] | store-read | savings-refresh [luminaires per city] | wifi-refresh [luminaire rows a minute per city] | edge | domain | codec | broker <port>");
         return 2;
 }
 return 0;

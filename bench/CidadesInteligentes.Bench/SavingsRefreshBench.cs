@@ -105,8 +105,10 @@ internal static class SavingsRefreshBench
     /// <summary>
     /// The Wi-Fi side of the same refresh (<c>bench -- wifi-refresh</c>): three cities' 5 points reporting every minute
     /// from the 1st to the 19th, then the compliance of every city as a refresh computes it (the month read whole).
+    /// With <paramref name="luminaireRowsPerMinute"/>, each city's luminaires store that many rows a minute between the
+    /// hotspot rows, as in the field, where a city's few hotspot rows are scattered among every luminaire's.
     /// </summary>
-    public static async Task WifiAsync()
+    public static async Task WifiAsync(int luminaireRowsPerMinute = 0)
     {
         var dir = ServerProcess.CreateTempDirectory("bench-wifi-refresh");
         try
@@ -124,6 +126,16 @@ internal static class SavingsRefreshBench
             for (var minute = 0; minute < Minutes; minute++)
             {
                 batch.AddRange(HotspotMinute(cities, start, minute));
+                for (var k = 0; k < luminaireRowsPerMinute; k++)
+                {
+                    var ts = start.AddMinutes(minute).AddMilliseconds(k);
+                    foreach (var (ibge, prefix) in cities)
+                    {
+                        batch.Add(new IngestItem(IngestItemKind.Message, $"{prefix}-lum-{k:D4}", "telemetry", minute + 1, ibge, "luminaire", ts, ts,
+                            Encoding.UTF8.GetBytes($$"""{"v":1,"seq":{{minute + 1}},"ts":"{{ts.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}","energyWh":{{minute * 2}},"burnSeconds":{{minute * 60}},"powerW":80.5,"voltageV":221.3,"currentA":0.36,"powerFactor":0.98,"dimPercent":100,"lampOn":true,"uptimeS":{{minute * 60}}}"""),
+                            EnergyWh: minute * 2, BurnSeconds: minute * 60L, LocalDate: ts.ToOffset(TimeSpan.FromHours(-3)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+                }
                 if (batch.Count >= 3_000)
                 {
                     await store.StoreBatchAsync(batch, CancellationToken.None);
@@ -131,7 +143,29 @@ internal static class SavingsRefreshBench
                 }
             }
             await store.StoreBatchAsync(batch, CancellationToken.None);
-            Console.WriteLine($"wifi refresh: {Minutes * 5 * cities.Length:N0} hotspot samples written ({cities.Length} cities × 5 points × 19 days at 1 min)");
+            Console.WriteLine($"wifi refresh: {Minutes * 5 * cities.Length:N0} hotspot samples written ({cities.Length} cities × 5 points × 19 days at 1 min)"
+                + (luminaireRowsPerMinute == 0 ? "" : $", among {(long)Minutes * luminaireRowsPerMinute * cities.Length:N0} luminaire rows ({luminaireRowsPerMinute} a minute per city)"));
+            // the store's whole read of a city-month: from wifi_samples (what compliance reads) against the payloads
+            // through the city index (what it read before schema migration 9), same samples, alternated, median of 5
+            var table = new List<(double Wall, double Cpu)>();
+            var payloads = new List<(double Wall, double Cpu)>();
+            for (var pass = 0; pass < 5; pass++)
+            {
+                foreach (var (ibge, _) in cities)
+                {
+                    Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>>? a = null, b = null;
+                    table.Add(Measure(() => a = store.WifiSamples(ibge, start, start.AddMonths(1))));
+                    payloads.Add(Measure(() => b = store.WifiSamplesFromPayloads(ibge, start, start.AddMonths(1))));
+                    if (a!.Count != b!.Count || a.Any(p => !p.Value.SequenceEqual(b[p.Key])))
+                    {
+                        throw new InvalidOperationException($"{ibge}: wifi_samples and the payloads differ");
+                    }
+                }
+            }
+            var (tw, tc) = Median(table);
+            var (pw, pc) = Median(payloads);
+            Console.WriteLine($"a city-month's samples read whole (5 points × 19 days), median of {table.Count}: wifi_samples {tw:N1} ms wall / {tc:N1} ms CPU; "
+                + $"payloads through the city index {pw:N1} ms wall / {pc:N1} ms CPU; ratio table/payloads CPU {tc / pc:N3}");
             var clock = new ManualTimeProvider(start.AddMinutes(Minutes));
             var ingestor = new CidadesInteligentes.Cloud.Ingest.Ingestor(store, new CidadesInteligentes.Cloud.Fleet.FleetState(TimeSpan.FromMinutes(5)), new CidadesInteligentes.Cloud.Live.LiveHub(),
                 new CidadesInteligentes.Cloud.Ingest.IngestCounters(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromDays(35), checkIdentity: false);

@@ -177,7 +177,8 @@ internal sealed class Ingestor : IBrokerMessageSink, IAsyncDisposable
         var localDate = LocalDate(r.Ts!.Value);
         return new IngestItem(IngestItemKind.Message, t.Device, t.StreamKey, r.Seq!.Value, t.City, kind, r.Ts!.Value, now, json,
             AckId: ack?.Id, AckResult: ack?.Result, AckDetail: ack?.Detail, EnergyWh: lum?.EnergyWh, BurnSeconds: lum?.BurnSeconds,
-            LocalDate: localDate, BackhaulUp: hot?.BackhaulUp, PortalOk: hot?.PortalOk, Clients: hot?.Clients, UniqueClients: hot?.UniqueClientsToday);
+            LocalDate: localDate, BackhaulUp: hot?.BackhaulUp, PortalOk: hot?.PortalOk, Clients: hot?.Clients, UniqueClients: hot?.UniqueClientsToday,
+            Hotspot: hot);
     }
 
     /// <summary>

@@ -215,5 +215,33 @@ internal static class Schema
             PRIMARY KEY (city, month)
         );
         """,
+
+        // 9: the hotspot samples Wi-Fi compliance reads, as columns, clustered by city and time. In `telemetry` a city's
+        // hotspot rows are a few among every luminaire's, so a city-month read fetched a store page per sample and parsed
+        // its JSON. A stored hotspot message also writes its row here, in the same transaction; `id` is its telemetry
+        // row's. The doubles have no column type, so SQLite keeps each value as it was bound (a REAL column would store
+        // -0.0 as the integer 0, and the report's digest hashes the bits). Back-filled by the store in C#
+        // (SqliteStore.BackfillWifiSamples), with the serializer that reads them at ingest.
+        """
+        CREATE TABLE wifi_samples (
+            city            TEXT    NOT NULL,
+            ts              INTEGER NOT NULL,
+            device          TEXT    NOT NULL,
+            seq             INTEGER NOT NULL,
+            id              INTEGER NOT NULL,
+            backhaul_up     INTEGER NOT NULL,
+            portal_ok       INTEGER NOT NULL,
+            latency_ms,
+            loss_percent,
+            down_mbps,
+            up_mbps,
+            clients         INTEGER NOT NULL,
+            unique_clients  INTEGER NOT NULL,
+            PRIMARY KEY (city, ts, device, seq)
+        ) WITHOUT ROWID;
+        """,
     ];
+
+    /// <summary>The migration (its index in <see cref="Migrations"/>) after whose SQL the store back-fills <c>wifi_samples</c>.</summary>
+    public const int WifiSamplesMigration = 8;
 }

@@ -13,8 +13,8 @@ internal sealed partial class SqliteStore
     public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>> EnergyReadings(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null, string? device = null) =>
         // burn_s NULL (a meter without a burn register) reads as 0
         CityRows<CidadesInteligentes.Cloud.Domain.Energy.EnergyReading>(city, "luminaire", from, to, "seq, ts, energy_wh, burn_s", "energy_wh IS NOT NULL", maxId, device,
-            static s => new CidadesInteligentes.Cloud.Domain.Energy.EnergyReading(raw.sqlite3_column_int64(s, 0), DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(s, 1)),
-                raw.sqlite3_column_double(s, 2), raw.sqlite3_column_int64(s, 3)),
+            static s => new CidadesInteligentes.Cloud.Domain.Energy.EnergyReading(s.Int64At(0), DateTimeOffset.FromUnixTimeMilliseconds(s.Int64At(1)),
+                s.DoubleAt(2), s.Int64At(3)),
             static (a, b) => a.Seq.CompareTo(b.Seq));
 
     /// <summary>
@@ -39,28 +39,6 @@ internal sealed partial class SqliteStore
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.GetDouble(4), r.IsDBNull(5) ? 0 : r.GetInt64(5))),
             ("$a", afterId), ("$b", upToId));
 
-    /// <summary>Hotspot telemetry of a city with ts in [from, to), per device in seq order, as Wi-Fi engine samples (only rows up to <paramref name="maxId"/> when given).</summary>
-    public Dictionary<string, List<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>> WifiSamples(string city, DateTimeOffset from, DateTimeOffset to, long? maxId = null) =>
-        CityRows<CidadesInteligentes.Cloud.Domain.Wifi.WifiSample>(city, "hotspot", from, to, "seq, ts, payload", null, maxId, null,
-            static s => WifiSample(raw.sqlite3_column_int64(s, 0), raw.sqlite3_column_int64(s, 1),
-                System.Text.Json.JsonSerializer.Deserialize(raw.sqlite3_column_blob(s, 2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry)),
-            static (a, b) => a.Seq.CompareTo(b.Seq));
-
-    /// <summary>Hotspot samples of every city with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>], in arrival (id) order.</summary>
-    public List<(string City, string Device, CidadesInteligentes.Cloud.Domain.Wifi.WifiSample Sample)> WifiSamplesBetween(long afterId, long upToId)
-    {
-        var rows = Query("SELECT seq, ts, payload, city, device FROM telemetry WHERE id > $a AND id <= $b AND kind = 'hotspot' ORDER BY id",
-            r => (r.GetString(3), r.GetString(4), WifiSample(r.GetInt64(0), r.GetInt64(1),
-                System.Text.Json.JsonSerializer.Deserialize(r.GetString(2), CidadesInteligentes.Telemetry.Contract.TelemetryJson.Default.HotspotTelemetry))),
-            ("$a", afterId), ("$b", upToId));
-        return [.. rows.Where(r => r.Item3 is not null).Select(r => (r.Item1, r.Item2, r.Item3!.Value))];
-    }
-
-    /// <summary>A row's seq, ts and stored JSON as a Wi-Fi engine sample (null if the JSON is not hotspot telemetry).</summary>
-    private static CidadesInteligentes.Cloud.Domain.Wifi.WifiSample? WifiSample(long seq, long ts, CidadesInteligentes.Telemetry.Contract.HotspotTelemetry? h) =>
-        h is null ? null : new(seq, DateTimeOffset.FromUnixTimeMilliseconds(ts), h.BackhaulUp ?? false, h.PortalOk ?? false, h.LatencyMs, h.LossPercent,
-            h.DownMbps, h.UpMbps, h.Clients ?? 0, h.UniqueClientsToday ?? 0);
-
     /// <summary>
     /// A city's telemetry of one device kind with ts in [from, to) (optionally only rows up to <paramref name="maxId"/>, only
     /// <paramref name="device"/>'s: the city's rows of the period are still scanned), each row read by <paramref name="read"/>
@@ -71,29 +49,40 @@ internal sealed partial class SqliteStore
     /// SQLite sort every row of the period first (docs/performance.md, "The price is on the read side").
     /// </summary>
     private Dictionary<string, List<T>> CityRows<T>(string city, string kind, DateTimeOffset from, DateTimeOffset to, string columns, string? where, long? maxId, string? device,
-        Func<sqlite3_stmt, T?> read, Comparison<T> bySeq)
+        Func<PreparedStatement, T?> read, Comparison<T> bySeq)
+        where T : struct =>
+        ByDevice($"SELECT {columns}, device FROM telemetry WHERE city = ?1 AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND id <= ?5"
+            + (where is null ? "" : " AND " + where) + (device is null ? "" : " AND device = ?6"),
+            s =>
+            {
+                s.Text(1, city).Text(2, kind).Int64(3, from.ToUnixTimeMilliseconds()).Int64(4, to.ToUnixTimeMilliseconds()).Int64(5, maxId ?? long.MaxValue);
+                if (device is not null)
+                {
+                    s.Text(6, device);
+                }
+            }, read, bySeq);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (its last column the device) on a reader connection and returns its rows, each read by
+    /// <paramref name="read"/> (null: skipped), per device in seq order (see <see cref="CityRows"/>).
+    /// </summary>
+    private Dictionary<string, List<T>> ByDevice<T>(string sql, Action<PreparedStatement> bind, Func<PreparedStatement, T?> read, Comparison<T> bySeq)
         where T : struct
     {
         var result = new Dictionary<string, List<T>>(StringComparer.Ordinal);
         var byName = result.GetAlternateLookup<ReadOnlySpan<char>>();
         using var c = OpenReader();
-        // the device is the last column
-        using var s = new PreparedStatement(c, $"SELECT {columns}, device FROM telemetry WHERE city = ?1 AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND id <= ?5"
-            + (where is null ? "" : " AND " + where) + (device is null ? "" : " AND device = ?6"));
-        s.Text(1, city).Text(2, kind).Int64(3, from.ToUnixTimeMilliseconds()).Int64(4, to.ToUnixTimeMilliseconds()).Int64(5, maxId ?? long.MaxValue);
-        if (device is not null)
-        {
-            s.Text(6, device);
-        }
+        using var s = new PreparedStatement(c, sql);
+        bind(s);
         var deviceColumn = raw.sqlite3_column_count(s.Statement) - 1;
         Span<char> name = stackalloc char[256];
         while (s.Next())
         {
-            if (read(s.Statement) is not { } value)
+            if (read(s) is not { } value)
             {
                 continue;
             }
-            var utf8 = raw.sqlite3_column_blob(s.Statement, deviceColumn);
+            var utf8 = s.BytesAt(deviceColumn);
             List<T>? list;
             if (utf8.Length > name.Length)
             {

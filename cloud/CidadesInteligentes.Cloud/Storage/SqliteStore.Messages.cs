@@ -57,6 +57,8 @@ internal sealed partial class SqliteStore
         // reused (cleared, keeping its capacity): with a fleet it holds thousands of devices
         var sets = _batchSeqSets;
         sets.Clear();
+        _batchWifi.Clear();
+        var storedRows = 0;
         _insertTelemetry ??= new ChunkedWrite<IngestItem>(_writer, InsertTelemetrySql, TelemetryColumns, "", BindTelemetry);
         _insertTelemetry.Begin();
         for (var i = 0; i < items.Count; i++)
@@ -80,6 +82,11 @@ internal sealed partial class SqliteStore
             entry.Changed = true;
             results[i] = StoreOutcome.Stored;
             _insertTelemetry.Add(it);
+            if (it.DeviceKind == "hotspot")
+            {
+                _batchWifi.Add((it, storedRows));
+            }
+            storedRows++;
         }
         if (sets.Count == 0)
         {
@@ -88,6 +95,7 @@ internal sealed partial class SqliteStore
         _insertTelemetry.Flush();
         // every row of a device stored in this batch has an id at or below the batch's last one
         var lastInserted = _insertTelemetry.LastInsertRowId;
+        WriteWifiSamples(storedRows, lastInserted);
         // the changed sets (with a fleet about one per message)
         _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
         _writeSeqSets.Begin();

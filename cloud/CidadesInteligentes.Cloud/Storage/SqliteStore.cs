@@ -96,6 +96,10 @@ internal sealed partial class SqliteStore : IDisposable
             m.Transaction = tx;
             m.CommandText = Schema.Migrations[i] + $"\nPRAGMA user_version = {i + 1};";
             m.ExecuteNonQuery();
+            if (i == Schema.WifiSamplesMigration)
+            {
+                BackfillWifiSamples();
+            }
             tx.Commit();
         }
         SchemaVersion = Schema.Migrations.Length;

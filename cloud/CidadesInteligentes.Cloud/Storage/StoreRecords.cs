@@ -35,7 +35,8 @@ internal sealed record IngestItem(
     bool? BackhaulUp = null,
     bool? PortalOk = null,
     int? Clients = null,
-    int? UniqueClients = null);
+    int? UniqueClients = null,
+    CidadesInteligentes.Telemetry.Contract.HotspotTelemetry? Hotspot = null);
 
 /// <summary>What one batch adds to a device-day roll-up.</summary>
 internal readonly record struct RollupDelta(string? City, string? Kind, long Messages, long FirstTs, long LastTs, double? EnergyMin, double? EnergyMax,
