@@ -127,7 +127,7 @@ internal sealed class PreparedStatement : IDisposable
 
     // Columns of the row Next stepped to, read by pointer as the binds are (see Native): a whole read of a city-month
     // calls these hundreds of thousands of times, and SQLitePCLRaw's SafeHandle reference counting around each call was
-    // a fifth of a Wi-Fi read's CPU in perf.
+    // 11 % of `bench -- wifi-refresh`'s samples in perf (docs/performance.md, "Wi-Fi samples as their own table").
 
     public long Int64At(int column) => Native.ColumnInt64(_handle, column);
 
