@@ -240,6 +240,15 @@ internal static class Schema
             PRIMARY KEY (city, ts, device, seq)
         ) WITHOUT ROWID;
         """,
+
+        // 10: `seq_sets` is written only when a device's seq ranges change shape (a gap, a late seq, a new device), not
+        // each time its last range grows by the next seq: with a fleet that was one upsert per message. The stored last
+        // range reaches up to the device's highest `max_seq` in its roll-ups, which every stored message updates anyway
+        // (SqliteStore.LoadSeqSet); each roll-up row now also keeps the id bound of its device's newest row, where a
+        // "recent" read starts (NULL on rows from before: seq_sets.last_id was exact when this ran).
+        """
+        ALTER TABLE daily_rollups ADD COLUMN last_id INTEGER;
+        """,
     ];
 
     /// <summary>The migration (its index in <see cref="Migrations"/>) after whose SQL the store back-fills <c>wifi_samples</c>.</summary>

@@ -61,6 +61,36 @@ internal sealed class SeqSet
         return i >= 0 && seq <= _ranges[i].Hi;
     }
 
+    /// <summary>
+    /// Adds <paramref name="seq"/> if it is the next seq of the last range (what a device draining its outbox in order
+    /// sends nearly every time); false, changing nothing, otherwise. Such a change is all <c>seq_sets</c> does not
+    /// record: the stored last range reaches up to the device's highest roll-up seq (<see cref="ExtendLastTo"/>).
+    /// </summary>
+    public bool TryExtendLast(long seq)
+    {
+        var n = _ranges.Count;
+        if (n == 0 || seq != _ranges[n - 1].Hi + 1)
+        {
+            return false;
+        }
+        _ranges[n - 1] = (_ranges[n - 1].Lo, seq);
+        return true;
+    }
+
+    /// <summary>
+    /// The set as stored, completed: its last range raised to <paramref name="top"/> (the device's highest seq in its
+    /// roll-ups) when that is higher. Every seq from the stored last range up to it was added by <see cref="TryExtendLast"/>.
+    /// </summary>
+    public SeqSet ExtendLastTo(long? top)
+    {
+        var n = _ranges.Count;
+        if (n > 0 && top is { } t && t > _ranges[n - 1].Hi)
+        {
+            _ranges[n - 1] = (_ranges[n - 1].Lo, t);
+        }
+        return this;
+    }
+
     /// <summary>Adds <paramref name="seq"/>; false if it was already in the set.</summary>
     public bool Add(long seq)
     {

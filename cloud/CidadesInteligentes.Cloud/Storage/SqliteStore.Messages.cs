@@ -41,7 +41,8 @@ internal sealed partial class SqliteStore
     // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
     // unchanged): two cloud instances may share one store file, and the other's commits must be seen.
     private readonly Dictionary<string, (SeqSet Set, long LastId)> _seqCache = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (SeqSet Set, long LastId, bool Changed)> _batchSeqSets = new(StringComparer.Ordinal);
+    // Changed: a seq was added; Reshaped: not only by growing the last range by the next seq (then seq_sets is written)
+    private readonly Dictionary<string, (SeqSet Set, long LastId, bool Changed, bool Reshaped)> _batchSeqSets = new(StringComparer.Ordinal);
     private long _seqCacheDataVersion = -1;
 
     /// <summary>How many times the seq cache was dropped because another connection had committed (for tests).</summary>
@@ -72,13 +73,19 @@ internal sealed partial class SqliteStore
             if (!known)
             {
                 var (set, lastId) = LoadSeqSet(it.Device);
-                entry = (set, lastId, false);
+                entry = (set, lastId, false, false);
             }
-            if (!entry.Set.Add(it.Seq))
+            if (!entry.Set.TryExtendLast(it.Seq))
             {
-                results[i] = StoreOutcome.Duplicate;
-                continue;
+                if (!entry.Set.Add(it.Seq))
+                {
+                    results[i] = StoreOutcome.Duplicate;
+                    continue;
+                }
+                entry.Reshaped = true;
             }
+            // a message without a local date has no roll-up to carry its seq: its set is written whole
+            entry.Reshaped |= it.LocalDate is null;
             entry.Changed = true;
             results[i] = StoreOutcome.Stored;
             _insertTelemetry.Add(it);
@@ -96,12 +103,13 @@ internal sealed partial class SqliteStore
         // every row of a device stored in this batch has an id at or below the batch's last one
         var lastInserted = _insertTelemetry.LastInsertRowId;
         WriteWifiSamples(storedRows, lastInserted);
-        // the changed sets (with a fleet about one per message)
+        // the sets that changed shape (a gap, a late seq, a new device): rare. A set whose last range only grew is
+        // complete with its roll-ups' highest seq, written below in this transaction (LoadSeqSet)
         _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
         _writeSeqSets.Begin();
-        foreach (var (device, (set, _, changed)) in sets)
+        foreach (var (device, (set, _, _, reshaped)) in sets)
         {
-            if (changed)
+            if (reshaped)
             {
                 _writeSeqSets.Add((device, set, lastInserted));
             }
@@ -110,19 +118,30 @@ internal sealed partial class SqliteStore
         return lastInserted;
     }
 
-    /// <summary>A device's seq set as committed (from the cache, or the table), as a copy this batch may change.</summary>
+    /// <summary>
+    /// A device's seq set as committed (from the cache, or the tables), as a copy this batch may change: the stored
+    /// ranges, the last one reaching up to the highest seq of the device's roll-ups (see <see cref="SeqSet.TryExtendLast"/>).
+    /// </summary>
     private (SeqSet Set, long LastId) LoadSeqSet(string device)
     {
         if (_seqCache.TryGetValue(device, out var cached))
         {
             return (cached.Set.Clone(), cached.LastId);
         }
-        _readSeqSet ??= new PreparedStatement(_writer, "SELECT ranges, last_id FROM seq_sets WHERE device = ?1 AND stream = 'telemetry'");
+        _readSeqSet ??= new PreparedStatement(_writer, SeqSetSql);
         _readSeqSet.Text(1, device);
-        return _readSeqSet.TryReadRow(static s => (raw.sqlite3_column_text(s, 0).utf8_to_string(), raw.sqlite3_column_int64(s, 1)), out var row)
-            ? (SeqSet.Parse(row.Item1), row.Item2)
+        return _readSeqSet.TryReadRow(static s => (raw.sqlite3_column_text(s, 0).utf8_to_string(), raw.sqlite3_column_int64(s, 1),
+                raw.sqlite3_column_type(s, 2) == raw.SQLITE_NULL ? (long?)null : raw.sqlite3_column_int64(s, 2),
+                raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? (long?)null : raw.sqlite3_column_int64(s, 3)), out var row)
+            ? (SeqSet.Parse(row.Item1).ExtendLastTo(row.Item3), Math.Max(row.Item2, row.Item4 ?? 0))
             : (new SeqSet(), 0);
     }
+
+    /// <summary>A device's stored telemetry seqs (?1): ranges, last id bound, and its roll-ups' highest seq and id bound.</summary>
+    internal const string SeqSetSql = """
+        SELECT ranges, last_id, (SELECT max(max_seq) FROM daily_rollups WHERE device = ?1), (SELECT max(last_id) FROM daily_rollups WHERE device = ?1)
+        FROM seq_sets WHERE device = ?1 AND stream = 'telemetry'
+        """;
 
     /// <summary>At the start of a write transaction: drops the seq cache if another connection has committed since.</summary>
     private void CheckSeqCache()
@@ -151,7 +170,7 @@ internal sealed partial class SqliteStore
         {
             _seqCache.Clear();
         }
-        foreach (var (device, (set, lastId, changed)) in _batchSeqSets)
+        foreach (var (device, (set, lastId, changed, _)) in _batchSeqSets)
         {
             _seqCache[device] = (set, changed ? last : lastId);
         }

@@ -13,12 +13,12 @@ internal sealed partial class SqliteStore
     // (device, local date) → the batch's aggregate; reused from batch to batch (under the write lock)
     private readonly Dictionary<(string Device, string Date), RollupDelta> _batchRollups = [];
 
-    private const int RollupColumns = 17;
+    private const int RollupColumns = 18;
 
     // OR FAIL as at InsertTelemetrySql; a multi-row upsert still keeps a statement journal (its DO UPDATE may abort),
     // held in memory (temp_store, set when the store opens).
     private const string RollupInsertSql =
-        "INSERT OR FAIL INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq) VALUES ";
+        "INSERT OR FAIL INTO daily_rollups (device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq, last_id) VALUES ";
 
     private const string RollupConflictSql = """
 
@@ -32,7 +32,8 @@ internal sealed partial class SqliteStore
             backhaul_up = backhaul_up + excluded.backhaul_up, portal_ok = portal_ok + excluded.portal_ok,
             max_clients = max(coalesce(max_clients, excluded.max_clients), coalesce(excluded.max_clients, max_clients)),
             max_unique = max(coalesce(max_unique, excluded.max_unique), coalesce(excluded.max_unique, max_unique)),
-            min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq)
+            min_seq = min(coalesce(min_seq, excluded.min_seq), excluded.min_seq), max_seq = max(coalesce(max_seq, excluded.max_seq), excluded.max_seq),
+            last_id = max(coalesce(last_id, excluded.last_id), excluded.last_id)
         """;
 
     private static void BindRollup(PreparedStatement s, int at, KeyValuePair<(string Device, string Date), RollupDelta> group)
@@ -40,17 +41,20 @@ internal sealed partial class SqliteStore
         var ((device, date), d) = group;
         s.Text(at + 1, device).Text(at + 2, date).Text(at + 3, d.City).Text(at + 4, d.Kind).Int64(at + 5, d.Messages).Int64(at + 6, d.FirstTs).Int64(at + 7, d.LastTs)
             .Double(at + 8, d.EnergyMin).Double(at + 9, d.EnergyMax).Int64(at + 10, d.BurnMin).Int64(at + 11, d.BurnMax).Int64(at + 12, d.BackhaulUp).Int64(at + 13, d.PortalOk)
-            .Int64(at + 14, d.MaxClients).Int64(at + 15, d.MaxUnique).Int64(at + 16, d.MinSeq).Int64(at + 17, d.MaxSeq);
+            .Int64(at + 14, d.MaxClients).Int64(at + 15, d.MaxUnique).Int64(at + 16, d.MinSeq).Int64(at + 17, d.MaxSeq).Int64(at + 18, d.LastId);
     }
 
-    /// <summary>Adds each group of the batch to its day's row (with a fleet about one upsert per message).</summary>
-    private void WriteRollups(Dictionary<(string Device, string Date), RollupDelta> rollups)
+    /// <summary>
+    /// Adds each group of the batch to its day's row (with a fleet about one upsert per message); <paramref name="lastId"/>
+    /// is the batch's last telemetry row id, the bound of each device's newest row.
+    /// </summary>
+    private void WriteRollups(Dictionary<(string Device, string Date), RollupDelta> rollups, long lastId)
     {
         _upsertRollups ??= new ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>(_writer, RollupInsertSql, RollupColumns, RollupConflictSql, BindRollup);
         _upsertRollups.Begin();
         foreach (var group in rollups)
         {
-            _upsertRollups.Add(group);
+            _upsertRollups.Add(new(group.Key, group.Value with { LastId = lastId }));
         }
         _upsertRollups.Flush();
     }

@@ -25,12 +25,10 @@ internal sealed partial class SqliteStore
         }
         // the device's seq set says which seqs are the newest ones; the rows are in arrival order, so walk back from the
         // device's newest row (last_id) until those are found (normally the last ones to arrive)
-        var set = Query("SELECT ranges, last_id FROM seq_sets WHERE device = $d AND stream = 'telemetry'", r => (SeqSet.Parse(r.GetString(0)), r.GetInt64(1)), ("$d", device));
-        if (set.Count == 0 || limit <= 0)
+        if (StoredSeqs(device) is not var (seqs, lastId) || limit <= 0)
         {
             return [];
         }
-        var (seqs, lastId) = set[0];
         var rows = Query("""
             SELECT device, city, kind, seq, ts, received_at, payload FROM telemetry
             WHERE id <= $last AND device = $d AND seq >= $min ORDER BY id DESC LIMIT $l
@@ -38,6 +36,15 @@ internal sealed partial class SqliteStore
         rows.Sort(static (a, b) => b.Seq.CompareTo(a.Seq));
         return rows;
     }
+
+    /// <summary>
+    /// A device's stored telemetry seqs as committed (null if it has none), and the bound of its newest row's id: the
+    /// <c>seq_sets</c> row completed with the device's roll-ups (see <see cref="SeqSet.TryExtendLast"/>).
+    /// </summary>
+    internal (SeqSet Seqs, long LastId)? StoredSeqs(string device) =>
+        Query(SeqSetSql.Replace("?1", "$d", StringComparison.Ordinal),
+            r => ((SeqSet, long)?)(SeqSet.Parse(r.GetString(0)).ExtendLastTo(r.IsDBNull(2) ? null : r.GetInt64(2)), Math.Max(r.GetInt64(1), r.IsDBNull(3) ? 0 : r.GetInt64(3))),
+            ("$d", device)).FirstOrDefault();
 
     /// <summary>Every seq stored for a device's stream, read from the rows themselves (for audits and tests).</summary>
     public List<long> Seqs(string device, string stream) =>

@@ -117,7 +117,7 @@ internal sealed partial class SqliteStore : IDisposable
                 CheckSeqCache();
                 var lastInserted = StoreTelemetry(items, results);
                 StoreOtherMessages(items, results);
-                WriteRest(tx, items, results);
+                WriteRest(tx, items, results, lastInserted ?? 0);
                 tx.Commit();
                 CacheSeqSets(lastInserted);
             }
@@ -130,7 +130,7 @@ internal sealed partial class SqliteStore : IDisposable
     }
 
     /// <summary>Status changes, dead letters, command acks and the roll-ups of the messages just inserted.</summary>
-    private void WriteRest(SqliteTransaction tx, IReadOnlyList<IngestItem> items, StoreOutcome[] results)
+    private void WriteRest(SqliteTransaction tx, IReadOnlyList<IngestItem> items, StoreOutcome[] results, long lastTelemetryId)
     {
         SqliteCommand? status = null, dead = null, ack = null;
         try
@@ -173,7 +173,7 @@ internal sealed partial class SqliteStore : IDisposable
                         break;
                 }
             }
-            WriteRollups(rollups);
+            WriteRollups(rollups, lastTelemetryId);
         }
         finally
         {

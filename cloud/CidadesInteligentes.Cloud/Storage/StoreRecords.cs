@@ -42,6 +42,9 @@ internal sealed record IngestItem(
 internal readonly record struct RollupDelta(string? City, string? Kind, long Messages, long FirstTs, long LastTs, double? EnergyMin, double? EnergyMax,
     long? BurnMin, long? BurnMax, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique, long MinSeq, long MaxSeq)
 {
+    /// <summary>The batch's last telemetry row id: a bound on the device's newest row (set when the batch is written).</summary>
+    public long LastId { get; init; }
+
     public RollupDelta Add(IngestItem it)
     {
         var ts = it.Ts.ToUnixTimeMilliseconds();

@@ -101,4 +101,27 @@ public sealed class SeqSetTests
         Assert.Equal("1-5", set.ToString());
         Assert.Equal("1-6", copy.ToString());
     }
+
+    [Theory]
+    [InlineData("", 1, false, "")]              // an empty set has no last range: a new device changes shape
+    [InlineData("1-5", 6, true, "1-6")]
+    [InlineData("1-5", 7, false, "1-5")]        // a gap
+    [InlineData("1-5", 5, false, "1-5")]        // already in
+    [InlineData("1-3,5-6", 4, false, "1-3,5-6")] // a late seq
+    [InlineData("1-3,5-6", 7, true, "1-3,5-7")]
+    public void Only_the_next_seq_of_the_last_range_extends_it_in_place(string text, long seq, bool extended, string after)
+    {
+        var set = SeqSet.Parse(text);
+        Assert.Equal(extended, set.TryExtendLast(seq));
+        Assert.Equal(after, set.ToString());
+    }
+
+    [Theory]
+    [InlineData("1-5", null, "1-5")]
+    [InlineData("1-5", 4L, "1-5")]     // a roll-up top below the stored one changes nothing
+    [InlineData("1-5", 9L, "1-9")]
+    [InlineData("1-3,5-6", 8L, "1-3,5-8")]
+    [InlineData("", 8L, "")]
+    public void The_stored_last_range_reaches_up_to_the_roll_ups_top(string text, long? top, string completed) =>
+        Assert.Equal(completed, SeqSet.Parse(text).ExtendLastTo(top).ToString());
 }
