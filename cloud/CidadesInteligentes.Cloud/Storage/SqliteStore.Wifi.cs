@@ -70,23 +70,41 @@ internal sealed partial class SqliteStore
     /// Migration 9: a sample for every hotspot row already in <c>telemetry</c>, read from its JSON with the contract's
     /// serializer, as <see cref="WifiSamplesFromPayloads"/> reads it (inside the migration's transaction).
     /// </summary>
+    /// <summary>Hotspot rows the back-fill reads and writes at a time (the results do not depend on it; tests make it small).</summary>
+    internal static int WifiBackfillChunk { get; set; } = 20_000;
+
     private void BackfillWifiSamples()
     {
-        using var read = new PreparedStatement(_writer, "SELECT id, device, seq, city, ts, payload FROM telemetry WHERE kind = 'hotspot' ORDER BY id");
+        // in chunks of rows held in memory (a store may hold years of samples), each read then written on this one
+        // connection; one pass over the telemetry in id order
+        using var read = new PreparedStatement(_writer, "SELECT id, device, seq, city, ts, payload FROM telemetry WHERE id > ?1 AND kind = 'hotspot' ORDER BY id LIMIT ?2");
         using var insert = new PreparedStatement(_writer, InsertWifiSql + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
         var rows = new List<WifiRow>();
-        while (read.Next())
+        var after = 0L;
+        while (true)
         {
-            var st = read.Statement;
-            if (SampleOf(raw.sqlite3_column_int64(st, 2), raw.sqlite3_column_int64(st, 4), raw.sqlite3_column_blob(st, 5)) is { } sample)
+            rows.Clear();
+            var found = false;
+            read.Int64(1, after).Int64(2, WifiBackfillChunk);
+            while (read.Next())
             {
-                rows.Add(new WifiRow(raw.sqlite3_column_text(st, 3).utf8_to_string(), raw.sqlite3_column_text(st, 1).utf8_to_string(), sample, raw.sqlite3_column_int64(st, 0)));
+                found = true;
+                after = read.Int64At(0);
+                if (SampleOf(read.Int64At(2), read.Int64At(4), read.BytesAt(5)) is { } sample)
+                {
+                    var st = read.Statement;
+                    rows.Add(new WifiRow(raw.sqlite3_column_text(st, 3).utf8_to_string(), raw.sqlite3_column_text(st, 1).utf8_to_string(), sample, after));
+                }
             }
-        }
-        foreach (var row in rows)
-        {
-            BindWifi(insert, 0, row);
-            insert.Execute();
+            if (!found)
+            {
+                return;
+            }
+            foreach (var row in rows)
+            {
+                BindWifi(insert, 0, row);
+                insert.Execute();
+            }
         }
     }
 

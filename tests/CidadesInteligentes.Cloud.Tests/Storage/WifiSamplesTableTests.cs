@@ -160,7 +160,18 @@ public sealed class WifiSamplesTableTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        using var store = SqliteStore.Open(_dir);
+        // read and written 7 hotspot rows at a time: 29 chunks, the last one short
+        SqliteStore.WifiBackfillChunk = 7;
+        SqliteStore store;
+        try
+        {
+            store = SqliteStore.Open(_dir);
+        }
+        finally
+        {
+            SqliteStore.WifiBackfillChunk = 20_000;
+        }
+        using var _ = store;
         Assert.Equal(Schema.Migrations.Length, store.SchemaVersion);
         Assert.Equal(200, store.Query("SELECT count(*) FROM wifi_samples", r => r.GetInt32(0))[0]);
         var all = store.WifiSamples(City, T0.AddDays(-1), T0.AddDays(1));
