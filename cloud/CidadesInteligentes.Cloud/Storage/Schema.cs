@@ -241,12 +241,14 @@ internal static class Schema
         ) WITHOUT ROWID;
         """,
 
-        // 10: `seq_sets` is written only when a device's seq ranges change shape (a gap, a late seq, a new device), not
-        // each time its last range grows by the next seq: with a fleet that was one upsert per message. The stored last
-        // range reaches up to the device's highest `max_seq` in its roll-ups, which every stored message updates anyway
-        // (SqliteStore.LoadSeqSet); each roll-up row now also keeps the id bound of its device's newest row, where a
-        // "recent" read starts (NULL on rows from before: seq_sets.last_id was exact when this ran).
+        // 10: `seq_sets` is written only when a device's seq ranges change shape (a gap, a late seq, a new device) or a
+        // seq lands on another local date than the row's `date`, not each time its last range grows by the next seq: with
+        // a fleet that was one upsert per message. The stored last range reaches up to `max_seq` of the device's roll-up
+        // of that date, which every stored message of the day updates anyway (SqliteStore.LoadSeqSet); each roll-up row
+        // now also keeps the id bound of its device's newest row, where a "recent" read starts. NULL on rows from before
+        // (their ranges and last_id were exact when this ran).
         """
+        ALTER TABLE seq_sets ADD COLUMN date TEXT;
         ALTER TABLE daily_rollups ADD COLUMN last_id INTEGER;
         """,
     ];

@@ -25,24 +25,33 @@ internal sealed partial class SqliteStore
     private const string InsertTelemetrySql = "INSERT OR FAIL INTO telemetry (device, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES ";
     private const string InsertMessageSql = "INSERT OR IGNORE INTO messages (device, stream, seq, city, kind, ts, received_at, payload, energy_wh, burn_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
-    private const int SeqSetColumns = 4;
+    private const int SeqSetColumns = 5;
 
     // OR FAIL: see InsertTelemetrySql and RollupInsertSql
-    private const string WriteSeqSetSql = "INSERT OR FAIL INTO seq_sets (device, stream, ranges, last_id) VALUES ";
+    private const string WriteSeqSetSql = "INSERT OR FAIL INTO seq_sets (device, stream, ranges, last_id, date) VALUES ";
 
-    private const string WriteSeqSetConflictSql = " ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id";
+    private const string WriteSeqSetConflictSql = " ON CONFLICT (device, stream) DO UPDATE SET ranges = excluded.ranges, last_id = excluded.last_id, date = excluded.date";
 
     private ChunkedWrite<IngestItem>? _insertTelemetry;
-    private ChunkedWrite<(string Device, SeqSet Set, long LastId)>? _writeSeqSets;
+    private ChunkedWrite<(string Device, DeviceSeqs Seqs)>? _writeSeqSets;
     private PreparedStatement? _insertMessage;
     private PreparedStatement? _readSeqSet;
     private PreparedStatement? _dataVersion;
 
     // Seq sets as committed, by device. Valid only while no other connection has written the store (PRAGMA data_version
     // unchanged): two cloud instances may share one store file, and the other's commits must be seen.
-    private readonly Dictionary<string, (SeqSet Set, long LastId)> _seqCache = new(StringComparer.Ordinal);
-    // Changed: a seq was added; Reshaped: not only by growing the last range by the next seq (then seq_sets is written)
-    private readonly Dictionary<string, (SeqSet Set, long LastId, bool Changed, bool Reshaped)> _batchSeqSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceSeqs> _seqCache = new(StringComparer.Ordinal);
+    // Changed: a seq was added; Written: the device's seq_sets row is written (its ranges changed shape, or a seq landed
+    // on another local date than the row's)
+    private readonly Dictionary<string, (DeviceSeqs Seqs, bool Changed, bool Written)> _batchSeqSets = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A device's stored telemetry seqs: <paramref name="Set"/>, the bound <paramref name="LastId"/> of its newest row's
+    /// id, and <paramref name="Date"/>, the one local date whose roll-up may hold seqs the stored ranges do not show
+    /// (null: they show them all). A seq that only grows the last range by one, on that date, does not rewrite the
+    /// <c>seq_sets</c> row: the roll-up of (device, date), written in the same transaction, carries it (migration 10).
+    /// </summary>
+    private record struct DeviceSeqs(SeqSet Set, long LastId, string? Date);
     private long _seqCacheDataVersion = -1;
 
     /// <summary>How many times the seq cache was dropped because another connection had committed (for tests).</summary>
@@ -72,20 +81,25 @@ internal sealed partial class SqliteStore
             ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sets, it.Device, out var known);
             if (!known)
             {
-                var (set, lastId) = LoadSeqSet(it.Device);
-                entry = (set, lastId, false, false);
+                entry = (LoadSeqSet(it.Device), false, false);
             }
-            if (!entry.Set.TryExtendLast(it.Seq))
+            if (!entry.Seqs.Set.TryExtendLast(it.Seq))
             {
-                if (!entry.Set.Add(it.Seq))
+                if (!entry.Seqs.Set.Add(it.Seq))
                 {
                     results[i] = StoreOutcome.Duplicate;
                     continue;
                 }
-                entry.Reshaped = true;
+                entry.Written = true;
             }
-            // a message without a local date has no roll-up to carry its seq: its set is written whole
-            entry.Reshaped |= it.LocalDate is null;
+            // the roll-up that carries the seq is this message's day: the row is written whenever that is not the row's
+            // date (once a day per device; and for a clock stepping back), and its date becomes this one. A message
+            // without a local date has no roll-up: its set is written whole, with no date
+            if (it.LocalDate != entry.Seqs.Date || it.LocalDate is null)
+            {
+                entry.Written = true;
+                entry.Seqs.Date = it.LocalDate;
+            }
             entry.Changed = true;
             results[i] = StoreOutcome.Stored;
             _insertTelemetry.Add(it);
@@ -103,15 +117,16 @@ internal sealed partial class SqliteStore
         // every row of a device stored in this batch has an id at or below the batch's last one
         var lastInserted = _insertTelemetry.LastInsertRowId;
         WriteWifiSamples(storedRows, lastInserted);
-        // the sets that changed shape (a gap, a late seq, a new device): rare. A set whose last range only grew is
-        // complete with its roll-ups' highest seq, written below in this transaction (LoadSeqSet)
-        _writeSeqSets ??= new ChunkedWrite<(string, SeqSet, long)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
+        // the sets that changed shape (a gap, a late seq, a new device) or day: with a fleet reporting every 15 minutes,
+        // about one in a hundred. A set whose last range only grew on its row's date is completed by that day's
+        // roll-up, written below in this transaction (LoadSeqSet)
+        _writeSeqSets ??= new ChunkedWrite<(string, DeviceSeqs)>(_writer, WriteSeqSetSql, SeqSetColumns, WriteSeqSetConflictSql, BindSeqSet);
         _writeSeqSets.Begin();
-        foreach (var (device, (set, _, _, reshaped)) in sets)
+        foreach (var (device, (seqs, _, written)) in sets)
         {
-            if (reshaped)
+            if (written)
             {
-                _writeSeqSets.Add((device, set, lastInserted));
+                _writeSeqSets.Add((device, seqs with { LastId = lastInserted }));
             }
         }
         _writeSeqSets.Flush();
@@ -119,28 +134,33 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// A device's seq set as committed (from the cache, or the tables), as a copy this batch may change: the stored
-    /// ranges, the last one reaching up to the highest seq of the device's roll-ups (see <see cref="SeqSet.TryExtendLast"/>).
+    /// A device's seqs as committed (from the cache, or the tables), as a copy this batch may change: the stored ranges,
+    /// the last one reaching up to the highest seq of the roll-up of the row's date (see <see cref="DeviceSeqs"/>).
     /// </summary>
-    private (SeqSet Set, long LastId) LoadSeqSet(string device)
+    private DeviceSeqs LoadSeqSet(string device)
     {
         if (_seqCache.TryGetValue(device, out var cached))
         {
-            return (cached.Set.Clone(), cached.LastId);
+            return cached with { Set = cached.Set.Clone() };
         }
         _readSeqSet ??= new PreparedStatement(_writer, SeqSetSql);
         _readSeqSet.Text(1, device);
-        return _readSeqSet.TryReadRow(static s => (raw.sqlite3_column_text(s, 0).utf8_to_string(), raw.sqlite3_column_int64(s, 1),
-                raw.sqlite3_column_type(s, 2) == raw.SQLITE_NULL ? (long?)null : raw.sqlite3_column_int64(s, 2),
-                raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? (long?)null : raw.sqlite3_column_int64(s, 3)), out var row)
-            ? (SeqSet.Parse(row.Item1).ExtendLastTo(row.Item3), Math.Max(row.Item2, row.Item4 ?? 0))
-            : (new SeqSet(), 0);
+        return _readSeqSet.TryReadRow(static s => new DeviceSeqs(SeqSet.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string())
+                    .ExtendLastTo(raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(s, 3)),
+                Math.Max(raw.sqlite3_column_int64(s, 1), raw.sqlite3_column_type(s, 4) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(s, 4)),
+                raw.sqlite3_column_type(s, 2) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 2).utf8_to_string()), out var row)
+            ? row
+            : new DeviceSeqs(new SeqSet(), 0, null);
     }
 
-    /// <summary>A device's stored telemetry seqs (?1): ranges, last id bound, and its roll-ups' highest seq and id bound.</summary>
+    /// <summary>
+    /// A device's stored telemetry seqs (?1): ranges, id bound and date of its <c>seq_sets</c> row, and the highest seq
+    /// and id bound of its roll-up of that date (two primary-key lookups).
+    /// </summary>
     internal const string SeqSetSql = """
-        SELECT ranges, last_id, (SELECT max(max_seq) FROM daily_rollups WHERE device = ?1), (SELECT max(last_id) FROM daily_rollups WHERE device = ?1)
-        FROM seq_sets WHERE device = ?1 AND stream = 'telemetry'
+        SELECT s.ranges, s.last_id, s.date, r.max_seq, r.last_id
+        FROM seq_sets s LEFT JOIN daily_rollups r ON r.device = s.device AND r.date = s.date
+        WHERE s.device = ?1 AND s.stream = 'telemetry'
         """;
 
     /// <summary>At the start of a write transaction: drops the seq cache if another connection has committed since.</summary>
@@ -170,9 +190,9 @@ internal sealed partial class SqliteStore
         {
             _seqCache.Clear();
         }
-        foreach (var (device, (set, lastId, changed, _)) in _batchSeqSets)
+        foreach (var (device, (seqs, changed, _)) in _batchSeqSets)
         {
-            _seqCache[device] = (set, changed ? last : lastId);
+            _seqCache[device] = changed ? seqs with { LastId = last } : seqs;
         }
     }
 
@@ -194,13 +214,14 @@ internal sealed partial class SqliteStore
         }
     }
 
-    private static void BindSeqSet(PreparedStatement s, int at, (string Device, SeqSet Set, long LastId) row)
+    private static void BindSeqSet(PreparedStatement s, int at, (string Device, DeviceSeqs Seqs) row)
     {
         // nearly always one or two ranges: formatted on the stack, no string per device and batch
-        var size = row.Set.MaxUtf8Length;
+        var set = row.Seqs.Set;
+        var size = set.MaxUtf8Length;
         Span<byte> text = size <= 256 ? stackalloc byte[256] : new byte[size];
-        row.Set.TryFormatUtf8(text, out var length);
-        s.Text(at + 1, row.Device).Text(at + 2, "telemetry").Utf8(at + 3, text[..length]).Int64(at + 4, row.LastId);
+        set.TryFormatUtf8(text, out var length);
+        s.Text(at + 1, row.Device).Text(at + 2, "telemetry").Utf8(at + 3, text[..length]).Int64(at + 4, row.Seqs.LastId).Text(at + 5, row.Seqs.Date);
     }
 
     private static void BindTelemetry(PreparedStatement s, int at, IngestItem it) =>

@@ -43,7 +43,7 @@ internal sealed partial class SqliteStore
     /// </summary>
     internal (SeqSet Seqs, long LastId)? StoredSeqs(string device) =>
         Query(SeqSetSql.Replace("?1", "$d", StringComparison.Ordinal),
-            r => ((SeqSet, long)?)(SeqSet.Parse(r.GetString(0)).ExtendLastTo(r.IsDBNull(2) ? null : r.GetInt64(2)), Math.Max(r.GetInt64(1), r.IsDBNull(3) ? 0 : r.GetInt64(3))),
+            r => ((SeqSet, long)?)(SeqSet.Parse(r.GetString(0)).ExtendLastTo(r.IsDBNull(3) ? null : r.GetInt64(3)), Math.Max(r.GetInt64(1), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
             ("$d", device)).FirstOrDefault();
 
     /// <summary>Every seq stored for a device's stream, read from the rows themselves (for audits and tests).</summary>

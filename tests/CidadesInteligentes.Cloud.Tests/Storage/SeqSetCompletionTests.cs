@@ -7,9 +7,10 @@ using Xunit;
 namespace CidadesInteligentes.Cloud.Tests.Storage;
 
 /// <summary>
-/// Since schema migration 10 a device's <c>seq_sets</c> row is written only when its seq ranges change shape; a batch
-/// that only grows the last range by the next seq leaves it as it was, and the stored last range reaches up to the
-/// highest seq of the device's daily roll-ups (written in the same transaction). Exactly-once must hold across
+/// Since schema migration 10 a device's <c>seq_sets</c> row is written only when its seq ranges change shape or a seq
+/// lands on another local date than the row's; a batch that only grows the last range by the next seq, on that date,
+/// leaves it as it was, and the stored last range reaches up to the highest seq of the device's roll-up of that date
+/// (written in the same transaction). Exactly-once must hold across
 /// everything that drops the in-memory sets: a restart, another store writing the same file, a clock stepping back
 /// across days, a message without a local date, and a store from before the migration.
 /// </summary>
@@ -43,13 +44,16 @@ public sealed class SeqSetCompletionTests : IDisposable
         {
             await Store(store, Lum("a", 1), Lum("a", 2));
             Assert.Equal("1-2", Ranges(store, "a"));
-            // ten batches that each add the next seq, across local midnight (21:00 local is 00:00Z; T0 is 09:00 local)
+            // ten batches that each add the next seq, 2 h apart from 15:00 local (T0 is 09:00 local): seq 8 is the first
+            // after local midnight, so the row is written for it (a new date) and not for the others
             for (var seq = 3; seq <= 12; seq++)
             {
-                Assert.Equal([StoreOutcome.Stored], await Store(store, Lum("a", seq, T0.AddHours(seq))));
+                Assert.Equal([StoreOutcome.Stored], await Store(store, Lum("a", seq, T0.AddHours(2 * seq))));
             }
-            Assert.Equal("1-2", Ranges(store, "a"));
+            Assert.Equal(("1-8", "2026-11-21"), store.Query("SELECT ranges, date FROM seq_sets WHERE device = 'a'", r => (r.GetString(0), r.GetString(1))).Single());
             Assert.Equal("1-12", store.StoredSeqs("a")!.Value.Seqs.ToString());
+            // the newest rows: seqs 9-12 arrived after the row's id bound (seq 8's batch); the roll-up of its date has theirs
+            Assert.Equal([12L, 11, 10, 9], store.Recent("a", "telemetry", 4).Select(m => m.Seq));
         }
 
         using (var reopened = SqliteStore.Open(_dir))
@@ -59,7 +63,7 @@ public sealed class SeqSetCompletionTests : IDisposable
             Assert.All(replay[..12], r => Assert.Equal(StoreOutcome.Duplicate, r));
             Assert.Equal(StoreOutcome.Stored, replay[12]);
             Assert.Equal(Enumerable.Range(1, 13).Select(s => (long)s), reopened.Seqs("a", "telemetry"));
-            // the newest rows, from the roll-ups' id bound (the seq_sets row's is that of the second message)
+            // the newest rows (seq 13, on another date than the row's, wrote the row again)
             Assert.Equal([13L, 12, 11, 10], reopened.Recent("a", "telemetry", 4).Select(m => m.Seq));
 
             // a gap changes the shape: written; the late seq that fills it too
@@ -78,15 +82,16 @@ public sealed class SeqSetCompletionTests : IDisposable
     }
 
     [Fact]
-    public async Task The_highest_seq_counts_wherever_its_day_is_after_a_clock_step_back()
+    public async Task A_clock_stepping_back_to_an_earlier_day_writes_the_row_with_that_day()
     {
         using (var store = SqliteStore.Open(_dir))
         {
             await Store(store, Lum("a", 1, T0.AddDays(2)));
-            // the clock stepped back two days: the next seqs land on an earlier local date than the first one
+            // the clock stepped back two days: seq 2 lands on an earlier local date than the row's, so the row is written
+            // with that date; seq 3, the same day, only grows the last range
             await Store(store, Lum("a", 2, T0));
             await Store(store, Lum("a", 3, T0.AddMinutes(1)));
-            Assert.Equal("1", Ranges(store, "a"));
+            Assert.Equal(("1-2", "2026-11-20"), store.Query("SELECT ranges, date FROM seq_sets WHERE device = 'a'", r => (r.GetString(0), r.GetString(1))).Single());
         }
         using var reopened = SqliteStore.Open(_dir);
         Assert.Equal("1-3", reopened.StoredSeqs("a")!.Value.Seqs.ToString());
@@ -134,7 +139,7 @@ public sealed class SeqSetCompletionTests : IDisposable
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "ALTER TABLE daily_rollups DROP COLUMN last_id; PRAGMA user_version = 9;";
+            cmd.CommandText = "ALTER TABLE daily_rollups DROP COLUMN last_id; ALTER TABLE seq_sets DROP COLUMN date; UPDATE seq_sets SET ranges = '1-3,5'; PRAGMA user_version = 9;";
             cmd.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();
