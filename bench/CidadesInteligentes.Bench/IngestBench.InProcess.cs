@@ -16,17 +16,21 @@ internal static partial class IngestBench
     /// <paramref name="devices"/> (default 8, as in the end-to-end bench) spreads the messages over that many luminaires:
     /// with thousands, nearly every message lands on its own device's last B-tree leaf, as it would for a real fleet.
     /// </remarks>
-    public static async Task InProcessAsync(int messages, int devices = Devices)
+    /// <param name="shuffled">
+    /// Devices report in a random order (the same every interval) instead of by number: a fleet's devices report at
+    /// their own moments, so consecutive messages hit rows far apart in every per-device table.
+    /// </param>
+    public static async Task InProcessAsync(int messages, int devices = Devices, bool shuffled = false)
     {
         // the cloud runs with server GC (the web SDK's default, cloud/CidadesInteligentes.Cloud's runtimeconfig); this
         // console program does not, so the measurement runs in a child of it started with the cloud's GC
         if (!System.Runtime.GCSettings.IsServerGC)
         {
-            await InChildWithCloudGcAsync(messages, devices);
+            await InChildWithCloudGcAsync(messages, devices, shuffled);
             return;
         }
-        Console.WriteLine($"ingestor alone: {messages:N0} messages from {devices:N0} devices (server GC, as the cloud)");
-        var (topics, payloads) = InProcessLoad(messages, devices, DateTimeOffset.UtcNow.AddDays(-1));
+        Console.WriteLine($"ingestor alone: {messages:N0} messages from {devices:N0} devices{(shuffled ? " in random order" : "")} (server GC, as the cloud)");
+        var (topics, payloads) = InProcessLoad(messages, devices, DateTimeOffset.UtcNow.AddDays(-1), shuffled);
         var now = DateTimeOffset.UtcNow;
         // tiered JIT: hot methods are recompiled optimised in the background only after a quiet spell, so warm up
         // for a few seconds of wall time (and pause) rather than a fixed count
@@ -47,7 +51,7 @@ internal static partial class IngestBench
         var validateUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / messages;
 
         // warm-up on its own store, older timestamps: same code paths, nothing shared with the measured run
-        var (warmTopics, warmPayloads) = InProcessLoad(Math.Min(messages, 50_000), devices, DateTimeOffset.UtcNow.AddDays(-3));
+        var (warmTopics, warmPayloads) = InProcessLoad(Math.Min(messages, 50_000), devices, DateTimeOffset.UtcNow.AddDays(-3), shuffled);
         await IngestAllAsync(warmTopics, warmPayloads);
         await Task.Delay(500);
         await IngestAllAsync(warmTopics, warmPayloads);
@@ -67,11 +71,11 @@ internal static partial class IngestBench
     }
 
     /// <summary>Runs <c>ingestor</c> in a child of this program with <c>DOTNET_gcServer=1</c>, its output passed through.</summary>
-    private static async Task InChildWithCloudGcAsync(int messages, int devices)
+    private static async Task InChildWithCloudGcAsync(int messages, int devices, bool shuffled)
     {
         // under the apphost ProcessPath is this program; under "dotnet x.dll" it is dotnet and needs the dll
         var host = Environment.ProcessPath!;
-        var arguments = string.Create(CultureInfo.InvariantCulture, $"ingestor {messages} {devices}");
+        var arguments = string.Create(CultureInfo.InvariantCulture, $"ingestor {messages} {devices}{(shuffled ? " shuffled" : "")}");
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             arguments = $"\"{typeof(IngestBench).Assembly.Location}\" {arguments}";
@@ -90,8 +94,11 @@ internal static partial class IngestBench
     private static long WrittenBytes() =>
         long.Parse(File.ReadLines("/proc/self/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal))[6..].Trim(), CultureInfo.InvariantCulture);
 
-    private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, int devices, DateTimeOffset ts0) =>
-        (Enumerable.Range(1, devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry").ToArray(),
+    private static (string[] Topics, byte[][] Payloads) InProcessLoad(int messages, int devices, DateTimeOffset ts0, bool shuffled) =>
+        // message n comes from the device at n % devices, so a random permutation of the topics is a random device
+        // order within every interval, each device's seqs still in order
+        (Enumerable.Range(1, devices).Select(d => $"ci/v1/3548906/luminaire/sc-lum-{d:D6}/telemetry")
+            .OrderBy(t => shuffled ? new Random(t.GetHashCode(StringComparison.Ordinal) ^ 20261207).Next() : 0).ToArray(),
          Enumerable.Range(1, messages).Select(n => LuminairePayload((n + devices - 1) / devices, ts0.AddSeconds(n / devices), n)).ToArray());
 
     private static async Task<(double CpuUs, double Rate, long Stored, long Batches, long AllocatedPerMessage, int Gen0)> IngestAllAsync(string[] topics, byte[][] payloads)
