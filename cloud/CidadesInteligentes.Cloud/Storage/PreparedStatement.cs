@@ -80,14 +80,14 @@ internal sealed class PreparedStatement : IDisposable
     /// Runs the bound statement (a SELECT of at most one row of interest) and, if it returns a row, reads it with
     /// <paramref name="read"/> before the statement is reset.
     /// </summary>
-    public bool TryReadRow<T>(Func<sqlite3_stmt, T> read, out T value)
+    public bool TryReadRow<T>(Func<PreparedStatement, T> read, out T value)
     {
         try
         {
             var rc = raw.sqlite3_step(_stmt);
             if (rc == raw.SQLITE_ROW)
             {
-                value = read(_stmt);
+                value = read(this);
                 return true;
             }
             if (rc != raw.SQLITE_DONE)
@@ -104,8 +104,8 @@ internal sealed class PreparedStatement : IDisposable
     }
 
     /// <summary>
-    /// The next row of the bound statement (a SELECT of many rows): true while there is one, to be read from
-    /// <see cref="Statement"/> with SQLite's column calls; false at the end, after which the statement is reset.
+    /// The next row of the bound statement (a SELECT of many rows): true while there is one, to be read with the column
+    /// calls below; false at the end, after which the statement is reset.
     /// </summary>
     public bool Next()
     {
@@ -122,8 +122,8 @@ internal sealed class PreparedStatement : IDisposable
         return false;
     }
 
-    /// <summary>The statement, for the column calls of the row <see cref="Next"/> stepped to.</summary>
-    public sqlite3_stmt Statement => _stmt;
+    /// <summary>Columns of the statement's rows.</summary>
+    public int ColumnCount => raw.sqlite3_column_count(_stmt);
 
     // Columns of the row Next stepped to, read by pointer as the binds are (see Native): a whole read of a city-month
     // calls these hundreds of thousands of times, and SQLitePCLRaw's SafeHandle reference counting around each call was
@@ -136,6 +136,11 @@ internal sealed class PreparedStatement : IDisposable
     public bool IsNullAt(int column) => Native.ColumnType(_handle, column) == raw.SQLITE_NULL;
 
     public double? NullableDoubleAt(int column) => IsNullAt(column) ? null : DoubleAt(column);
+
+    public long? NullableInt64At(int column) => IsNullAt(column) ? null : Int64At(column);
+
+    /// <summary>The column's text as a string (null for NULL).</summary>
+    public string? TextAt(int column) => IsNullAt(column) ? null : System.Text.Encoding.UTF8.GetString(BytesAt(column));
 
     /// <summary>The column's bytes (text as UTF-8), valid until the next step or reset.</summary>
     public unsafe ReadOnlySpan<byte> BytesAt(int column)

@@ -1,5 +1,3 @@
-using SQLitePCL;
-
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>What the savings and Wi-Fi engines read (a city's readings, the rows since an id) and the savings months they keep.</summary>
@@ -74,7 +72,7 @@ internal sealed partial class SqliteStore
         using var c = OpenReader();
         using var s = new PreparedStatement(c, sql);
         bind(s);
-        var deviceColumn = raw.sqlite3_column_count(s.Statement) - 1;
+        var deviceColumn = s.ColumnCount - 1;
         Span<char> name = stackalloc char[256];
         while (s.Next())
         {

@@ -1,5 +1,3 @@
-using SQLitePCL;
-
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>
@@ -144,30 +142,28 @@ internal sealed partial class SqliteStore
             return cached with { Set = cached.Set.Clone() };
         }
         _readSeqSet ??= new PreparedStatement(_writer, SeqSetSql);
-        _readSeqSet.Text(1, device);
-        return _readSeqSet.TryReadRow(static s => new DeviceSeqs(SeqSet.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string())
-                    .ExtendLastTo(raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(s, 3)),
-                Math.Max(raw.sqlite3_column_int64(s, 1), raw.sqlite3_column_type(s, 4) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(s, 4)),
-                raw.sqlite3_column_type(s, 2) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 2).utf8_to_string()), out var row)
-            ? row
-            : new DeviceSeqs(new SeqSet(), 0, null);
+        return _readSeqSet.Text(1, device).TryReadRow(ReadDeviceSeqs, out var row) ? row : new DeviceSeqs(new SeqSet(), 0, null);
     }
 
     /// <summary>
     /// A device's stored telemetry seqs (?1): ranges, id bound and date of its <c>seq_sets</c> row, and the highest seq
-    /// and id bound of its roll-up of that date (two primary-key lookups).
+    /// and id bound of its roll-up of that date (two primary-key lookups); read by <see cref="ReadDeviceSeqs"/>.
     /// </summary>
-    internal const string SeqSetSql = """
+    private const string SeqSetSql = """
         SELECT s.ranges, s.last_id, s.date, r.max_seq, r.last_id
         FROM seq_sets s LEFT JOIN daily_rollups r ON r.device = s.device AND r.date = s.date
         WHERE s.device = ?1 AND s.stream = 'telemetry'
         """;
 
+    /// <summary>A row of <see cref="SeqSetSql"/>: the stored ranges completed with the roll-up, the larger id bound.</summary>
+    private static DeviceSeqs ReadDeviceSeqs(PreparedStatement s) =>
+        new(SeqSet.Parse(s.TextAt(0)!).ExtendLastTo(s.NullableInt64At(3)), Math.Max(s.Int64At(1), s.NullableInt64At(4) ?? 0), s.TextAt(2));
+
     /// <summary>At the start of a write transaction: drops the seq cache if another connection has committed since.</summary>
     private void CheckSeqCache()
     {
         _dataVersion ??= new PreparedStatement(_writer, "PRAGMA data_version");
-        _dataVersion.TryReadRow(static s => raw.sqlite3_column_int64(s, 0), out var version);
+        _dataVersion.TryReadRow(static s => s.Int64At(0), out var version);
         if (version != _seqCacheDataVersion)
         {
             if (_seqCacheDataVersion != -1 && _seqCache.Count > 0)

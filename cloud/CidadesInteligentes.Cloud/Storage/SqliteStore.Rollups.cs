@@ -1,5 +1,3 @@
-using SQLitePCL;
-
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>
@@ -121,13 +119,12 @@ internal sealed partial class SqliteStore
         private Domain.Energy.EnergyReading? At(PreparedStatement rollup, PreparedStatement row, string device, string date)
         {
             Interlocked.Increment(ref _store._readingLookups);
-            if (!rollup.Text(1, device).Text(2, date).TryReadRow(static s => raw.sqlite3_column_int64(s, 0), out var ts))
+            if (!rollup.Text(1, device).Text(2, date).TryReadRow(static s => s.Int64At(0), out var ts))
             {
                 return null;
             }
-            return row.Text(1, _city).Int64(2, ts).Text(3, device).TryReadRow(static s => new Domain.Energy.EnergyReading(raw.sqlite3_column_int64(s, 0),
-                    DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(s, 1)), raw.sqlite3_column_double(s, 2),
-                    raw.sqlite3_column_type(s, 3) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(s, 3)), out var reading)
+            return row.Text(1, _city).Int64(2, ts).Text(3, device).TryReadRow(static s => new Domain.Energy.EnergyReading(s.Int64At(0),
+                    DateTimeOffset.FromUnixTimeMilliseconds(s.Int64At(1)), s.DoubleAt(2), s.NullableInt64At(3) ?? 0), out var reading)
                 ? reading
                 : null;
         }

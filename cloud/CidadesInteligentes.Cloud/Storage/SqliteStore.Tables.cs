@@ -41,10 +41,12 @@ internal sealed partial class SqliteStore
     /// A device's stored telemetry seqs as committed (null if it has none), and the bound of its newest row's id: the
     /// <c>seq_sets</c> row completed with the device's roll-ups (see <see cref="SeqSet.TryExtendLast"/>).
     /// </summary>
-    internal (SeqSet Seqs, long LastId)? StoredSeqs(string device) =>
-        Query(SeqSetSql.Replace("?1", "$d", StringComparison.Ordinal),
-            r => ((SeqSet, long)?)(SeqSet.Parse(r.GetString(0)).ExtendLastTo(r.IsDBNull(3) ? null : r.GetInt64(3)), Math.Max(r.GetInt64(1), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
-            ("$d", device)).FirstOrDefault();
+    internal (SeqSet Seqs, long LastId)? StoredSeqs(string device)
+    {
+        using var c = OpenReader();
+        using var s = new PreparedStatement(c, SeqSetSql);
+        return s.Text(1, device).TryReadRow(ReadDeviceSeqs, out var seqs) ? (seqs.Set, seqs.LastId) : null;
+    }
 
     /// <summary>Every seq stored for a device's stream, read from the rows themselves (for audits and tests).</summary>
     public List<long> Seqs(string device, string stream) =>

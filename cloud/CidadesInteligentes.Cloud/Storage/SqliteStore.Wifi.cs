@@ -1,6 +1,5 @@
 using CidadesInteligentes.Cloud.Domain.Wifi;
 using CidadesInteligentes.Telemetry.Contract;
-using SQLitePCL;
 
 namespace CidadesInteligentes.Cloud.Storage;
 
@@ -92,8 +91,7 @@ internal sealed partial class SqliteStore
                 after = read.Int64At(0);
                 if (SampleOf(read.Int64At(2), read.Int64At(4), read.BytesAt(5)) is { } sample)
                 {
-                    var st = read.Statement;
-                    rows.Add(new WifiRow(raw.sqlite3_column_text(st, 3).utf8_to_string(), raw.sqlite3_column_text(st, 1).utf8_to_string(), sample, after));
+                    rows.Add(new WifiRow(read.TextAt(3)!, read.TextAt(1)!, sample, after));
                 }
             }
             if (!found)
