@@ -251,6 +251,19 @@ internal static class Schema
         ALTER TABLE seq_sets ADD COLUMN date TEXT;
         ALTER TABLE daily_rollups ADD COLUMN last_id INTEGER;
         """,
+
+        // 11: the daily roll-ups are folded from the telemetry rows every few seconds instead of upserted in every commit
+        // (SqliteStore.Rollups.cs): with a fleet reporting in random order each commit updated a roll-up row on a page of
+        // its own. `up_to_id` is the watermark: every telemetry row up to that id is in the roll-ups, none above it. The
+        // rows above it are folded from memory by the instance that wrote them, or read back from the table (at open,
+        // after another instance's commit). Until now the roll-ups were exact as of every commit.
+        """
+        CREATE TABLE rollup_fold (
+            id          INTEGER PRIMARY KEY CHECK (id = 1),
+            up_to_id    INTEGER NOT NULL
+        );
+        INSERT INTO rollup_fold (id, up_to_id) VALUES (1, (SELECT coalesce(max(id), 0) FROM telemetry));
+        """,
     ];
 
     /// <summary>The migration (its index in <see cref="Migrations"/>) after whose SQL the store back-fills <c>wifi_samples</c>.</summary>

@@ -20,9 +20,12 @@ internal sealed partial class SqliteStore
     /// <paramref name="toDate"/>] (yyyy-MM-dd), from its daily roll-ups; null if it has none there. Where a read of its
     /// readings in that period can start.
     /// </summary>
-    public DateTimeOffset? FirstReadingBetween(string device, string fromDate, string toDate) =>
-        Query("SELECT min(first_ts) FROM daily_rollups WHERE device = $d AND date >= $f AND date <= $t AND energy_min_wh IS NOT NULL",
+    public DateTimeOffset? FirstReadingBetween(string device, string fromDate, string toDate)
+    {
+        FoldRollups();
+        return Query("SELECT min(first_ts) FROM daily_rollups WHERE device = $d AND date >= $f AND date <= $t AND energy_min_wh IS NOT NULL",
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$d", device), ("$f", fromDate), ("$t", toDate))[0];
+    }
 
     /// <summary>The id of the newest telemetry row (0 for none): rows are appended in commit order, so every row up to it is committed.</summary>
     public long MaxTelemetryId() => Query("SELECT coalesce(max(id), 0) FROM telemetry", r => r.GetInt64(0))[0];

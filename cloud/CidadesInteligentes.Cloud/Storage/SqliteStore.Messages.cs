@@ -13,7 +13,7 @@ internal sealed partial class SqliteStore
     internal const int RowsPerInsert = 32;
 
     /// <summary>Devices whose seq set is kept in memory between batches; beyond this the cache starts again empty.</summary>
-    internal const int SeqCacheLimit = 200_000;
+    internal int SeqCacheLimit { get; set; } = 200_000;
 
     private const int TelemetryColumns = 9;
 
@@ -142,7 +142,17 @@ internal sealed partial class SqliteStore
             return cached with { Set = cached.Set.Clone() };
         }
         _readSeqSet ??= new PreparedStatement(_writer, SeqSetSql);
-        return _readSeqSet.Text(1, device).TryReadRow(ReadDeviceSeqs, out var row) ? row : new DeviceSeqs(new SeqSet(), 0, null);
+        if (!_readSeqSet.Text(1, device).TryReadRow(ReadDeviceSeqs, out var row))
+        {
+            return new DeviceSeqs(new SeqSet(), 0, null);
+        }
+        // the seqs of the row's date stored since the last fold are in the pending roll-up, not yet in the table's
+        // (a seq on any other date rewrote the row; SyncWithOtherWriters folded any other connection's rows)
+        if (row.Date is { } date && _pendingRollups.TryGetValue((device, date), out var pending))
+        {
+            row = new DeviceSeqs(row.Set.ExtendLastTo(pending.MaxSeq), Math.Max(row.LastId, pending.LastId), date);
+        }
+        return row;
     }
 
     /// <summary>
@@ -159,11 +169,13 @@ internal sealed partial class SqliteStore
     private static DeviceSeqs ReadDeviceSeqs(PreparedStatement s) =>
         new(SeqSet.Parse(s.TextAt(0)!).ExtendLastTo(s.NullableInt64At(3)), Math.Max(s.Int64At(1), s.NullableInt64At(4) ?? 0), s.TextAt(2));
 
-    /// <summary>At the start of a write transaction: drops the seq cache if another connection has committed since.</summary>
+    /// <summary>
+    /// At the start of a write transaction: drops the seq cache if another connection has committed since, and marks the
+    /// pending roll-ups as no longer all the rows above the watermark (the other's rows, or its fold, are in the table).
+    /// </summary>
     private void CheckSeqCache()
     {
-        _dataVersion ??= new PreparedStatement(_writer, "PRAGMA data_version");
-        _dataVersion.TryReadRow(static s => s.Int64At(0), out var version);
+        var version = ReadDataVersion();
         if (version != _seqCacheDataVersion)
         {
             if (_seqCacheDataVersion != -1 && _seqCache.Count > 0)
@@ -172,7 +184,16 @@ internal sealed partial class SqliteStore
             }
             _seqCache.Clear();
             _seqCacheDataVersion = version;
+            _pendingValid = false;
         }
+    }
+
+    /// <summary>The writer's <c>PRAGMA data_version</c>: it changes when another connection commits.</summary>
+    private long ReadDataVersion()
+    {
+        _dataVersion ??= new PreparedStatement(_writer, "PRAGMA data_version");
+        _dataVersion.TryReadRow(static s => s.Int64At(0), out var version);
+        return version;
     }
 
     /// <summary>After a commit: the batch's seq sets become the cache, the changed ones with the batch's last row id.</summary>

@@ -1,8 +1,16 @@
+using CidadesInteligentes.Telemetry.Contract;
+
 namespace CidadesInteligentes.Cloud.Storage;
 
 /// <summary>
-/// The daily roll-ups of an ingest batch: the stored telemetry aggregated per (device, local date) in memory, then one
-/// upsert per group, <see cref="RowsPerInsert"/> groups per statement.
+/// The daily roll-ups, folded from the stored telemetry every <see cref="RollupFoldInterval"/> instead of upserted in
+/// every commit (schema migration 11). Each batch's telemetry is aggregated per (device, local date) in memory and added
+/// to the roll-ups this instance has stored since the last fold; a fold writes them all, sorted by key, in the
+/// transaction of an ingest batch (pages then filled densely, each written once per fold) and moves the watermark
+/// <c>rollup_fold.up_to_id</c> to the newest telemetry row. The telemetry rows are the record: the rows above the
+/// watermark are read back from the table and folded when the store opens (after a crash), when another connection has
+/// committed (two instances sharing one store), and when a fold's transaction failed. Every read of the roll-ups folds
+/// first (<see cref="FoldRollups"/>), so a reader sees every committed message, as before.
 /// </summary>
 internal sealed partial class SqliteStore
 {
@@ -10,6 +18,29 @@ internal sealed partial class SqliteStore
 
     // (device, local date) → the batch's aggregate; reused from batch to batch (under the write lock)
     private readonly Dictionary<(string Device, string Date), RollupDelta> _batchRollups = [];
+
+    // (device, local date) → the aggregate of this writer's telemetry rows above the watermark, all of its rows there while
+    // _pendingValid (no other connection has committed since this writer last looked, and the last fold did not fail)
+    private readonly Dictionary<(string Device, string Date), RollupDelta> _pendingRollups = [];
+    private bool _pendingValid;
+    private long _pendingSince;
+
+    // a fold's rows, sorted by key (reused)
+    private readonly List<KeyValuePair<(string Device, string Date), RollupDelta>> _foldRows = [];
+
+    /// <summary>How long the roll-ups of stored telemetry may wait in memory before they are folded (zero: every batch).</summary>
+    internal TimeSpan RollupFoldInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Device-days held in memory at most (about 200 bytes each); a batch that would pass it folds.</summary>
+    internal int RollupPendingLimit { get; set; } = 100_000;
+
+    /// <summary>Folds written from memory, and folds that read the rows above the watermark back from the table (for tests and the bench).</summary>
+    internal long RollupFolds { get; private set; }
+
+    internal long RollupTableFolds { get; private set; }
+
+    /// <summary>Device-days waiting in memory for the next fold (for tests).</summary>
+    internal int PendingRollups => _pendingRollups.Count;
 
     private const int RollupColumns = 18;
 
@@ -43,18 +74,192 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// Adds each group of the batch to its day's row (with a fleet about one upsert per message); <paramref name="lastId"/>
-    /// is the batch's last telemetry row id, the bound of each device's newest row.
+    /// Whether the batch's roll-ups (<see cref="_batchRollups"/>) are folded in its transaction with the pending ones:
+    /// when the oldest pending ones are <see cref="RollupFoldInterval"/> old, when memory would pass
+    /// <see cref="RollupPendingLimit"/>, or when this transaction has just read the rows above the watermark back.
     /// </summary>
-    private void WriteRollups(Dictionary<(string Device, string Date), RollupDelta> rollups, long lastId)
+    private bool FoldDue(bool foldedFromTable)
     {
+        if (foldedFromTable)
+        {
+            return true;
+        }
+        if (_pendingRollups.Count == 0 && _batchRollups.Count == 0)
+        {
+            return false;
+        }
+        return RollupFoldInterval <= TimeSpan.Zero
+            || _pendingRollups.Count + _batchRollups.Count > RollupPendingLimit
+            || (_pendingRollups.Count > 0 && Environment.TickCount64 - _pendingSince >= (long)RollupFoldInterval.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Writes the pending roll-ups and <paramref name="batch"/>'s (inside the current write transaction), sorted by key,
+    /// and moves the watermark to the newest telemetry row. Memory changes only after the commit (<see cref="AfterFold"/>):
+    /// a transaction that fails leaves the pending roll-ups as they were.
+    /// </summary>
+    private void WriteFold(Dictionary<(string Device, string Date), RollupDelta>? batch)
+    {
+        var rows = _foldRows;
+        rows.Clear();
+        rows.AddRange(_pendingRollups);
+        if (batch is not null)
+        {
+            rows.AddRange(batch);
+        }
+        WriteRollupRows(rows);
+        using var mark = new PreparedStatement(_writer, "UPDATE rollup_fold SET up_to_id = (SELECT coalesce(max(id), 0) FROM telemetry) WHERE id = 1");
+        mark.Execute();
+    }
+
+    /// <summary>Upserts <paramref name="rows"/> in key order, a key's rows merged into one.</summary>
+    private void WriteRollupRows(List<KeyValuePair<(string Device, string Date), RollupDelta>> rows)
+    {
+        rows.Sort(static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Key.Device, b.Key.Device);
+            return c != 0 ? c : string.CompareOrdinal(a.Key.Date, b.Key.Date);
+        });
         _upsertRollups ??= new ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>(_writer, RollupInsertSql, RollupColumns, RollupConflictSql, BindRollup);
         _upsertRollups.Begin();
-        foreach (var group in rollups)
+        for (var i = 0; i < rows.Count; i++)
         {
-            _upsertRollups.Add(new(group.Key, group.Value with { LastId = lastId }));
+            var (key, value) = rows[i];
+            while (i + 1 < rows.Count && rows[i + 1].Key == key)
+            {
+                value = value.Merge(rows[++i].Value);
+            }
+            _upsertRollups.Add(new(key, value));
         }
         _upsertRollups.Flush();
+        rows.Clear();
+    }
+
+    /// <summary>After the commit of a transaction that folded: nothing is pending, and memory again holds every row above the watermark.</summary>
+    private void AfterFold(bool fromTable)
+    {
+        _pendingRollups.Clear();
+        _pendingValid = true;
+        if (fromTable)
+        {
+            RollupTableFolds++;
+        }
+        else
+        {
+            RollupFolds++;
+        }
+    }
+
+    /// <summary>After the commit of a batch that did not fold: its roll-ups join the pending ones.</summary>
+    private void KeepPending()
+    {
+        if (_batchRollups.Count == 0)
+        {
+            return;
+        }
+        if (_pendingRollups.Count == 0)
+        {
+            _pendingSince = Environment.TickCount64;
+        }
+        foreach (var (key, value) in _batchRollups)
+        {
+            ref var pending = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pendingRollups, key, out _);
+            pending = pending.Merge(value);
+        }
+    }
+
+    /// <summary>
+    /// Inside a write transaction: folds every telemetry row above the watermark, read back from the table (the rows of
+    /// any connection), and moves the watermark. The pending roll-ups are dropped at once: the table has their rows, and if
+    /// this transaction fails <see cref="_pendingValid"/> stays false, so the next one reads them back again.
+    /// </summary>
+    private void FoldFromTable()
+    {
+        _pendingRollups.Clear();
+        _pendingValid = false;
+        var fold = new Dictionary<(string Device, string Date), RollupDelta>();
+        using (var read = new PreparedStatement(_writer, """
+            SELECT t.id, t.device, t.seq, t.city, t.kind, t.ts, t.energy_wh, t.burn_s, CASE WHEN t.kind = 'hotspot' THEN t.payload END
+            FROM telemetry t WHERE t.id > (SELECT up_to_id FROM rollup_fold WHERE id = 1) ORDER BY t.id
+            """))
+        {
+            while (read.Next())
+            {
+                var id = read.Int64At(0);
+                var ts = read.Int64At(5);
+                // the local date as ingest computed it; a hotspot's four roll-up values from its payload, as ingest validated it
+                var date = Ingest.Ingestor.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(ts));
+                var hotspot = read.IsNullAt(8) ? null : HotspotOf(read.BytesAt(8));
+                ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(fold, (read.TextAt(1)!, date), out _);
+                agg = agg.Add(read.TextAt(3)!, read.TextAt(4)!, read.Int64At(2), ts, read.NullableDoubleAt(6), read.NullableInt64At(7),
+                    hotspot?.BackhaulUp, hotspot?.PortalOk, hotspot?.Clients, hotspot?.UniqueClientsToday) with { LastId = id };
+            }
+        }
+        var rows = _foldRows;
+        rows.Clear();
+        rows.AddRange(fold);
+        WriteRollupRows(rows);
+        using var mark = new PreparedStatement(_writer, "UPDATE rollup_fold SET up_to_id = (SELECT coalesce(max(id), 0) FROM telemetry) WHERE id = 1");
+        mark.Execute();
+    }
+
+    private static HotspotTelemetry? HotspotOf(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(payload, TelemetryJson.Default.HotspotTelemetry);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the roll-ups still in memory, so that a read of the roll-ups (or of a device's seqs, which they complete)
+    /// sees every committed message; reads the rows above the watermark back first if another connection has committed.
+    /// Cheap when nothing is pending. Every reader of <c>daily_rollups</c> calls it.
+    /// </summary>
+    public void FoldRollups()
+    {
+        _writeLock.Wait();
+        try
+        {
+            if (_pendingValid && _pendingRollups.Count == 0 && ReadDataVersion() == _seqCacheDataVersion)
+            {
+                return;
+            }
+            bool fromTable;
+            using (var tx = _writer.BeginTransaction())
+            {
+                fromTable = SyncWithOtherWriters();
+                if (!fromTable)
+                {
+                    WriteFold(null);
+                }
+                tx.Commit();
+            }
+            AfterFold(fromTable);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// At the start of a write transaction: drops the seq cache if another connection has committed, and then (or when
+    /// the rows above the watermark are not all in memory) folds them from the table. True if it did.
+    /// </summary>
+    private bool SyncWithOtherWriters()
+    {
+        CheckSeqCache();
+        if (_pendingValid)
+        {
+            return false;
+        }
+        FoldFromTable();
+        return true;
     }
 
     /// <summary>
@@ -64,6 +269,7 @@ internal sealed partial class SqliteStore
     /// </summary>
     public (string First, string Last)? RollupDateRange(string city)
     {
+        FoldRollups();
         var rows = Query("SELECT (SELECT min(date) FROM daily_rollups WHERE city = $c), (SELECT max(date) FROM daily_rollups WHERE city = $c)",
             r => r.IsDBNull(0) ? ((string, string)?)null : (r.GetString(0), r.GetString(1)), ("$c", city));
         return rows.Count == 0 ? null : rows[0];
@@ -79,7 +285,11 @@ internal sealed partial class SqliteStore
     /// after it) through their daily roll-ups, for one city: one connection, each statement prepared once for all the
     /// luminaires asked about (a city has thousands).
     /// </summary>
-    public ReadingLookup LookupReadings(string city) => new(this, OpenReader(), city);
+    public ReadingLookup LookupReadings(string city)
+    {
+        FoldRollups();
+        return new(this, OpenReader(), city);
+    }
 
     /// <summary>
     /// See <see cref="LookupReadings"/>. Its statements are bound with SQLite's own calls, as the ingest path's are: a state

@@ -6,14 +6,17 @@ namespace CidadesInteligentes.Cloud.Storage;
 internal sealed partial class SqliteStore
 {
     /// <summary>Daily roll-ups of one device (or a whole city) for dates in [fromDate, toDate] (yyyy-MM-dd, local).</summary>
-    public List<DailyRollup> DailyRollups(string? city, string? device, string fromDate, string toDate) =>
-        Query("SELECT device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique FROM daily_rollups WHERE date >= $f AND date <= $t"
+    public List<DailyRollup> DailyRollups(string? city, string? device, string fromDate, string toDate)
+    {
+        FoldRollups();
+        return Query("SELECT device, date, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s, backhaul_up, portal_ok, max_clients, max_unique FROM daily_rollups WHERE date >= $f AND date <= $t"
             + (city is null ? "" : " AND city = $c") + (device is null ? "" : " AND device = $d") + " ORDER BY device, date",
             r => new DailyRollup(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
                 r.IsDBNull(7) ? null : r.GetDouble(7), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : r.GetInt64(10),
                 r.GetInt64(11), r.GetInt64(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.IsDBNull(14) ? null : r.GetInt64(14)),
             ("$f", fromDate), ("$t", toDate), ("$c", city), ("$d", device));
+    }
 
     /// <summary>The latest <paramref name="limit"/> messages of a device's stream, newest (highest seq) first.</summary>
     public List<StoredMessage> Recent(string device, string stream, int limit)
@@ -43,6 +46,7 @@ internal sealed partial class SqliteStore
     /// </summary>
     internal (SeqSet Seqs, long LastId)? StoredSeqs(string device)
     {
+        FoldRollups();
         using var c = OpenReader();
         using var s = new PreparedStatement(c, SeqSetSql);
         return s.Text(1, device).TryReadRow(ReadDeviceSeqs, out var seqs) ? (seqs.Set, seqs.LastId) : null;
@@ -141,9 +145,12 @@ internal sealed partial class SqliteStore
             ("$dg", row.Digest), ("$h", html), ("$cs", csv), ("$j", json), ("$pdf", pdf));
 
     /// <summary>Whether any device has a daily roll-up in <paramref name="month"/> (yyyy-MM, local dates).</summary>
-    public bool HasRollupsIn(string month) =>
-        Query("SELECT EXISTS (SELECT 1 FROM daily_rollups WHERE date >= $f AND date < $t)", r => r.GetInt64(0) == 1,
+    public bool HasRollupsIn(string month)
+    {
+        FoldRollups();
+        return Query("SELECT EXISTS (SELECT 1 FROM daily_rollups WHERE date >= $f AND date < $t)", r => r.GetInt64(0) == 1,
             ("$f", month + "-01"), ("$t", month + "-32"))[0];
+    }
 
     public List<ReportRow> Reports(string? city, string? month) =>
         Query("SELECT id, scope, city, month, created_at, compliant, digest, pdf IS NOT NULL FROM reports WHERE 1=1"

@@ -37,6 +37,8 @@ internal sealed partial class SqliteStore : IDisposable
             // to the WAL mid-transaction: 21 KB written per message with 100,000 devices, 8.8 KB with this cache
             // (docs/performance.md, "A fleet in random order")
             Exec(_writer, $"PRAGMA cache_size=-{WriterCacheKiB};");
+            // the telemetry stored after the last fold (a crash, a kill) goes into the roll-ups now
+            FoldRollups();
         }
         catch
         {
@@ -122,12 +124,25 @@ internal sealed partial class SqliteStore : IDisposable
             var results = new StoreOutcome[items.Count];
             using (var tx = _writer.BeginTransaction())
             {
-                CheckSeqCache();
+                var foldedFromTable = SyncWithOtherWriters();
                 var lastInserted = StoreTelemetry(items, results);
                 StoreOtherMessages(items, results);
                 WriteRest(tx, items, results, lastInserted ?? 0);
+                var fold = FoldDue(foldedFromTable);
+                if (fold)
+                {
+                    WriteFold(_batchRollups);
+                }
                 tx.Commit();
                 CacheSeqSets(lastInserted);
+                if (fold)
+                {
+                    AfterFold(foldedFromTable);
+                }
+                else
+                {
+                    KeepPending();
+                }
             }
             return results;
         }
@@ -137,7 +152,7 @@ internal sealed partial class SqliteStore : IDisposable
         }
     }
 
-    /// <summary>Status changes, dead letters, command acks and the roll-ups of the messages just inserted.</summary>
+    /// <summary>Status changes, dead letters, command acks, and the roll-ups of the messages just inserted aggregated in <see cref="_batchRollups"/>.</summary>
     private void WriteRest(SqliteTransaction tx, IReadOnlyList<IngestItem> items, StoreOutcome[] results, long lastTelemetryId)
     {
         SqliteCommand? status = null, dead = null, ack = null;
@@ -156,7 +171,7 @@ internal sealed partial class SqliteStore : IDisposable
                         {
                             // aggregated per device-day over the batch, written once per group below
                             ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rollups, (it.Device, it.LocalDate), out _);
-                            agg = agg.Add(it);
+                            agg = agg.Add(it) with { LastId = lastTelemetryId };
                         }
                         if (inserted && it.AckId is not null)
                         {
@@ -181,7 +196,6 @@ internal sealed partial class SqliteStore : IDisposable
                         break;
                 }
             }
-            WriteRollups(rollups, lastTelemetryId);
         }
         finally
         {
@@ -272,6 +286,15 @@ internal sealed partial class SqliteStore : IDisposable
 
     public void Dispose()
     {
+        try
+        {
+            // the roll-ups still in memory: a store that is not disposed (a crash) folds their rows when it opens again
+            FoldRollups();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or ObjectDisposedException)
+        {
+            // left to that fold
+        }
         _insertMessage?.Dispose();
         _insertTelemetry?.Dispose();
         _readSeqSet?.Dispose();

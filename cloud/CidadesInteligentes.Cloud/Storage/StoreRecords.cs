@@ -38,23 +38,31 @@ internal sealed record IngestItem(
     int? UniqueClients = null,
     CidadesInteligentes.Telemetry.Contract.HotspotTelemetry? Hotspot = null);
 
-/// <summary>What one batch adds to a device-day roll-up.</summary>
+/// <summary>What stored telemetry adds to a device-day roll-up (one batch's, or every batch's since the last fold).</summary>
 internal readonly record struct RollupDelta(string? City, string? Kind, long Messages, long FirstTs, long LastTs, double? EnergyMin, double? EnergyMax,
     long? BurnMin, long? BurnMax, long BackhaulUp, long PortalOk, long? MaxClients, long? MaxUnique, long MinSeq, long MaxSeq)
 {
-    /// <summary>The batch's last telemetry row id: a bound on the device's newest row (set when the batch is written).</summary>
+    /// <summary>A bound on the id of the device's newest row counted here (its batch's last telemetry row id).</summary>
     public long LastId { get; init; }
 
-    public RollupDelta Add(IngestItem it)
-    {
-        var ts = it.Ts.ToUnixTimeMilliseconds();
-        return Messages == 0
-            ? new(it.City, it.DeviceKind, 1, ts, ts, it.EnergyWh, it.EnergyWh, it.BurnSeconds, it.BurnSeconds, it.BackhaulUp == true ? 1 : 0, it.PortalOk == true ? 1 : 0, it.Clients, it.UniqueClients,
-                it.Seq, it.Seq)
-            : new(City, Kind, Messages + 1, Math.Min(FirstTs, ts), Math.Max(LastTs, ts), Min(EnergyMin, it.EnergyWh), Max(EnergyMax, it.EnergyWh),
-                Min(BurnMin, it.BurnSeconds), Max(BurnMax, it.BurnSeconds), BackhaulUp + (it.BackhaulUp == true ? 1 : 0), PortalOk + (it.PortalOk == true ? 1 : 0),
-                Max(MaxClients, (long?)it.Clients), Max(MaxUnique, (long?)it.UniqueClients), Math.Min(MinSeq, it.Seq), Math.Max(MaxSeq, it.Seq));
-    }
+    public RollupDelta Add(IngestItem it) =>
+        Add(it.City, it.DeviceKind, it.Seq, it.Ts.ToUnixTimeMilliseconds(), it.EnergyWh, it.BurnSeconds, it.BackhaulUp, it.PortalOk, it.Clients, it.UniqueClients);
+
+    /// <summary>Adds one stored telemetry message (ingest's item, or a row read back when roll-ups are folded from the table).</summary>
+    public RollupDelta Add(string city, string kind, long seq, long ts, double? energyWh, long? burnS, bool? backhaulUp, bool? portalOk, int? clients, int? uniqueClients) =>
+        Messages == 0
+            ? new(city, kind, 1, ts, ts, energyWh, energyWh, burnS, burnS, backhaulUp == true ? 1 : 0, portalOk == true ? 1 : 0, clients, uniqueClients, seq, seq)
+            : new(City, Kind, Messages + 1, Math.Min(FirstTs, ts), Math.Max(LastTs, ts), Min(EnergyMin, energyWh), Max(EnergyMax, energyWh),
+                Min(BurnMin, burnS), Max(BurnMax, burnS), BackhaulUp + (backhaulUp == true ? 1 : 0), PortalOk + (portalOk == true ? 1 : 0),
+                Max(MaxClients, (long?)clients), Max(MaxUnique, (long?)uniqueClients), Math.Min(MinSeq, seq), Math.Max(MaxSeq, seq)) { LastId = this.LastId };
+
+    /// <summary>Both aggregates as one (as the upsert's <c>DO UPDATE</c> combines a stored row with a new one).</summary>
+    public RollupDelta Merge(RollupDelta o) =>
+        Messages == 0 ? o
+        : o.Messages == 0 ? this
+        : new(City, Kind, Messages + o.Messages, Math.Min(FirstTs, o.FirstTs), Math.Max(LastTs, o.LastTs), Min(EnergyMin, o.EnergyMin), Max(EnergyMax, o.EnergyMax),
+            Min(BurnMin, o.BurnMin), Max(BurnMax, o.BurnMax), BackhaulUp + o.BackhaulUp, PortalOk + o.PortalOk, Max(MaxClients, o.MaxClients), Max(MaxUnique, o.MaxUnique),
+            Math.Min(MinSeq, o.MinSeq), Math.Max(MaxSeq, o.MaxSeq)) { LastId = Math.Max(LastId, o.LastId) };
 
     /// <summary>Min/max where a missing value (null) never wins.</summary>
     private static T? Min<T>(T? a, T? b) where T : struct, System.Numerics.INumber<T> => a is null ? b : b is null ? a : T.Min(a.Value, b.Value);

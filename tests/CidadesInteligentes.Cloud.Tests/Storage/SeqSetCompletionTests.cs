@@ -139,7 +139,7 @@ public sealed class SeqSetCompletionTests : IDisposable
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "ALTER TABLE daily_rollups DROP COLUMN last_id; ALTER TABLE seq_sets DROP COLUMN date; UPDATE seq_sets SET ranges = '1-3,5'; PRAGMA user_version = 9;";
+            cmd.CommandText = "DROP TABLE rollup_fold; ALTER TABLE daily_rollups DROP COLUMN last_id; ALTER TABLE seq_sets DROP COLUMN date; UPDATE seq_sets SET ranges = '1-3,5'; PRAGMA user_version = 9;";
             cmd.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();
