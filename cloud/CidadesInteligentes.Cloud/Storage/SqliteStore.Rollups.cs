@@ -108,6 +108,12 @@ internal sealed partial class SqliteStore
             rows.AddRange(batch);
         }
         WriteRollupRows(rows);
+        MoveWatermark();
+    }
+
+    /// <summary>After a fold: every telemetry row there is (this transaction's included) is in the roll-ups.</summary>
+    private void MoveWatermark()
+    {
         using var mark = new PreparedStatement(_writer, "UPDATE rollup_fold SET up_to_id = (SELECT coalesce(max(id), 0) FROM telemetry) WHERE id = 1");
         mark.Execute();
     }
@@ -199,8 +205,7 @@ internal sealed partial class SqliteStore
         rows.Clear();
         rows.AddRange(fold);
         WriteRollupRows(rows);
-        using var mark = new PreparedStatement(_writer, "UPDATE rollup_fold SET up_to_id = (SELECT coalesce(max(id), 0) FROM telemetry) WHERE id = 1");
-        mark.Execute();
+        MoveWatermark();
     }
 
     private static HotspotTelemetry? HotspotOf(ReadOnlySpan<byte> payload)
