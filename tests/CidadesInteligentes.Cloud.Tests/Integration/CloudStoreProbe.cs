@@ -11,11 +11,35 @@ namespace CidadesInteligentes.Cloud.Tests.Integration;
 /// <summary>What the integration tests read from (and do to) a cloud process's store and API.</summary>
 internal static class CloudStoreProbe
 {
-    /// <summary>The telemetry seqs of <paramref name="device"/> committed in the store in <paramref name="dir"/>.</summary>
-    public static List<long> StoredSeqs(string dir, string device)
+    /// <summary>
+    /// The telemetry seqs of <paramref name="device"/> committed in the store in <paramref name="dir"/>, read through a
+    /// read-only connection: opening a <see cref="SqliteStore"/> there would write (it folds the cloud's pending
+    /// roll-ups), and the tests must see the store as the cloud alone left it.
+    /// </summary>
+    public static List<long> StoredSeqs(string dir, string device) =>
+        ReadOnly(dir, "SELECT seq FROM telemetry WHERE device = $d ORDER BY seq", r => r.GetInt64(0), ("$d", device));
+
+    /// <summary>Rows of <paramref name="sql"/> on a read-only, unpooled connection to the store in <paramref name="dir"/>.</summary>
+    public static List<T> ReadOnly<T>(string dir, string sql, Func<SqliteDataReader, T> map, params (string Name, object Value)[] values)
     {
-        using var store = SqliteStore.Open(dir);
-        return store.Seqs(device, "telemetry");
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dir, "cidades.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in values)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        using var r = cmd.ExecuteReader();
+        var rows = new List<T>();
+        while (r.Read())
+        {
+            rows.Add(map(r));
+        }
+        return rows;
     }
 
     public static async Task<JsonElement> Stats(CloudProcess p) => await p.Http.GetFromJsonAsync<JsonElement>("/api/ingest/stats");

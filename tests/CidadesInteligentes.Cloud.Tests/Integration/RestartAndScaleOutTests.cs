@@ -45,6 +45,9 @@ public sealed class RestartAndScaleOutTests
         cloud.Kill();
         var afterKill = StoredSeqs(dir, device).Count;
         Assert.True(afterKill < total, "the kill must happen mid-stream");
+        // telemetry rows the killed process had not yet folded into the daily roll-ups (it folds every 10 s, and when
+        // something reads them): the restarted one folds them when it opens the store
+        var unfolded = CloudStoreProbe.ReadOnly(dir, "SELECT (SELECT coalesce(max(id), 0) FROM telemetry) - (SELECT up_to_id FROM rollup_fold)", r => r.GetInt64(0)).Single();
         await using var restarted = await CloudProcess.StartAsync(args);
         try
         {
@@ -56,6 +59,20 @@ public sealed class RestartAndScaleOutTests
         }
         var seqs = StoredSeqs(dir, device);
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
+
+        // the daily roll-ups, as the restarted cloud serves them, count every message once and span the registers
+        // 1,001 … 4,000 Wh (the seqs may cross local midnight, and with it a month)
+        var months = new[] { start.AddSeconds(1), start.AddSeconds(total) }
+            .Select(t => TimeZoneInfo.ConvertTime(t, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo")).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
+            .Distinct();
+        var days = new List<JsonElement>();
+        foreach (var month in months)
+        {
+            days.AddRange((await restarted.Http.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/daily?month={month}")).EnumerateArray());
+        }
+        Assert.True(total == days.Sum(d => d.GetProperty("messages").GetInt64()), $"roll-ups count {days.Sum(d => d.GetProperty("messages").GetInt64())} messages, {unfolded} rows unfolded at the kill");
+        Assert.Equal(1001.0, days.Min(d => d.GetProperty("energyMinWh").GetDouble()));
+        Assert.Equal(4000.0, days.Max(d => d.GetProperty("energyMaxWh").GetDouble()));
         await cloud.DisposeAsync();
     }
 
