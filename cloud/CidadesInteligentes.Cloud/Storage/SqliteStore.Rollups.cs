@@ -31,7 +31,7 @@ internal sealed partial class SqliteStore
     /// <summary>How long the roll-ups of stored telemetry may wait in memory before they are folded (zero: every batch).</summary>
     internal TimeSpan RollupFoldInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Device-days held in memory at most (about 200 bytes each); a batch that would pass it folds.</summary>
+    /// <summary>Device-days held in memory at most (about 250 bytes each, the dictionary kept allocated between folds); a batch that would pass it folds.</summary>
     internal int RollupPendingLimit { get; set; } = 100_000;
 
     /// <summary>Folds written from memory, and folds that read the rows above the watermark back from the table (for tests and the bench).</summary>

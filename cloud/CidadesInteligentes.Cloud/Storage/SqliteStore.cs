@@ -169,7 +169,7 @@ internal sealed partial class SqliteStore : IDisposable
                         var inserted = results[i] == StoreOutcome.Stored;
                         if (inserted && it.Stream == "telemetry" && it.LocalDate is not null)
                         {
-                            // aggregated per device-day over the batch, written once per group below
+                            // aggregated per device-day over the batch, then folded with the pending ones (SqliteStore.Rollups.cs)
                             ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rollups, (it.Device, it.LocalDate), out _);
                             agg = agg.Add(it) with { LastId = lastTelemetryId };
                         }
