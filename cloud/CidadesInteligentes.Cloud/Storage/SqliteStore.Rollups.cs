@@ -28,11 +28,25 @@ internal sealed partial class SqliteStore
     // a fold's rows, sorted by key (reused)
     private readonly List<KeyValuePair<(string Device, string Date), RollupDelta>> _foldRows = [];
 
-    /// <summary>How long the roll-ups of stored telemetry may wait in memory before they are folded (zero: every batch).</summary>
-    internal TimeSpan RollupFoldInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long the roll-ups of stored telemetry may wait in memory before they are folded (zero: every batch). Reads
+    /// fold first, so this only sets how many rows a fold writes at once: in the field a luminaire reports every 15
+    /// minutes, so a fold holds about one message per device, and the longer the interval, the more rows of one page
+    /// it writes together (docs/performance.md, "Roll-ups folded in memory").
+    /// </summary>
+    internal TimeSpan RollupFoldInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Device-days held in memory at most (about 250 bytes each, the dictionary kept allocated between folds); a batch that would pass it folds.</summary>
     internal int RollupPendingLimit { get; set; } = 100_000;
+
+    /// <summary>
+    /// Messages counted in the pending roll-ups at most; a batch that would pass it folds. It bounds what a start after a
+    /// crash reads back (about 1 µs a row: 1.1 s for 1,000,000) when a flood sends many messages per device-day.
+    /// </summary>
+    internal long RollupPendingMessagesLimit { get; set; } = 1_000_000;
+
+    private long _pendingMessages;
+    private long _batchMessages;
 
     /// <summary>Folds written from memory, and folds that read the rows above the watermark back from the table (for tests and the bench).</summary>
     internal long RollupFolds { get; private set; }
@@ -76,7 +90,8 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Whether the batch's roll-ups (<see cref="_batchRollups"/>) are folded in its transaction with the pending ones:
     /// when the oldest pending ones are <see cref="RollupFoldInterval"/> old, when memory would pass
-    /// <see cref="RollupPendingLimit"/>, or when this transaction has just read the rows above the watermark back.
+    /// <see cref="RollupPendingLimit"/> or <see cref="RollupPendingMessagesLimit"/>, or when this transaction has just
+    /// read the rows above the watermark back.
     /// </summary>
     private bool FoldDue(bool foldedFromTable)
     {
@@ -90,6 +105,7 @@ internal sealed partial class SqliteStore
         }
         return RollupFoldInterval <= TimeSpan.Zero
             || _pendingRollups.Count + _batchRollups.Count > RollupPendingLimit
+            || _pendingMessages + _batchMessages > RollupPendingMessagesLimit
             || (_pendingRollups.Count > 0 && Environment.TickCount64 - _pendingSince >= (long)RollupFoldInterval.TotalMilliseconds);
     }
 
@@ -145,6 +161,7 @@ internal sealed partial class SqliteStore
     private void AfterFold(bool fromTable)
     {
         _pendingRollups.Clear();
+        _pendingMessages = 0;
         _pendingValid = true;
         if (fromTable)
         {
@@ -167,6 +184,7 @@ internal sealed partial class SqliteStore
         {
             _pendingSince = Environment.TickCount64;
         }
+        _pendingMessages += _batchMessages;
         foreach (var (key, value) in _batchRollups)
         {
             ref var pending = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pendingRollups, key, out _);
@@ -182,6 +200,7 @@ internal sealed partial class SqliteStore
     private void FoldFromTable()
     {
         _pendingRollups.Clear();
+        _pendingMessages = 0;
         _pendingValid = false;
         var fold = new Dictionary<(string Device, string Date), RollupDelta>();
         using (var read = new PreparedStatement(_writer, """

@@ -160,6 +160,7 @@ internal sealed partial class SqliteStore : IDisposable
         {
             var rollups = _batchRollups;
             rollups.Clear();
+            _batchMessages = 0;
             for (var i = 0; i < items.Count; i++)
             {
                 var it = items[i];
@@ -172,6 +173,7 @@ internal sealed partial class SqliteStore : IDisposable
                             // aggregated per device-day over the batch, then folded with the pending ones (SqliteStore.Rollups.cs)
                             ref var agg = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rollups, (it.Device, it.LocalDate), out _);
                             agg = agg.Add(it) with { LastId = lastTelemetryId };
+                            _batchMessages++;
                         }
                         if (inserted && it.AckId is not null)
                         {

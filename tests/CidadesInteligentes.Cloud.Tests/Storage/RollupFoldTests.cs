@@ -90,7 +90,7 @@ public sealed class RollupFoldTests : IDisposable
     }
 
     [Fact]
-    public async Task A_batch_folds_when_the_oldest_pending_roll_up_is_an_interval_old_or_memory_is_at_its_limit()
+    public async Task A_batch_folds_when_the_oldest_pending_roll_up_is_an_interval_old_or_memory_is_at_its_limits()
     {
         using var store = Open(Dir("a"), TimeSpan.FromMilliseconds(200));
         await Store(store, Lum("a", 1));
@@ -112,6 +112,17 @@ public sealed class RollupFoldTests : IDisposable
         Assert.Equal(2, store.RollupFolds);
         Assert.Equal(0, store.PendingRollups);
         Assert.Equal(5, RawRollups(store).Count);
+
+        // a flood of one device-day: the messages waiting are bounded too (what a start after a crash reads back)
+        store.RollupPendingLimit = 100_000;
+        store.RollupPendingMessagesLimit = 5;
+        await Store(store, Lum("a", 3), Lum("a", 4), Lum("a", 5));
+        await Store(store, Lum("a", 6), Lum("a", 7));
+        Assert.Equal(2, store.RollupFolds);
+        Assert.Equal(1, store.PendingRollups);
+        await Store(store, Lum("a", 8));
+        Assert.Equal(3, store.RollupFolds);
+        Assert.Contains("|8|", RawRollups(store)[0], StringComparison.Ordinal);
     }
 
     [Fact]
