@@ -80,6 +80,7 @@ internal static class CloudHost
         try
         {
             store = SqliteStore.Open(settings.Storage.Directory);
+            store.RollupFoldInterval = TimeSpan.FromSeconds(settings.Storage.RollupFoldSeconds);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
         {

@@ -17,8 +17,8 @@ internal sealed record BrokerSettingsSection(bool Enabled, int Port, string Bind
 /// <summary>External broker consumed through a shared subscription (`Upstream:*`), used when the embedded broker is off.</summary>
 internal sealed record UpstreamSettings(string? Host, int Port, string? Username, string? Password, string SharedGroup, string ClientId);
 
-/// <summary>SQLite data directory (`Storage:Directory`).</summary>
-internal sealed record StorageSettings(string Directory);
+/// <summary>SQLite data directory (`Storage:Directory`), and how often the daily roll-ups are written (`Storage:RollupFoldSeconds`, 0: every commit).</summary>
+internal sealed record StorageSettings(string Directory, int RollupFoldSeconds = 60);
 
 /// <summary>Optional InfluxDB v1 series sink (`Influx:Url`, `Influx:Database`).</summary>
 internal sealed record InfluxSettings(Uri? Url, string Database, string? Username, string? Password);

@@ -25,7 +25,8 @@ internal static class CloudSettingsBinder
             Password: config["Upstream:Password"],
             SharedGroup: config["Upstream:SharedGroup"] ?? "ci-cloud",
             ClientId: config["Upstream:ClientId"] ?? $"ci-cloud-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}");
-        var storage = new StorageSettings(Path.GetFullPath(config["Storage:Directory"] ?? Path.Combine(contentRoot, "data")));
+        var storage = new StorageSettings(Path.GetFullPath(config["Storage:Directory"] ?? Path.Combine(contentRoot, "data")),
+            RollupFoldSeconds: Int(config, "Storage:RollupFoldSeconds", 60, 0, 3600, errors));
         Uri? influxUrl = null;
         var influxRaw = config["Influx:Url"];
         if (!string.IsNullOrWhiteSpace(influxRaw) && (!Uri.TryCreate(influxRaw, UriKind.Absolute, out influxUrl) || influxUrl.Scheme is not ("http" or "https")))

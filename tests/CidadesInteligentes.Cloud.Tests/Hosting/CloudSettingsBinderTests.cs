@@ -45,6 +45,19 @@ public sealed class CloudSettingsBinderTests
     }
 
     [Fact]
+    public void Roll_ups_are_folded_every_60_seconds_by_default_and_the_interval_is_bounded()
+    {
+        Assert.Equal(60, CloudSettingsBinder.Bind(Config(), "/srv", out _).Storage.RollupFoldSeconds);
+        var set = CloudSettingsBinder.Bind(Config(("Storage:RollupFoldSeconds", "0")), "/srv", out var none);
+        Assert.Empty(none);
+        Assert.Equal(0, set.Storage.RollupFoldSeconds);
+        CloudSettingsBinder.Bind(Config(("Storage:RollupFoldSeconds", "3601")), "/srv", out var tooLong);
+        Assert.Contains(tooLong, p => p.Contains("Storage:RollupFoldSeconds is '3601', expected a whole number from 0 to 3600", StringComparison.Ordinal));
+        CloudSettingsBinder.Bind(Config(("Storage:RollupFoldSeconds", "soon")), "/srv", out var word);
+        Assert.Contains(word, p => p.Contains("Storage:RollupFoldSeconds is 'soon'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_listed_at_once()
     {
         CloudSettingsBinder.Bind(Config(

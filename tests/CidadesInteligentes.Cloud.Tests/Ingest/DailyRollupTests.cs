@@ -28,4 +28,25 @@ public sealed class DailyRollupTests
         Assert.Equal(2, api.GetArrayLength());
         Assert.Equal(2, api[1].GetProperty("messages").GetInt64());
     }
+
+    [Theory]
+    [InlineData(null, false)]   // the default, 60 s: the roll-up waits in memory until something reads it
+    [InlineData("0", true)]     // written in every commit
+    public async Task Storage_RollupFoldSeconds_sets_when_a_commit_writes_the_roll_ups(string? seconds, bool writtenAtOnce)
+    {
+        await using var cloud = await CloudApp.StartAsync(null, seconds is null ? [] : ["--Storage:RollupFoldSeconds", seconds]);
+        var store = cloud.Get<SqliteStore>();
+        var dev = await cloud.DeviceAsync("sc-lum-000801");
+        // yesterday 12:00 in São Paulo: both messages on one local date
+        var t = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(15), TimeSpan.Zero);
+        await dev.PublishAsync(Payload.Topic("sc-lum-000801", "telemetry"), Payload.Luminaire(1, t, energyWh: 100));
+        await dev.PublishAsync(Payload.Topic("sc-lum-000801", "telemetry"), Payload.Luminaire(2, t.AddMinutes(1), energyWh: 101));
+        // QoS 1: each PUBACK came after its commit. The table as the commits left it, read without folding:
+        var raw = store.Query("SELECT messages FROM daily_rollups WHERE device = 'sc-lum-000801'", r => r.GetInt64(0));
+        Assert.Equal(writtenAtOnce ? [2L] : [], raw);
+        Assert.Equal(writtenAtOnce ? 0 : 1, store.PendingRollups);
+        // a read folds first either way
+        var date = CidadesInteligentes.Cloud.Ingest.Ingestor.LocalDate(t);
+        Assert.Equal([2L], store.DailyRollups(null, "sc-lum-000801", date, date).Select(r => r.Messages));
+    }
 }
