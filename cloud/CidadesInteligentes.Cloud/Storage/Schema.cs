@@ -252,9 +252,9 @@ internal static class Schema
         ALTER TABLE daily_rollups ADD COLUMN last_id INTEGER;
         """,
 
-        // 11: the daily roll-ups are folded from the telemetry rows every few seconds instead of upserted in every commit
-        // (SqliteStore.Rollups.cs): with a fleet reporting in random order each commit updated a roll-up row on a page of
-        // its own. `up_to_id` is the watermark: every telemetry row up to that id is in the roll-ups, none above it. The
+        // 11: the daily roll-ups are aggregated in memory and written about once a minute instead of in every commit
+        // (SqliteStore.RollupFold.cs): with a fleet reporting in random order each commit updated a roll-up row on a page
+        // of its own. `up_to_id` is the watermark: every telemetry row up to that id is in the roll-ups, none above it. The
         // rows above it are folded from memory by the instance that wrote them, or read back from the table (at open,
         // after another instance's commit). Until now the roll-ups were exact as of every commit.
         """

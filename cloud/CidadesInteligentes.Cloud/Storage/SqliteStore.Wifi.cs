@@ -136,11 +136,15 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>A stored hotspot payload as a sample; null if the JSON is not hotspot telemetry.</summary>
-    private static WifiSample? SampleOf(long seq, long tsMs, ReadOnlySpan<byte> payload)
+    private static WifiSample? SampleOf(long seq, long tsMs, ReadOnlySpan<byte> payload) =>
+        HotspotOf(payload) is { } h ? WifiSampleOf(seq, tsMs, h) : null;
+
+    /// <summary>A stored hotspot payload read with the contract's serializer; null if the JSON is not hotspot telemetry.</summary>
+    private static HotspotTelemetry? HotspotOf(ReadOnlySpan<byte> payload)
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize(payload, TelemetryJson.Default.HotspotTelemetry) is { } h ? WifiSampleOf(seq, tsMs, h) : null;
+            return System.Text.Json.JsonSerializer.Deserialize(payload, TelemetryJson.Default.HotspotTelemetry);
         }
         catch (System.Text.Json.JsonException)
         {

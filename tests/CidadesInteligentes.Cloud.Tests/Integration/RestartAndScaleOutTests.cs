@@ -62,9 +62,7 @@ public sealed class RestartAndScaleOutTests
 
         // the daily roll-ups, as the restarted cloud serves them, count every message once and span the registers
         // 1,001 … 4,000 Wh (the seqs may cross local midnight, and with it a month)
-        var months = new[] { start.AddSeconds(1), start.AddSeconds(total) }
-            .Select(t => TimeZoneInfo.ConvertTime(t, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo")).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
-            .Distinct();
+        var months = new[] { start.AddSeconds(1), start.AddSeconds(total) }.Select(t => CidadesInteligentes.Cloud.Ingest.Ingestor.LocalDate(t)[..7]).Distinct();
         var days = new List<JsonElement>();
         foreach (var month in months)
         {

@@ -92,14 +92,20 @@ public sealed class RollupFoldTests : IDisposable
     [Fact]
     public async Task A_batch_folds_when_the_oldest_pending_roll_up_is_an_interval_old_or_memory_is_at_its_limits()
     {
-        using var store = Open(Dir("a"), TimeSpan.FromMilliseconds(200));
+        using var store = Open(Dir("a"), TimeSpan.FromSeconds(60));
+        var clock = new ManualTimeProvider();
+        store.Clock = clock;
         await Store(store, Lum("a", 1));
-        Assert.Empty(RawRollups(store));
-        await Task.Delay(300);
+        clock.Advance(TimeSpan.FromSeconds(59.9));
         await Store(store, Lum("a", 2));
+        Assert.Empty(RawRollups(store));
+        Assert.Equal(0, store.RollupFolds);
+        // the oldest pending roll-up is now 60 s old: the next batch folds all three messages
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        await Store(store, Lum("a", 3));
         Assert.Equal(1, store.RollupFolds);
         Assert.Single(RawRollups(store));
-        Assert.Contains("|2|", RawRollups(store).Single(), StringComparison.Ordinal);
+        Assert.Contains("|3|", RawRollups(store).Single(), StringComparison.Ordinal);
 
         store.RollupFoldInterval = TimeSpan.FromHours(1);
         store.RollupPendingLimit = 3;
@@ -116,13 +122,13 @@ public sealed class RollupFoldTests : IDisposable
         // a flood of one device-day: the messages waiting are bounded too (what a start after a crash reads back)
         store.RollupPendingLimit = 100_000;
         store.RollupPendingMessagesLimit = 5;
-        await Store(store, Lum("a", 3), Lum("a", 4), Lum("a", 5));
-        await Store(store, Lum("a", 6), Lum("a", 7));
+        await Store(store, Lum("a", 4), Lum("a", 5), Lum("a", 6));
+        await Store(store, Lum("a", 7), Lum("a", 8));
         Assert.Equal(2, store.RollupFolds);
         Assert.Equal(1, store.PendingRollups);
-        await Store(store, Lum("a", 8));
+        await Store(store, Lum("a", 9));
         Assert.Equal(3, store.RollupFolds);
-        Assert.Contains("|8|", RawRollups(store)[0], StringComparison.Ordinal);
+        Assert.Contains("|9|", RawRollups(store)[0], StringComparison.Ordinal);
     }
 
     [Fact]
