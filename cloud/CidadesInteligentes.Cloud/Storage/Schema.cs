@@ -264,6 +264,44 @@ internal static class Schema
         );
         INSERT INTO rollup_fold (id, up_to_id) VALUES (1, (SELECT coalesce(max(id), 0) FROM telemetry));
         """,
+
+        // 12: the daily roll-ups keyed by (date, device) instead of (device, date). A fold writes one local date's rows
+        // (about one per device of the fleet); keyed by device first, each of them sat among that device's earlier days,
+        // so after a year every row of a fold was on a page of its own. Keyed by date first, one day's rows fill
+        // neighbouring pages. Per-device reads (the savings engine's readings outside a read window) use the new index;
+        // it changes only when a device-day's row is created, not when a fold updates it.
+        """
+        CREATE TABLE daily_rollups_by_date (
+            date            TEXT    NOT NULL,
+            device          TEXT    NOT NULL,
+            city            TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            messages        INTEGER NOT NULL,
+            first_ts        INTEGER NOT NULL,
+            last_ts         INTEGER NOT NULL,
+            energy_min_wh   REAL,
+            energy_max_wh   REAL,
+            burn_min_s      INTEGER,
+            burn_max_s      INTEGER,
+            backhaul_up     INTEGER NOT NULL DEFAULT 0,
+            portal_ok       INTEGER NOT NULL DEFAULT 0,
+            max_clients     INTEGER,
+            max_unique      INTEGER,
+            min_seq         INTEGER,
+            max_seq         INTEGER,
+            last_id         INTEGER,
+            PRIMARY KEY (date, device)
+        ) WITHOUT ROWID;
+        INSERT INTO daily_rollups_by_date (date, device, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s,
+                backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq, last_id)
+            SELECT date, device, city, kind, messages, first_ts, last_ts, energy_min_wh, energy_max_wh, burn_min_s, burn_max_s,
+                backhaul_up, portal_ok, max_clients, max_unique, min_seq, max_seq, last_id
+            FROM daily_rollups ORDER BY date, device;
+        DROP TABLE daily_rollups;
+        ALTER TABLE daily_rollups_by_date RENAME TO daily_rollups;
+        CREATE INDEX daily_rollups_city ON daily_rollups (city, date);
+        CREATE INDEX daily_rollups_device ON daily_rollups (device, date);
+        """,
     ];
 
     /// <summary>The migration (its index in <see cref="Migrations"/>) after whose SQL the store back-fills <c>wifi_samples</c>.</summary>

@@ -15,6 +15,9 @@ internal sealed partial class SqliteStore
                 s.DoubleAt(2), s.Int64At(3)),
             static (a, b) => a.Seq.CompareTo(b.Seq));
 
+    // on the index daily_rollups_device (the table is keyed by date first)
+    internal const string FirstReadingBetweenSql = "SELECT min(first_ts) FROM daily_rollups WHERE device = $d AND date >= $f AND date <= $t AND energy_min_wh IS NOT NULL";
+
     /// <summary>
     /// The earliest ts of a luminaire's energy readings on local dates in [<paramref name="fromDate"/>,
     /// <paramref name="toDate"/>] (yyyy-MM-dd), from its daily roll-ups; null if it has none there. Where a read of its
@@ -23,7 +26,7 @@ internal sealed partial class SqliteStore
     public DateTimeOffset? FirstReadingBetween(string device, string fromDate, string toDate)
     {
         FoldRollups();
-        return Query("SELECT min(first_ts) FROM daily_rollups WHERE device = $d AND date >= $f AND date <= $t AND energy_min_wh IS NOT NULL",
+        return Query(FirstReadingBetweenSql,
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$d", device), ("$f", fromDate), ("$t", toDate))[0];
     }
 

@@ -91,8 +91,8 @@ internal sealed partial class SqliteStore
         }
         rows.Sort(static (a, b) =>
         {
-            var c = string.CompareOrdinal(a.Key.Device, b.Key.Device);
-            return c != 0 ? c : string.CompareOrdinal(a.Key.Date, b.Key.Date);
+            var c = string.CompareOrdinal(a.Key.Date, b.Key.Date);
+            return c != 0 ? c : string.CompareOrdinal(a.Key.Device, b.Key.Device);
         });
         _upsertRollups ??= new ChunkedWrite<KeyValuePair<(string Device, string Date), RollupDelta>>(_writer, RollupInsertSql, RollupColumns, RollupConflictSql, BindRollup);
         _upsertRollups.Begin();

@@ -20,7 +20,7 @@ internal sealed partial class SqliteStore
 
     private const string RollupConflictSql = """
 
-        ON CONFLICT (device, date) DO UPDATE SET
+        ON CONFLICT (date, device) DO UPDATE SET
             messages = messages + excluded.messages,
             first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
             energy_min_wh = min(coalesce(energy_min_wh, excluded.energy_min_wh), coalesce(excluded.energy_min_wh, energy_min_wh)),
@@ -83,6 +83,10 @@ internal sealed partial class SqliteStore
         private readonly string _city;
         private readonly Microsoft.Data.Sqlite.SqliteTransaction _snapshot;
 
+        // per-device reads: on the index daily_rollups_device (the table is keyed by date first)
+        internal const string LastBeforeSql = "SELECT last_ts FROM daily_rollups WHERE device = ?1 AND date < ?2 AND energy_max_wh IS NOT NULL ORDER BY date DESC LIMIT 1";
+        internal const string FirstFromSql = "SELECT first_ts FROM daily_rollups WHERE device = ?1 AND date >= ?2 AND energy_min_wh IS NOT NULL ORDER BY date LIMIT 1";
+
         internal ReadingLookup(SqliteStore store, Microsoft.Data.Sqlite.SqliteConnection connection, string city)
         {
             _store = store;
@@ -91,8 +95,8 @@ internal sealed partial class SqliteStore
             // one read transaction for all the lookups: a statement outside one takes and releases the WAL's read lock
             // itself (system calls), which was most of each lookup's cost
             _snapshot = connection.BeginTransaction(deferred: true);
-            _lastBefore = new(connection, "SELECT last_ts FROM daily_rollups WHERE device = ?1 AND date < ?2 AND energy_max_wh IS NOT NULL ORDER BY date DESC LIMIT 1");
-            _firstFrom = new(connection, "SELECT first_ts FROM daily_rollups WHERE device = ?1 AND date >= ?2 AND energy_min_wh IS NOT NULL ORDER BY date LIMIT 1");
+            _lastBefore = new(connection, LastBeforeSql);
+            _firstFrom = new(connection, FirstFromSql);
             _lastRow = new(connection, RowSql("DESC"));
             _firstRow = new(connection, RowSql("ASC"));
         }
